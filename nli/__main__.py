@@ -1,0 +1,5 @@
+"""``python -m nli`` runs the command line."""
+
+from nli.cli import main
+
+main()

@@ -1,0 +1,246 @@
+"""Reading labelled or unlabelled pairs, and writing results atomically.
+
+Each input format is a small generator chosen by file suffix (``.jsonl``, ``.csv``,
+``.parquet``, each optionally ``.gz``-compressed for the text formats). Readers yield
+:class:`~nli.types.PairRecord` for good rows and :class:`~nli.types.ErrorRecord` for
+rows that cannot be used, so one bad row never stops a run.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from nli.types import LABELS, ErrorRecord, PairRecord
+
+logger = logging.getLogger(__name__)
+
+
+class InputError(Exception):
+    """The input as a whole cannot be read (missing, empty, wrong format)."""
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def normalise_label(value: Any) -> str | None:
+    """Map a gold label to ``contradiction``/``neutral``/``entailment``.
+
+    Accepts any case, and booleans (or "true"/"false") for binary contradiction
+    labels, where False becomes ``"neutral"`` (not a contradiction).
+
+    Raises:
+        ValueError: For a value that is none of these.
+
+    Example:
+        >>> normalise_label("CONTRADICTION"), normalise_label(False)
+        ('contradiction', 'neutral')
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "contradiction" if value else "neutral"
+    text = str(value).strip().lower()
+    if text in LABELS:
+        return text
+    if text in ("true", "1", "yes"):
+        return "contradiction"
+    if text in ("false", "0", "no"):
+        return "neutral"
+    raise ValueError(f"unknown label {value!r} (expected one of {', '.join(LABELS)})")
+
+
+def row_to_pair(row: dict[str, Any], *, source: str, line: int) -> PairRecord | ErrorRecord:
+    """Validate one input row and build a :class:`PairRecord` from it."""
+    raw_id = row.get("id")
+    record_id = str(raw_id) if raw_id not in (None, "") else str(line)
+    fields = {}
+    for name in ("statement", "report"):
+        value = row.get(name)
+        if not isinstance(value, str):
+            problem = "missing" if value is None else f"not a string ({type(value).__name__})"
+            return ErrorRecord(source, line, record_id, f"field {name!r} is {problem}")
+        if not value.strip():
+            return ErrorRecord(source, line, record_id, f"field {name!r} is empty")
+        fields[name] = value
+    raw_label = row.get("label", row.get("contradiction"))
+    try:
+        label = normalise_label(raw_label)
+    except ValueError as error:
+        return ErrorRecord(source, line, record_id, str(error))
+    known = {"id", "statement", "report", "label"}
+    extra = {key: value for key, value in row.items() if key not in known}
+    return PairRecord(record_id, fields["statement"], fields["report"], label, extra)  # type: ignore[arg-type]
+
+
+def _rows_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    with _open_binary(path) as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield line_no, f"line is not valid UTF-8 ({error.reason} at byte {error.start})"
+                continue
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as error:
+                yield line_no, f"malformed JSON: {error.msg} (column {error.colno})"
+                continue
+            if not isinstance(value, dict):
+                yield line_no, f"expected a JSON object, got {type(value).__name__}"
+                continue
+            yield line_no, value
+
+
+def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    with _open_binary(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", errors="strict", newline="")
+        try:
+            reader = csv.DictReader(text)
+            for row in reader:
+                line_no = reader.line_num
+                if None in row:
+                    yield line_no, "row has more fields than the header"
+                    continue
+                yield line_no, {key: value for key, value in row.items() if value is not None}
+        except UnicodeDecodeError as error:
+            raise InputError(f"{path}: not valid UTF-8 ({error.reason})") from error
+        except csv.Error as error:
+            raise InputError(f"{path}: malformed CSV: {error}") from error
+
+
+def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises several types for corrupt files
+        raise InputError(f"{path}: not a readable Parquet file ({error})") from error
+    line_no = 0
+    for batch in parquet.iter_batches(batch_size=4096):
+        for row in batch.to_pylist():
+            line_no += 1
+            yield line_no, row
+
+
+_READERS: dict[str, Callable[[Path], Iterator[tuple[int, dict[str, Any] | str]]]] = {
+    ".jsonl": _rows_jsonl,
+    ".json": _rows_jsonl,
+    ".csv": _rows_csv,
+    ".parquet": _rows_parquet,
+}
+
+
+def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
+    """Stream statement/report pairs from a JSONL, CSV or Parquet file.
+
+    Args:
+        path (str | Path): The input file; ``.gz`` is accepted for JSONL and CSV.
+
+    Yields:
+        PairRecord | ErrorRecord: One per non-blank row, in file order.
+
+    Raises:
+        InputError: When the file is missing, empty, of an unknown format or unreadable
+            as a whole.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty")
+    reader = _READERS.get(_suffix(path))
+    if reader is None:
+        raise InputError(
+            f"{path}: unknown format {_suffix(path)!r} (expected {', '.join(sorted(_READERS))})"
+        )
+    source = str(path)
+    seen = 0
+    for line_no, row in reader(path):
+        seen += 1
+        if isinstance(row, str):
+            yield ErrorRecord(source, line_no, None, row)
+        else:
+            yield row_to_pair(row, source=source, line=line_no)
+    if seen == 0:
+        raise InputError(f"{path}: no records found")
+
+
+def _atomic_target(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+def write_records(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write dict records to JSONL, CSV or Parquet (by suffix), atomically.
+
+    The file is written next to its target under a temporary name and renamed into
+    place, so a killed run never leaves a half-written output.
+
+    Args:
+        path (str | Path): Output file; ``.jsonl`` (default for unknown suffixes),
+            ``.csv`` (nested values JSON-encoded) or ``.parquet``.
+        records (Iterable[dict]): The rows.
+
+    Returns:
+        int: The number of rows written.
+    """
+    path = Path(path)
+    fd, tmp = _atomic_target(path)
+    suffix = _suffix(path)
+    count = 0
+    try:
+        if suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            os.close(fd)
+            rows = list(records)
+            count = len(rows)
+            pq.write_table(pa.Table.from_pylist(rows), tmp)
+        elif suffix == ".csv":
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                rows = list(records)
+                count = len(rows)
+                columns = list(dict.fromkeys(key for row in rows for key in row))
+                writer = csv.DictWriter(handle, fieldnames=columns)
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(
+                        {
+                            k: json.dumps(v) if isinstance(v, dict | list) else v
+                            for k, v in row.items()
+                        }
+                    )
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                for row in records:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,352 @@
+"""``ContradictionScorer``: a fast, label-safe wrapper around an NLI cross-encoder.
+
+The scorer loads any sequence-classification model with three NLI labels from a
+local directory (or a hub id, when a hub is reachable), reads the label order from
+``config.id2label`` and returns probabilities in the fixed column order
+contradiction / neutral / entailment (:data:`nli.types.LABELS`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from nli.types import LABELS, Direction, PairScore, Probs
+
+logger = logging.getLogger(__name__)
+
+Precision = Literal["auto", "bf16", "fp32"]
+
+#: Where ``model="default"`` points: the model shipped inside the package.
+DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
+
+#: Largest difference in any probability tolerated between bf16 and fp32 before
+#: the scorer refuses bf16 and falls back to fp32.
+BF16_TOLERANCE = 0.05
+
+_LABEL_ALIASES: dict[str, str] = {
+    "contradiction": "contradiction",
+    "contradict": "contradiction",
+    "contradictory": "contradiction",
+    "neutral": "neutral",
+    "entailment": "entailment",
+    "entail": "entailment",
+    "entailed": "entailment",
+}
+
+_threads_set = False
+
+
+def set_threads_once(num_threads: int | None) -> None:
+    """Set torch's intra-op thread count once per process.
+
+    Changing it again later is slow and can fail once parallel work has started, so
+    only the first call with a value has an effect.
+
+    Args:
+        num_threads (int | None): Threads to use; ``None`` keeps torch's default.
+    """
+    global _threads_set
+    if num_threads is None or _threads_set:
+        return
+    if num_threads < 1:
+        raise ValueError(f"num_threads must be >= 1, got {num_threads}")
+    torch.set_num_threads(num_threads)
+    _threads_set = True
+
+
+def resolve_label_order(id2label: dict[int, str] | dict[str, str]) -> list[int]:
+    """Map a model's ``id2label`` to the column indices of contradiction/neutral/entailment.
+
+    Args:
+        id2label (dict): The model config's ``id2label`` (keys may be ints or strings).
+
+    Returns:
+        list[int]: ``[i_contradiction, i_neutral, i_entailment]``.
+
+    Raises:
+        ValueError: If the three labels cannot be found, listing the labels seen.
+
+    Example:
+        >>> resolve_label_order({0: "ENTAILMENT", 1: "neutral", 2: "Contradiction"})
+        [2, 1, 0]
+    """
+    found: dict[str, int] = {}
+    for raw_index, raw_name in id2label.items():
+        key = re.sub(r"[^a-z]", "", str(raw_name).lower())
+        name = _LABEL_ALIASES.get(key)
+        if name is None:
+            continue
+        if name in found:
+            raise ValueError(f"label {name!r} appears twice in id2label={dict(id2label)!r}")
+        found[name] = int(raw_index)
+    missing = [name for name in LABELS if name not in found]
+    if missing or len(id2label) != 3:
+        raise ValueError(
+            f"cannot map the model's labels to contradiction/neutral/entailment: "
+            f"id2label={dict(id2label)!r} (missing: {', '.join(missing) or 'none'}). "
+            "Set config.json's id2label to the three NLI label names."
+        )
+    return [found[name] for name in LABELS]
+
+
+def resolve_model_path(model: str | Path) -> str:
+    """Turn ``"default"``, a local directory or a hub id into what ``from_pretrained`` takes.
+
+    Local directories must hold safetensors weights: pickled ``.bin`` checkpoints can
+    run code when loaded and are refused.
+
+    Raises:
+        FileNotFoundError: For ``"default"`` when no default model is installed, or a
+            path-like value that does not exist.
+        ValueError: For a directory without ``*.safetensors`` weights.
+    """
+    if str(model) == "default":
+        path = DEFAULT_MODEL_DIR
+        if not (path / "config.json").exists():
+            raise FileNotFoundError(
+                f"the default model is not installed at {path}; pass --model PATH to a local "
+                "model directory"
+            )
+    else:
+        path = Path(model).expanduser()
+        looks_like_path = path.exists() or str(model).startswith((".", "/", "~"))
+        if not looks_like_path:
+            return str(model)  # a hub id; from_pretrained reports if it cannot be fetched
+        if not path.is_dir():
+            raise FileNotFoundError(f"model directory not found: {model}")
+    if not any(path.glob("*.safetensors")):
+        pickled = sorted(p.name for p in path.glob("*.bin"))
+        hint = f" (found pickle weights {pickled}; convert them to safetensors)" if pickled else ""
+        raise ValueError(f"no *.safetensors weights in model directory {path}{hint}")
+    return str(path)
+
+
+class ContradictionScorer:
+    """Score statement/report pairs with an NLI cross-encoder on CPU or GPU.
+
+    Args:
+        model (str | Path): ``"default"`` (the shipped model), a local model directory
+            or a hub id. Defaults to ``"default"``.
+        device (str, optional): ``"cpu"``, ``"cuda"``, ... Picked automatically when None.
+        precision (str, optional): ``"auto"`` uses bf16 autocast when the CPU has native
+            bf16 support (or on CUDA), ``"bf16"`` forces it, ``"fp32"`` disables it. bf16
+            is checked against fp32 on a probe batch and dropped (with a warning) when
+            any probability differs by more than :data:`BF16_TOLERANCE`.
+        max_length (int, optional): Token limit of one premise/hypothesis input; longer
+            premises are scored in overlapping windows. Defaults to the tokenizer's
+            limit, capped at 512.
+        batch_size (int): Default batch size of :meth:`predict`. Defaults to 64.
+        num_threads (int, optional): torch intra-op threads, set once per process.
+        model_kwargs (dict, optional): Passed to the model's ``from_pretrained``.
+        tokenizer_kwargs (dict, optional): Passed to ``AutoTokenizer.from_pretrained``.
+
+    Example::
+
+        scorer = ContradictionScorer("default")
+        scorer.predict([("Hundreds of troops arrived.", "We have no troops there.")])
+        # array([[p_contradiction, p_neutral, p_entailment]], dtype=float32)
+    """
+
+    def __init__(
+        self,
+        model: str | Path = "default",
+        *,
+        device: str | None = None,
+        precision: Precision = "auto",
+        max_length: int | None = None,
+        batch_size: int = 64,
+        num_threads: int | None = None,
+        model_kwargs: dict[str, Any] | None = None,
+        tokenizer_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        if precision not in ("auto", "bf16", "fp32"):
+            raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {precision!r}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        set_threads_once(num_threads)
+        self.model_name = str(model)
+        path = resolve_model_path(model)
+        model_kwargs = {**(model_kwargs or {}), "use_safetensors": True, "trust_remote_code": False}
+        tokenizer_kwargs = {**(tokenizer_kwargs or {}), "trust_remote_code": False}
+        self.tokenizer = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs)
+        self.model = AutoModelForSequenceClassification.from_pretrained(path, **model_kwargs)
+        self.label_order = resolve_label_order(self.model.config.id2label)
+        self._device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        logger.info("Using device %s", self._device)
+        self.model.to(self._device).float().eval()
+        limit = min(int(getattr(self.tokenizer, "model_max_length", 512) or 512), 512)
+        self.max_length = min(max_length, limit) if max_length else limit
+        if self.max_length < 16:
+            raise ValueError(f"max_length must be >= 16, got {self.max_length}")
+        self.batch_size = batch_size
+        self.use_bf16 = self._choose_bf16(precision)
+
+    @property
+    def device(self) -> torch.device:
+        """The device the model runs on."""
+        return self._device
+
+    @property
+    def precision(self) -> str:
+        """``"bf16"`` when autocast is on, else ``"fp32"``."""
+        return "bf16" if self.use_bf16 else "fp32"
+
+    def _choose_bf16(self, precision: Precision) -> bool:
+        if precision == "fp32":
+            return False
+        if precision == "auto":
+            native = self._device.type == "cuda" or torch.ops.mkldnn._is_mkldnn_bf16_supported()
+            if not native:
+                logger.info("No native bf16 on this CPU: scoring in fp32")
+                return False
+        probe = [
+            ("Hundreds of troops arrived in the city on Sunday.", "We have no troops there."),
+            ("The company confirmed record profits.", "Profits were at a record high."),
+            ("A storm hit the coast.", "The minister spoke about schools."),
+        ]
+        self.use_bf16 = False
+        fp32 = self.predict(probe, show_progress_bar=False)
+        self.use_bf16 = True
+        bf16 = self.predict(probe, show_progress_bar=False)
+        gap = float(np.abs(fp32 - bf16).max())
+        if gap > BF16_TOLERANCE:
+            logger.warning("bf16 differs from fp32 by %.3f > %.3f: using fp32", gap, BF16_TOLERANCE)
+            return False
+        logger.info("bf16 autocast on (max gap to fp32 on probe: %.4f)", gap)
+        return True
+
+    @torch.inference_mode()
+    def predict(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        batch_size: int | None = None,
+        show_progress_bar: bool | None = None,
+    ) -> np.ndarray:
+        """Return NLI probabilities for ``(premise, hypothesis)`` pairs.
+
+        Pairs are sorted by length and padded per batch, so the result does not depend
+        on batch size or input order. Inputs longer than ``max_length`` are truncated
+        from the premise; use :meth:`score_pairs` to score long premises in windows.
+
+        Args:
+            pairs (Sequence[tuple[str, str]]): ``(premise, hypothesis)`` strings.
+            batch_size (int, optional): Pairs per forward pass. Defaults to ``self.batch_size``.
+            show_progress_bar (bool, optional): Show a tqdm bar; when None, shown only if
+                this module's logger is at INFO or lower.
+
+        Returns:
+            np.ndarray: float32 array of shape ``(n, 3)``, columns contradiction, neutral,
+            entailment, rows summing to 1; ``(0, 3)`` for empty input.
+        """
+        if len(pairs) == 0:
+            return np.zeros((0, 3), dtype=np.float32)
+        batch_size = batch_size or self.batch_size
+        if show_progress_bar is None:
+            show_progress_bar = logger.getEffectiveLevel() <= logging.INFO
+        premises = [premise for premise, _ in pairs]
+        hypotheses = [hypothesis for _, hypothesis in pairs]
+        encoded = self.tokenizer(
+            premises,
+            hypotheses,
+            truncation="longest_first",
+            max_length=self.max_length,
+            padding=False,
+        )
+        input_ids = encoded["input_ids"]
+        order = sorted(range(len(pairs)), key=lambda i: len(input_ids[i]))
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        starts = range(0, len(order), batch_size)
+        for start in tqdm(starts, desc="Batches", disable=not show_progress_bar):
+            index = order[start : start + batch_size]
+            features = self.tokenizer.pad(
+                {key: [encoded[key][i] for i in index] for key in encoded},
+                return_tensors="pt",
+            ).to(self._device)
+            with torch.autocast(self._device.type, dtype=torch.bfloat16, enabled=self.use_bf16):
+                logits = self.model(**features).logits
+            probs = torch.softmax(logits.float(), dim=-1)[:, self.label_order]
+            out[index] = probs.cpu().numpy()
+        return out
+
+    def premise_windows(self, premise: str, hypothesis: str) -> list[str]:
+        """Split ``premise`` into overlapping windows that fit beside ``hypothesis``.
+
+        Windows cover the whole premise with a half-window overlap, cut at token
+        boundaries; a premise that fits is returned as the only window.
+        """
+        hyp_tokens = len(self.tokenizer(hypothesis, add_special_tokens=False)["input_ids"])
+        budget = max(self.max_length - min(hyp_tokens, self.max_length // 2) - 4, 8)
+        enc = self.tokenizer(premise, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = enc["offset_mapping"]
+        if len(offsets) <= budget:
+            return [premise]
+        stride = max(budget // 2, 1)
+        windows = []
+        for start in range(0, len(offsets), stride):
+            chunk = offsets[start : start + budget]
+            windows.append(premise[chunk[0][0] : chunk[-1][1]])
+            if start + budget >= len(offsets):
+                break
+        return windows
+
+    def score_pairs(
+        self,
+        statements: Sequence[str],
+        reports: Sequence[str],
+        *,
+        both_directions: bool = True,
+        batch_size: int | None = None,
+        show_progress_bar: bool | None = None,
+    ) -> list[PairScore]:
+        """Score how strongly each report contradicts its statement.
+
+        The report is the premise and the statement the hypothesis; with
+        ``both_directions`` the reverse is scored too. Long reports are scored in
+        windows. Each pair keeps the direction and window with the highest
+        contradiction probability, and says which it was.
+
+        Args:
+            statements (Sequence[str]): What officials assert.
+            reports (Sequence[str]): Third-party reports, aligned with ``statements``.
+            both_directions (bool): Also score statement -> report. Defaults to True.
+            batch_size (int, optional): Passed to :meth:`predict`.
+            show_progress_bar (bool, optional): Passed to :meth:`predict`.
+
+        Returns:
+            list[PairScore]: One per pair, in input order.
+        """
+        if len(statements) != len(reports):
+            raise ValueError(
+                f"statements and reports differ in length: {len(statements)} != {len(reports)}"
+            )
+        inputs: list[tuple[str, str]] = []
+        owners: list[tuple[int, Direction, int, int]] = []
+        for i, (statement, report) in enumerate(zip(statements, reports, strict=True)):
+            windows = self.premise_windows(report, statement)
+            for w, window in enumerate(windows):
+                inputs.append((window, statement))
+                owners.append((i, "report->statement", w, len(windows)))
+                if both_directions:
+                    inputs.append((statement, window))
+                    owners.append((i, "statement->report", w, len(windows)))
+        probs = self.predict(inputs, batch_size=batch_size, show_progress_bar=show_progress_bar)
+        best: dict[int, tuple[int, Direction, int, int]] = {}
+        for row, (i, direction, w, n) in enumerate(owners):
+            if i not in best or probs[row, 0] > probs[best[i][0], 0]:
+                best[i] = (row, direction, w, n)
+        results = []
+        for i in range(len(statements)):
+            row, direction, w, n = best[i]
+            p = Probs(*(float(x) for x in probs[row]))
+            results.append(PairScore(p, p.contradiction, direction, w, n))
+        return results

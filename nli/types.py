@@ -1,0 +1,126 @@
+"""The dataclasses of the denial-nli data flow.
+
+This module is the only place where their fields are defined. Every step of the
+pipeline (read, clean, segment, attribute, pair, score, aggregate, write) takes
+and returns these plain, frozen objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+#: The three NLI labels, in the column order of every probability array.
+LABELS: tuple[str, str, str] = ("contradiction", "neutral", "entailment")
+
+Label = Literal["contradiction", "neutral", "entailment"]
+ClaimKind = Literal["statement", "report"]
+Polarity = Literal["+", "-"]
+Direction = Literal["report->statement", "statement->report"]
+
+
+@dataclass(frozen=True)
+class Probs:
+    """Class probabilities of one scored pair (they sum to 1)."""
+
+    contradiction: float
+    neutral: float
+    entailment: float
+
+    def as_dict(self) -> dict[str, float]:
+        """Return the probabilities keyed by label name."""
+        return asdict(self)
+
+    @property
+    def label(self) -> Label:
+        """The most probable label."""
+        best = max(LABELS, key=lambda name: getattr(self, name))
+        return best  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One document of a collection, as read (before cleaning)."""
+
+    id: str
+    text: str
+    url: str | None = None
+    date: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with ``[start, end)`` character offsets into its article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An official statement or a third-party report found in an article."""
+
+    kind: ClaimKind
+    text: str
+    content: str
+    speaker: str | None
+    cue: str | None
+    polarity: Polarity
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PairRecord:
+    """A statement/report pair given directly by the user (``nli pairs``/``nli eval``).
+
+    Attributes:
+        id (str): Record id, from the input or its 1-based line number.
+        statement (str): What the official asserts (the NLI hypothesis).
+        report (str): What the third party reports (the NLI premise).
+        label (str | None): Gold label when the input is labelled.
+        extra (dict): Any other input fields, written back unchanged.
+    """
+
+    id: str
+    statement: str
+    report: str
+    label: Label | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """The model's verdict on one statement/report pair.
+
+    Attributes:
+        probs (Probs): Probabilities in the direction that gave the highest
+            contradiction probability.
+        score (float): Contradiction score, ``probs.contradiction``.
+        direction (str): ``"report->statement"`` (premise = report) or
+            ``"statement->report"``.
+        window (int): Index of the premise window that gave the score (0 when the
+            premise fitted in one window).
+        n_windows (int): How many windows the premise was split into.
+    """
+
+    probs: Probs
+    score: float
+    direction: Direction
+    window: int
+    n_windows: int
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A record that could not be processed; written to ``errors.jsonl``."""
+
+    source: str
+    line: int | None
+    id: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-ready dict."""
+        return asdict(self)

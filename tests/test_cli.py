@@ -1,0 +1,147 @@
+"""Tests for the nli command line (typer runner, tiny random model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nli import __version__
+from nli.cli import app
+
+runner = CliRunner()
+FIXTURE_PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "pairs.jsonl"
+
+
+def _write(path: Path, rows: list[dict] | list[str]) -> Path:
+    lines = [row if isinstance(row, str) else json.dumps(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_version_and_help():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+    for command in ("pairs", "eval"):
+        help_result = runner.invoke(app, [command, "--help"])
+        assert help_result.exit_code == 0
+        assert "Example" in help_result.output
+
+
+def test_pairs_writes_probs_score_and_label(tmp_path: Path, tiny_model_dir: Path):
+    out = tmp_path / "scored.jsonl"
+    result = runner.invoke(
+        app, ["pairs", str(FIXTURE_PAIRS), "-o", str(out), "--model", str(tiny_model_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    source = [json.loads(line) for line in FIXTURE_PAIRS.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [s["id"] for s in source]
+    first = rows[0]
+    assert set(first["probs"]) == {"contradiction", "neutral", "entailment"}
+    assert first["score"] == pytest.approx(first["probs"]["contradiction"])
+    assert first["label"] in ("contradiction", "neutral", "entailment")
+    assert first["gold_label"] == source[0]["label"]
+    assert first["phenomenon"] == source[0]["phenomenon"]  # extra fields kept
+
+
+def test_pairs_bad_rows_go_to_errors_jsonl_with_exit_3(tmp_path: Path, tiny_model_dir: Path):
+    src = _write(
+        tmp_path / "in.jsonl",
+        [{"statement": "No troops.", "report": "Troops came."}, '{"statement": ', {"report": "x"}],
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["pairs", str(src), "-o", str(out), "-m", str(tiny_model_dir)])
+    assert result.exit_code == 3
+    assert len(out.read_text().splitlines()) == 1
+    errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert [e["line"] for e in errors] == [2, 3]
+
+
+def test_pairs_long_report_is_windowed(tmp_path: Path, tiny_model_dir: Path):
+    report = " ".join(["Witnesses said troops arrived."] * 20000)  # about 100,000 words
+    src = _write(tmp_path / "in.jsonl", [{"statement": "We have no troops.", "report": report}])
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["pairs", str(src), "-o", str(out), "-m", str(tiny_model_dir)])
+    assert result.exit_code == 0, result.output
+    row = json.loads(out.read_text())
+    assert row["n_windows"] > 100
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "file not found"),  # input does not exist
+        ("empty", "file is empty"),  # zero-byte input
+    ],
+)
+def test_pairs_input_errors_exit_2_with_one_line(
+    tmp_path: Path, tiny_model_dir: Path, setup, message
+):
+    src = tmp_path / "in.jsonl"
+    if setup == "empty":
+        src.write_text("")
+    result = runner.invoke(
+        app, ["pairs", str(src), "-o", str(tmp_path / "o.jsonl"), "-m", str(tiny_model_dir)]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pairs_refuses_to_overwrite_without_force(tmp_path: Path, tiny_model_dir: Path):
+    out = tmp_path / "o.jsonl"
+    out.write_text("keep\n")
+    result = runner.invoke(
+        app, ["pairs", str(FIXTURE_PAIRS), "-o", str(out), "-m", str(tiny_model_dir)]
+    )
+    assert result.exit_code == 2
+    assert out.read_text() == "keep\n"
+
+
+def test_pairs_pickle_model_is_refused_cleanly(tmp_path: Path, tiny_model_dir: Path):
+    import shutil
+
+    bad = tmp_path / "bad-model"
+    shutil.copytree(tiny_model_dir, bad)
+    (bad / "model.safetensors").rename(bad / "pytorch_model.bin")
+    result = runner.invoke(
+        app, ["pairs", str(FIXTURE_PAIRS), "-o", str(tmp_path / "o.jsonl"), "-m", str(bad)]
+    )
+    assert result.exit_code == 2
+    assert "safetensors" in result.output
+
+
+def test_eval_json_has_documented_keys(tiny_model_dir: Path):
+    result = runner.invoke(app, ["eval", str(FIXTURE_PAIRS), "-m", str(tiny_model_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    for key in ("accuracy", "f1_contradiction", "roc_auc", "pr_auc", "macro_f1", "n"):
+        assert key in metrics
+    assert metrics["n"] == len(FIXTURE_PAIRS.read_text().splitlines())
+
+
+def test_eval_table_is_human_readable(tiny_model_dir: Path):
+    result = runner.invoke(app, ["eval", str(FIXTURE_PAIRS), "-m", str(tiny_model_dir)])
+    assert result.exit_code == 0
+    assert "ROC-AUC" in result.stdout
+    assert "contradiction" in result.stdout
+
+
+def test_eval_gate_fails_with_exit_1(tiny_model_dir: Path):
+    # A random model cannot reach a contradiction F1 of 0.99.
+    result = runner.invoke(
+        app, ["eval", str(FIXTURE_PAIRS), "-m", str(tiny_model_dir), "--min-f1", "0.99"]
+    )
+    assert result.exit_code == 1
+    assert "gate failed" in result.output
+
+
+def test_eval_without_labels_is_an_input_error(tmp_path: Path, tiny_model_dir: Path):
+    src = _write(tmp_path / "in.jsonl", [{"statement": "a b", "report": "c d"}])
+    result = runner.invoke(app, ["eval", str(src), "-m", str(tiny_model_dir)])
+    assert result.exit_code == 2
+    assert "no labelled pairs" in result.output
