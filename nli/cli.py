@@ -246,6 +246,106 @@ def eval_cli(
     raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
 
 
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="Text field in JSONL/CSV/Parquet.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Id field in JSONL/CSV/Parquet.")]
+INPUT_HELP = "A folder of .txt/.html files, or a JSONL/CSV/Parquet file (.gz too)."
+
+
+@app.command("score")
+def score_cli(
+    input_path: Annotated[Path, typer.Argument(metavar="ARTICLES", help=INPUT_HELP)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Findings: .jsonl/.csv/.parquet.")],
+    model: ModelOpt = "default",
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0.0, max=1.0, help="Write only findings >= this."),
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", min=0.0, max=1.0, help="Score labelled contradiction.")
+    ] = 0.5,
+    min_overlap: Annotated[
+        int, typer.Option("--min-overlap", min=0, help="Shared topic words needed to pair.")
+    ] = 1,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    batch_size: BatchOpt = 64,
+    precision: PrecisionOpt = "auto",
+    one_way: OneWayOpt = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Find official statements contradicted by third-party reports in articles.
+
+    Cleans each article, splits sentences, finds official statements and
+    third-party reports, pairs those that share topic words, and scores each pair.
+    Writes one finding per pair (article_id, statement, report with spans into the
+    original text, normalised premise/hypothesis, probs, score, label), errors.jsonl
+    for articles that failed, and OUTPUT.manifest.json with counts and settings.
+
+    Example:
+
+        nli score ../shared/examples -o out/findings.jsonl --model path/to/model
+    """
+    _setup_logging(verbose)
+    from nli.pipeline import ArticleConfig, run_score
+
+    if output.exists() and not force:
+        raise _fail(f"{output} exists; pass --force to overwrite")
+    scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
+    config = ArticleConfig(
+        scoring=scoring,
+        text_field=text_field,
+        id_field=id_field,
+        min_overlap=min_overlap,
+        min_score=min_score,
+        threshold=threshold,
+    )
+    try:
+        result = run_score(input_path, output, config, show_progress_bar=verbose > 0)
+    except _user_errors() as error:
+        raise _fail(str(error)) from None
+    c = result.counts
+    typer.echo(
+        f"read {c.read} articles: {c.scored} scored, {c.skipped} skipped, {c.errored} errored; "
+        f"{c.claims} claims, {c.pairs} pairs, {c.findings_written} findings -> {output} "
+        f"({result.seconds:.1f}s)",
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
+
+
+@app.command("extract")
+def extract_cli(
+    input_path: Annotated[Path, typer.Argument(metavar="ARTICLES", help=INPUT_HELP)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Claims: .jsonl/.csv/.parquet.")],
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Write the official statements and third-party reports found in articles (no model).
+
+    One row per claim: article_id, kind (statement/report), text, speaker or source,
+    cue, content, polarity and span (character offsets into the article as given).
+
+    Example:
+
+        nli extract fixtures/articles -o out/claims.jsonl
+    """
+    _setup_logging(verbose)
+    from nli.pipeline import ArticleConfig, run_extract
+
+    if output.exists() and not force:
+        raise _fail(f"{output} exists; pass --force to overwrite")
+    config = ArticleConfig(text_field=text_field, id_field=id_field)
+    try:
+        counts = run_extract(input_path, output, config)
+    except _user_errors() as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"read {counts.read} articles: {counts.claims} claims -> {output}", err=True)
+    raise typer.Exit(EXIT_PARTIAL if counts.errored else EXIT_OK)
+
+
 def main() -> None:
     """Console-script entry point; usage errors exit with code 2."""
     app()

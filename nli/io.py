@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from nli.types import LABELS, ErrorRecord, PairRecord
+from nli.types import LABELS, Article, ErrorRecord, PairRecord
 
 logger = logging.getLogger(__name__)
 
@@ -244,3 +244,106 @@ def write_records(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+def write_json(path: str | Path, value: Any) -> None:
+    """Write one JSON document (pretty-printed, UTF-8) atomically."""
+    path = Path(path)
+    fd, tmp = _atomic_target(path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+#: Suffixes read from an article directory (each also with ``.gz``).
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def walk_directory(path: Path, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> list[Path]:
+    """Files under ``path`` with one of ``suffixes`` (``.gz`` allowed), sorted, no dot-files."""
+    found = [
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and _suffix(p) in suffixes
+    ]
+    return sorted(found)
+
+
+def _decode_document(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        logger.debug("not UTF-8, decoding as Latin-1")
+        return data.decode("latin-1")
+
+
+def _read_article_file(file: Path, article_id: str) -> Article | ErrorRecord:
+    from nli.clean import html_to_text
+
+    try:
+        with _open_binary(file) as handle:
+            data = handle.read()
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ValueError("looks like a binary file")
+        text = _decode_document(data)
+        fmt = "html" if _suffix(file) in (".html", ".htm") else "text"
+        if fmt == "html":
+            text = html_to_text(text)
+        return Article(article_id, text, meta={"format": fmt, "path": str(file)})
+    except (OSError, ValueError, EOFError) as error:
+        return ErrorRecord(str(file), None, article_id, f"cannot read article: {error}")
+
+
+def read_articles(
+    path: str | Path, *, text_field: str = "text", id_field: str = "id"
+) -> Iterator[Article | ErrorRecord]:
+    """Stream articles from a directory of .txt/.html files or a JSONL/CSV/Parquet file.
+
+    Args:
+        path (str | Path): A directory (article id = path relative to it), or a file.
+        text_field (str): Field holding the article text in tabular inputs.
+        id_field (str): Field holding the article id (defaults to the row number).
+
+    Yields:
+        Article | ErrorRecord: One per file or row, in a stable order.
+
+    Raises:
+        InputError: When the input is missing, empty or of an unknown format.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: not found")
+    if path.is_dir():
+        for file in walk_directory(path):
+            yield _read_article_file(file, str(file.relative_to(path)))
+        return
+    if _suffix(path) in ARTICLE_SUFFIXES:
+        yield _read_article_file(path, path.name)
+        return
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty")
+    reader = _READERS.get(_suffix(path))
+    if reader is None:
+        raise InputError(f"{path}: unknown format {_suffix(path)!r}")
+    for line_no, row in reader(path):
+        if isinstance(row, str):
+            yield ErrorRecord(str(path), line_no, None, row)
+            continue
+        raw_id = row.get(id_field)
+        article_id = str(raw_id) if raw_id not in (None, "") else str(line_no)
+        text = row.get(text_field)
+        if not isinstance(text, str):
+            yield ErrorRecord(str(path), line_no, article_id, f"field {text_field!r} missing")
+            continue
+        meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
+        yield Article(article_id, text, url=row.get("url"), date=row.get("date"), meta=meta)

@@ -24,6 +24,8 @@ from nli.types import LABELS, Direction, PairScore, Probs
 logger = logging.getLogger(__name__)
 
 Precision = Literal["auto", "bf16", "fp32"]
+Target = Literal["contradiction", "entailment"]
+_TARGET_COLUMN: dict[str, int] = {"contradiction": 0, "entailment": 2}
 
 #: Where ``model="default"`` points: the model shipped inside the package.
 DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
@@ -304,21 +306,28 @@ class ContradictionScorer:
         statements: Sequence[str],
         reports: Sequence[str],
         *,
+        targets: Sequence[Target] | None = None,
         both_directions: bool = True,
         batch_size: int | None = None,
         show_progress_bar: bool | None = None,
     ) -> list[PairScore]:
         """Score how strongly each report contradicts its statement.
 
-        The report is the premise and the statement the hypothesis; with
-        ``both_directions`` the reverse is scored too. Long reports are scored in
-        windows. Each pair keeps the direction and window with the highest
-        contradiction probability, and says which it was.
+        The report is the premise and the statement the hypothesis. For a pair whose
+        target is ``"contradiction"`` (a direct assertion), the reverse direction is
+        scored too when ``both_directions`` is set; for ``"entailment"`` (a reported
+        denial, where the report *entailing* the denied proposition is what
+        contradicts the official) only report -> statement is meaningful. Long reports
+        are scored in windows. Each pair keeps the direction and window with the
+        highest probability of its target label, and says which it was.
 
         Args:
-            statements (Sequence[str]): What officials assert.
+            statements (Sequence[str]): Hypotheses: what officials assert (or deny).
             reports (Sequence[str]): Third-party reports, aligned with ``statements``.
-            both_directions (bool): Also score statement -> report. Defaults to True.
+            targets (Sequence[str], optional): Per pair, the label whose probability
+                is the score. Defaults to ``"contradiction"`` for every pair.
+            both_directions (bool): Also score statement -> report for contradiction
+                targets. Defaults to True.
             batch_size (int, optional): Passed to :meth:`predict`.
             show_progress_bar (bool, optional): Passed to :meth:`predict`.
 
@@ -329,24 +338,29 @@ class ContradictionScorer:
             raise ValueError(
                 f"statements and reports differ in length: {len(statements)} != {len(reports)}"
             )
+        targets = list(targets) if targets is not None else ["contradiction"] * len(statements)
+        if len(targets) != len(statements):
+            raise ValueError(f"{len(targets)} targets for {len(statements)} pairs")
+        columns = [_TARGET_COLUMN[target] for target in targets]
         inputs: list[tuple[str, str]] = []
         owners: list[tuple[int, Direction, int, int]] = []
         for i, (statement, report) in enumerate(zip(statements, reports, strict=True)):
             windows = self.premise_windows(report, statement)
+            reverse = both_directions and targets[i] == "contradiction"
             for w, window in enumerate(windows):
                 inputs.append((window, statement))
                 owners.append((i, "report->statement", w, len(windows)))
-                if both_directions:
+                if reverse:
                     inputs.append((statement, window))
                     owners.append((i, "statement->report", w, len(windows)))
         probs = self.predict(inputs, batch_size=batch_size, show_progress_bar=show_progress_bar)
         best: dict[int, tuple[int, Direction, int, int]] = {}
         for row, (i, direction, w, n) in enumerate(owners):
-            if i not in best or probs[row, 0] > probs[best[i][0], 0]:
+            if i not in best or probs[row, columns[i]] > probs[best[i][0], columns[i]]:
                 best[i] = (row, direction, w, n)
         results = []
         for i in range(len(statements)):
             row, direction, w, n = best[i]
             p = Probs(*(float(x) for x in probs[row]))
-            results.append(PairScore(p, p.contradiction, direction, w, n))
+            results.append(PairScore(p, float(probs[row, columns[i]]), direction, w, n))
         return results

@@ -97,7 +97,8 @@ class PairScore:
     Attributes:
         probs (Probs): Probabilities in the direction that gave the highest
             contradiction probability.
-        score (float): Contradiction score, ``probs.contradiction``.
+        score (float): The probability of the pair's target label: ``probs.contradiction``
+            for a direct assertion, ``probs.entailment`` for a reported denial.
         direction (str): ``"report->statement"`` (premise = report) or
             ``"statement->report"``.
         window (int): Index of the premise window that gave the score (0 when the

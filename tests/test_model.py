@@ -159,3 +159,11 @@ def test_score_pairs_rejects_misaligned_inputs(tiny_scorer):
 def test_invalid_precision_is_rejected(tiny_model_dir: Path):
     with pytest.raises(ValueError, match="precision"):
         ContradictionScorer(tiny_model_dir, precision="fp8")  # type: ignore[arg-type]
+
+
+def test_score_pairs_entailment_target_scores_entailment_one_way(tiny_scorer):
+    statement, report = "Iran sent troops to Syria.", "Hundreds of Iranian troops arrived."
+    (scored,) = tiny_scorer.score_pairs([statement], [report], targets=["entailment"])
+    assert scored.direction == "report->statement"
+    assert scored.score == pytest.approx(tiny_scorer.predict([(report, statement)])[0, 2], abs=1e-6)
+    assert scored.score == pytest.approx(scored.probs.entailment)
