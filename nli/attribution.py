@@ -93,7 +93,20 @@ THIRD_PARTY_WORDS: tuple[str, ...] = (
 
 #: Words that open a common-noun speaker ("The ...", "Two ...") rather than a proper name.
 COMMON_DETERMINERS = frozenset(
-    "the a an two three four several some many local independent other".split()
+    [
+        "the",
+        "a",
+        "an",
+        "two",
+        "three",
+        "four",
+        "several",
+        "some",
+        "many",
+        "local",
+        "independent",
+        "other",
+    ]
 )
 
 #: Nouns naming a claim that a denial verb can take before "that": "rejected reports that P".
