@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 
-import trafilatura
 
 logger = logging.getLogger(__name__)
 
@@ -213,5 +212,7 @@ def html_to_text(html: str) -> str:
     """
     if not html.strip():
         return ""
+    import trafilatura  # imported here: it is slow to import and only HTML input needs it
+
     extracted = trafilatura.extract(html, include_comments=False)
     return extracted or ""
