@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 
-
 logger = logging.getLogger(__name__)
 
 #: A trailing "about the author" block starts at or after this fraction of the text.
