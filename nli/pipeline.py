@@ -421,28 +421,22 @@ def run_score(
     errors: list[ErrorRecord] = []
     records = read_articles(input_path, text_field=config.text_field, id_field=config.id_field)
 
-    def findings() -> Iterator[dict[str, Any]]:
-        articles: list[Article] = []
-        bar = tqdm(desc="Articles", unit="article", disable=not show_progress_bar)
+    def articles() -> Iterator[Article]:
         for record in records:
             if isinstance(record, ErrorRecord):
                 counts.read += 1
                 counts.errored += 1
                 errors.append(record)
-                continue
-            articles.append(record)
-            if len(articles) == config.articles_per_batch:
-                found, bad = score_article_batch(articles, scorer, config, counts)
+            else:
+                yield record
+
+    def findings() -> Iterator[dict[str, Any]]:
+        with tqdm(desc="Articles", unit="article", disable=not show_progress_bar) as bar:
+            for batch in _batched(articles(), config.articles_per_batch):
+                found, bad = score_article_batch(batch, scorer, config, counts)
                 errors.extend(bad)
-                bar.update(len(articles))
-                articles = []
+                bar.update(len(batch))
                 yield from found
-        if articles:
-            found, bad = score_article_batch(articles, scorer, config, counts)
-            errors.extend(bad)
-            bar.update(len(articles))
-            yield from found
-        bar.close()
 
     counts.findings_written = write_records(output_path, findings())
     if errors:
