@@ -68,6 +68,11 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _refuse_overwrite(output: Path, force: bool) -> None:
+    if output.exists() and not force:
+        raise _fail(f"{output} exists; pass --force to overwrite")
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"denial-nli {__version__}")
@@ -149,8 +154,7 @@ def pairs_cli(
     _setup_logging(verbose)
     from nli.pipeline import run_pairs
 
-    if output.exists() and not force:
-        raise _fail(f"{output} exists; pass --force to overwrite")
+    _refuse_overwrite(output, force)
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
     try:
         result = run_pairs(input_path, output, config)
@@ -289,8 +293,7 @@ def score_cli(
     _setup_logging(verbose)
     from nli.pipeline import ArticleConfig, run_score
 
-    if output.exists() and not force:
-        raise _fail(f"{output} exists; pass --force to overwrite")
+    _refuse_overwrite(output, force)
     scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
     config = ArticleConfig(
         scoring=scoring,
@@ -335,8 +338,7 @@ def extract_cli(
     _setup_logging(verbose)
     from nli.pipeline import ArticleConfig, run_extract
 
-    if output.exists() and not force:
-        raise _fail(f"{output} exists; pass --force to overwrite")
+    _refuse_overwrite(output, force)
     config = ArticleConfig(text_field=text_field, id_field=id_field)
     try:
         counts = run_extract(input_path, output, config)

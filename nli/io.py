@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,6 +152,22 @@ _READERS: dict[str, Callable[[Path], Iterator[tuple[int, dict[str, Any] | str]]]
 }
 
 
+def table_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Rows of a JSONL/CSV/Parquet file as ``(line, row)``; a str row is a row-level error.
+
+    Raises:
+        InputError: When the file is empty or of an unknown format.
+    """
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty")
+    reader = _READERS.get(_suffix(path))
+    if reader is None:
+        raise InputError(
+            f"{path}: unknown format {_suffix(path)!r} (expected {', '.join(sorted(_READERS))})"
+        )
+    return reader(path)
+
+
 def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
     """Stream statement/report pairs from a JSONL, CSV or Parquet file.
 
@@ -169,16 +186,9 @@ def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a file")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: file is empty")
-    reader = _READERS.get(_suffix(path))
-    if reader is None:
-        raise InputError(
-            f"{path}: unknown format {_suffix(path)!r} (expected {', '.join(sorted(_READERS))})"
-        )
     source = str(path)
     seen = 0
-    for line_no, row in reader(path):
+    for line_no, row in table_rows(path):
         seen += 1
         if isinstance(row, str):
             yield ErrorRecord(source, line_no, None, row)
@@ -188,9 +198,22 @@ def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
         raise InputError(f"{path}: no records found")
 
 
-def _atomic_target(path: Path) -> tuple[int, str]:
+@contextmanager
+def atomic_path(path: Path) -> Iterator[str]:
+    """Yield a temporary file name beside ``path``; rename it onto ``path`` on success.
+
+    On any exception the temporary file is removed and ``path`` is left as it was, so a
+    killed or failed write never leaves a half-written output.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_records(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
@@ -208,20 +231,18 @@ def write_records(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
         int: The number of rows written.
     """
     path = Path(path)
-    fd, tmp = _atomic_target(path)
     suffix = _suffix(path)
     count = 0
-    try:
+    with atomic_path(path) as tmp:
         if suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            os.close(fd)
             rows = list(records)
             count = len(rows)
             pq.write_table(pa.Table.from_pylist(rows), tmp)
         elif suffix == ".csv":
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 rows = list(records)
                 count = len(rows)
                 columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -235,29 +256,18 @@ def write_records(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
                         }
                     )
         else:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with open(tmp, "w", encoding="utf-8") as handle:
                 for row in records:
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
                     count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return count
 
 
 def write_json(path: str | Path, value: Any) -> None:
     """Write one JSON document (pretty-printed, UTF-8) atomically."""
-    path = Path(path)
-    fd, tmp = _atomic_target(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(Path(path)) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(value, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
 
 
 #: Suffixes read from an article directory (each also with ``.gz``).
@@ -330,12 +340,7 @@ def read_articles(
     if _suffix(path) in ARTICLE_SUFFIXES:
         yield _read_article_file(path, path.name)
         return
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: file is empty")
-    reader = _READERS.get(_suffix(path))
-    if reader is None:
-        raise InputError(f"{path}: unknown format {_suffix(path)!r}")
-    for line_no, row in reader(path):
+    for line_no, row in table_rows(path):
         if isinstance(row, str):
             yield ErrorRecord(str(path), line_no, None, row)
             continue

@@ -61,6 +61,12 @@ class PairsResult:
     seconds: float = 0.0
 
 
+def write_errors(path: Path, errors: Sequence[ErrorRecord]) -> None:
+    """Write the records that failed to ``path`` (JSONL); nothing when there are none."""
+    if errors:
+        write_records(path, (error.as_dict() for error in errors))
+
+
 def load_scorer(config: ScoringConfig) -> ContradictionScorer:
     """Build the scorer a config describes."""
     return ContradictionScorer(
@@ -167,9 +173,7 @@ def run_pairs(
             for (record, score), label in zip(result.scored, labels, strict=True)
         ),
     )
-    if result.errors:
-        errors_path = errors_path or output_path.with_name("errors.jsonl")
-        write_records(errors_path, (error.as_dict() for error in result.errors))
+    write_errors(errors_path or output_path.with_name("errors.jsonl"), result.errors)
     logger.info(
         "Scored %d pairs in %.1fs (%d errors)",
         len(result.scored),
@@ -439,8 +443,7 @@ def run_score(
                 yield from found
 
     counts.findings_written = write_records(output_path, findings())
-    if errors:
-        write_records(output_path.with_name("errors.jsonl"), (e.as_dict() for e in errors))
+    write_errors(output_path.with_name("errors.jsonl"), errors)
     seconds = time.perf_counter() - start
     manifest_path = output_path.with_name(output_path.name + ".manifest.json")
     manifest = {
@@ -483,6 +486,5 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
                 yield {"article_id": record.id, "kind": claim.kind, **claim_to_dict(claim)}
 
     write_records(output_path, rows())
-    if errors:
-        write_records(output_path.with_name("errors.jsonl"), (e.as_dict() for e in errors))
+    write_errors(output_path.with_name("errors.jsonl"), errors)
     return counts
