@@ -365,6 +365,25 @@ def load_data(
     return train, heldout, info
 
 
+def read_extra_jsonl(path: Path) -> list[Example]:
+    """Read extra 3-way pairs (``premise``, ``hypothesis``, ``label``) from a JSONL file."""
+    rows: list[Example] = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            label = str(rec["label"]).strip().lower()
+            if label not in LABEL2ID:
+                raise ValueError(f"{path}:{line_no}: unknown label {rec['label']!r}")
+            rows.append(
+                Example(
+                    str(rec["premise"]), str(rec["hypothesis"]), LABEL2ID[label], False, path.name
+                )
+            )
+    return rows
+
+
 def _label_counter(rows: Sequence[Example]) -> Counter[str]:
     """Label histogram; two-way not-entailment rows are counted as ``not_entailment``."""
     return Counter(
@@ -647,6 +666,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="use bf16 autocast even if the CPU lacks native bf16 (slow)",
     )
     p.add_argument("--no-fnc1", action="store_true", help="do not add the mapped FNC-1 pairs")
+    p.add_argument(
+        "--init-model",
+        type=Path,
+        default=None,
+        help="start from this fine-tuned model directory instead of the base encoder",
+    )
+    p.add_argument(
+        "--extra-jsonl",
+        type=Path,
+        action="append",
+        default=[],
+        help="extra JSONL pairs {premise, hypothesis, label} (e.g. scripts/make_synthetic.py "
+        "output), added after --max-train-rows sampling; repeatable",
+    )
     return p.parse_args(argv)
 
 
@@ -686,6 +719,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         rng = random.Random(args.seed + 1)
         train_rows = rng.sample(train_rows, args.max_train_rows)
         info["max_train_rows"] = args.max_train_rows
+    for extra in args.extra_jsonl:
+        rows = read_extra_jsonl(extra)
+        train_rows.extend(rows)
+        info["files"][f"extra:{extra.name}"] = _counts(rows)
+        LOG.info("%-42s %6d rows %s", f"extra:{extra.name}", len(rows), dict(_label_counter(rows)))
     selection_rows = read_eval_file(args.data_dir, SELECTION_FILE)
     if args.eval_rows is not None:
         heldout_rows = heldout_rows[: args.eval_rows]
@@ -708,7 +746,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     total_steps = steps_per_epoch * args.epochs
     warmup = int(0.06 * total_steps)
 
-    model = load_model(base)
+    model = load_model(args.init_model if args.init_model is not None else base)
     model.train()
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     groups = [
@@ -831,6 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp.rename(final)
     summary = {
         "base_model": str(base),
+        "init_model": str(args.init_model) if args.init_model is not None else None,
         "seed": args.seed,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "data": info,
@@ -848,7 +887,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fnc1_mapping": "agree->entailment, disagree->contradiction, discuss->neutral, "
         "unrelated dropped; premise = top-3 overlap body sentences",
     }
-    (out_dir / "train_summary.json").write_text(json.dumps(summary, indent=1))
+    (out_dir / "train_summary.json").write_text(json.dumps(summary, indent=1, default=str))
     LOG.info("final fp16 model saved to %s; summary %s", final, out_dir / "train_summary.json")
     return 0
 
