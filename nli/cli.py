@@ -1,6 +1,6 @@
 """The ``nli`` command line: a thin typed layer over :mod:`nli.pipeline`.
 
-Exit codes: 0 success; 1 a quality gate failed (``--min-f1``); 2 usage or input
+Exit codes: 0 success; 1 a quality gate failed (``--min-f1``/``--min-auc``); 2 usage or input
 error; 3 partial run (some rows failed and were written to ``errors.jsonl``).
 """
 
@@ -11,11 +11,14 @@ import logging
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from nli import __version__
+
+if TYPE_CHECKING:
+    from nli.pipeline import EvalResult
 
 logger = logging.getLogger("nli")
 
@@ -166,24 +169,98 @@ def pairs_cli(
     raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
 
 
-def _format_metrics(metrics: dict[str, float]) -> str:
+def _number(value: float | None, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def _interval(result: EvalResult, name: str) -> str:
+    if name not in result.intervals:
+        return ""
+    low, high = result.intervals[name]
+    return f"  [{_number(low, 2)}, {_number(high, 2)}]"
+
+
+def _format_eval(result: EvalResult) -> str:
+    """The human-readable ``nli eval`` report: metrics, intervals, calibration, confusion."""
     from nli.types import LABELS
 
-    lines = [
-        f"pairs          {int(metrics['n'])}",
-        f"accuracy       {metrics['accuracy']:.3f}",
-        f"macro F1       {metrics['macro_f1']:.3f}",
-        f"ROC-AUC (contradiction)  {metrics['roc_auc']:.3f}",
-        f"PR-AUC  (contradiction)  {metrics['pr_auc']:.3f}",
-        "",
-        f"{'label':<15}{'precision':>10}{'recall':>10}{'f1':>10}",
+    metrics = result.metrics
+    lines = [f"pairs          {int(metrics['n'])}"]
+    if result.counts:
+        c = result.counts
+        lines.append(
+            f"articles       {c['articles']}: {c['pairs_matched']} of {c['pairs_gold']} gold pairs "
+            f"have a finding (the other {c['pairs_without_finding']} count as neutral, score 0); "
+            f"{c['findings_without_gold']} findings match no gold pair"
+        )
+    rule = "argmax" if result.threshold is None else f"P(contradiction) >= {result.threshold:.3f}"
+    lines += [
+        f"decision       {rule}; temperature {result.temperature:.3f}",
+        f"accuracy       {_number(metrics['accuracy'])}",
+        f"macro F1       {_number(metrics['macro_f1'])}{_interval(result, 'macro_f1')}",
+        f"F1 contradiction         {_number(metrics['f1_contradiction'])}"
+        f"{_interval(result, 'f1_contradiction')}",
+        f"ROC-AUC (contradiction)  {_number(metrics['roc_auc'])}{_interval(result, 'roc_auc')}",
+        f"PR-AUC  (contradiction)  {_number(metrics['pr_auc'])}{_interval(result, 'pr_auc')}",
+        f"ECE (top label, 10 bins) {_number(metrics['ece'])} (uncalibrated "
+        f"{_number(metrics['ece_raw'])})",
+        f"ECE (contradiction)      {_number(metrics['ece_contradiction'])}",
+        f"Brier (3-class)          {_number(metrics['brier'])}",
+        f"Brier (contradiction)    {_number(metrics['brier_contradiction'])}",
     ]
+    if result.intervals:
+        lines.append("(bracketed: bootstrap 95% confidence intervals)")
+    lines += ["", f"{'label':<15}{'precision':>10}{'recall':>10}{'f1':>10}"]
     for label in LABELS:
         lines.append(
             f"{label:<15}{metrics[f'precision_{label}']:>10.3f}"
             f"{metrics[f'recall_{label}']:>10.3f}{metrics[f'f1_{label}']:>10.3f}"
         )
+    lines += ["", "confusion matrix (rows gold, columns predicted)"]
+    lines.append(" " * 15 + "".join(f"{label:>15}" for label in LABELS))
+    for label, row in zip(LABELS, result.confusion, strict=True):
+        lines.append(f"{label:<15}" + "".join(f"{count:>15}" for count in row))
     return "\n".join(lines)
+
+
+def _eval_json(result: EvalResult, *, n_resamples: int, seed: int) -> dict[str, Any]:
+    """The ``nli eval --json`` object (keys documented in README); NaN becomes null."""
+    from nli.evaluate import BOOTSTRAP_METRICS
+    from nli.types import LABELS
+
+    out: dict[str, Any] = {
+        k: (None if isinstance(v, float) and math.isnan(v) else v)
+        for k, v in result.metrics.items()
+    }
+    out["n"] = int(result.metrics["n"])
+    for name in BOOTSTRAP_METRICS:  # null when --bootstrap 0 or undefined
+        low, high = result.intervals.get(name, (math.nan, math.nan))
+        out[f"{name}_ci"] = None if math.isnan(low) else [low, high]
+    out["confusion_matrix"] = result.confusion
+    out["labels"] = list(LABELS)
+    out["threshold"] = result.threshold
+    out["temperature"] = result.temperature
+    out["calibrated"] = result.calibrated
+    out["bootstrap_resamples"] = n_resamples
+    out["seed"] = seed
+    out["errors"] = len(result.errors)
+    out["unlabelled"] = result.unlabelled
+    out.update(result.counts)
+    return out
+
+
+def _gate_failures(
+    metrics: dict[str, float], min_f1: float | None, min_auc: float | None
+) -> list[str]:
+    failures = []
+    if min_f1 is not None and not metrics["f1_contradiction"] >= min_f1:
+        failures.append(f"f1_contradiction {_number(metrics['f1_contradiction'])} < {min_f1}")
+    # NaN (one class only) cannot show the AUC is high enough, so it fails too.
+    if min_auc is not None and not metrics["roc_auc"] >= min_auc:
+        failures.append(f"roc_auc {_number(metrics['roc_auc'])} < {min_auc}")
+    return failures
 
 
 @app.command("eval")
@@ -196,10 +273,26 @@ def eval_cli(
         ),
     ],
     model: ModelOpt = "default",
+    articles: Annotated[
+        bool,
+        typer.Option(
+            "--articles",
+            help="FIXTURES is labelled articles (fixtures/articles.jsonl format): run the "
+            "article pipeline and score its pairs against the gold pairs.",
+        ),
+    ] = False,
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
     one_way: OneWayOpt = False,
-    threshold: ThresholdOpt = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Contradiction threshold (default: the calibrated one, else argmax).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of a table.")
     ] = False,
@@ -209,50 +302,137 @@ def eval_cli(
             "--min-f1", min=0.0, max=1.0, help="Exit 1 when contradiction F1 is below this."
         ),
     ] = None,
+    min_auc: Annotated[
+        float | None,
+        typer.Option(
+            "--min-auc", min=0.0, max=1.0, help="Exit 1 when contradiction ROC-AUC is below this."
+        ),
+    ] = None,
+    plots: Annotated[
+        Path | None,
+        typer.Option(
+            "--plots",
+            help="Write reliability.png, pr_curve.png and score_histograms.png to this folder.",
+        ),
+    ] = None,
+    bootstrap: Annotated[
+        int,
+        typer.Option("--bootstrap", min=0, help="Bootstrap resamples for the 95% CIs (0: none)."),
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Evaluate a model on labelled pairs; a CI gate with --min-f1.
+    """Evaluate a model on labelled pairs (or labelled articles); a CI gate with --min-f1.
 
-    Prints accuracy, per-class precision/recall/F1 and contradiction ROC-AUC and
-    PR-AUC. With --json, one JSON object with (at least) accuracy, macro_f1,
-    f1_contradiction, roc_auc, pr_auc and n.
+    Prints accuracy, per-class precision/recall/F1, contradiction ROC-AUC and PR-AUC,
+    expected calibration error, Brier score, the confusion matrix and bootstrap 95%
+    confidence intervals of F1 and AUC. Probabilities are calibrated and the
+    threshold taken from the model's calibration.json when it has one (see `nli
+    calibrate`). With --json, one JSON object (keys in README).
 
     Example:
 
-        nli eval fixtures/pairs.jsonl --model path/to/model --json --min-f1 0.8
+        nli eval fixtures/pairs_test.jsonl --model path/to/model --json --min-f1 0.8
     """
     _setup_logging(verbose)
-    from nli.pipeline import run_eval
+    from nli.pipeline import run_eval, run_eval_articles
 
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
+    run = run_eval_articles if articles else run_eval
     try:
-        result = run_eval(fixtures, config)
+        result = run(fixtures, config, n_resamples=bootstrap, seed=seed)
+        if plots is not None:
+            from nli.plots import write_eval_plots
+
+            written = write_eval_plots(
+                result.probs, result.references, plots, threshold=result.threshold
+            )
+            typer.echo(f"wrote {len(written)} plots to {plots}", err=True)
     except _user_errors() as error:
         raise _fail(str(error)) from None
-    metrics = result.metrics
     if as_json:
-        clean = {
-            k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()
-        }
-        clean["n"] = int(metrics["n"])
-        clean["errors"] = len(result.errors)
-        clean["unlabelled"] = result.unlabelled
-        typer.echo(json.dumps(clean, sort_keys=True))
+        typer.echo(json.dumps(_eval_json(result, n_resamples=bootstrap, seed=seed), sort_keys=True))
     else:
-        typer.echo(_format_metrics(metrics))
+        typer.echo(_format_eval(result))
     for bad in result.errors:
         typer.echo(f"warning: {bad.source}:{bad.line}: {bad.message}", err=True)
-    if min_f1 is not None and metrics["f1_contradiction"] < min_f1:
-        typer.echo(
-            f"gate failed: f1_contradiction {metrics['f1_contradiction']:.3f} < {min_f1}", err=True
-        )
+    failures = _gate_failures(result.metrics, min_f1, min_auc)
+    if failures:
+        typer.echo(f"gate failed: {'; '.join(failures)}", err=True)
         raise typer.Exit(EXIT_GATE)
+    raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
+
+
+@app.command("calibrate")
+def calibrate_cli(
+    dev_pairs: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DEV_PAIRS",
+            help="Labelled dev pairs, disjoint from the pairs you will evaluate on.",
+        ),
+    ],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="A local model directory, or 'default'.")
+    ] = "default",
+    batch_size: BatchOpt = 64,
+    precision: PrecisionOpt = "auto",
+    one_way: OneWayOpt = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Replace an existing calibration.json.")
+    ] = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Fit temperature scaling and a contradiction threshold; write MODEL/calibration.json.
+
+    The temperature minimises the negative log-likelihood of the dev labels; the
+    threshold on the calibrated contradiction probability maximises contradiction F1
+    on dev. Afterwards `nli score` findings carry calibrated scores, and `nli eval`
+    evaluates calibrated probabilities with this threshold unless --threshold is
+    given. Score with the same --one-way setting you calibrate with.
+
+    Example:
+
+        nli calibrate fixtures/pairs_dev.jsonl --model path/to/model
+    """
+    _setup_logging(verbose)
+    from nli.calibration import CALIBRATION_FILE
+    from nli.model import resolve_model_path
+    from nli.pipeline import run_calibrate
+
+    config = _build_config(model, batch_size, precision, one_way, None, verbose)
+    try:
+        model_dir = Path(resolve_model_path(model))
+        if not model_dir.is_dir():
+            raise ValueError(f"{model}: calibration needs a local model directory")
+        _refuse_overwrite(model_dir / CALIBRATION_FILE, force)
+        result = run_calibrate(dev_pairs, config)
+    except _user_errors() as error:
+        raise _fail(str(error)) from None
+    c = result.calibration
+    typer.echo(
+        f"temperature {c.temperature:.3f}, threshold {c.threshold:.3f} "
+        f"(dev contradiction F1 {c.f1_at_threshold:.3f}); on {c.n} dev pairs ECE "
+        f"{c.ece_before:.3f} -> {c.ece_after:.3f}, NLL {c.nll_before:.3f} -> {c.nll_after:.3f}"
+    )
+    typer.echo(f"wrote {result.path}", err=True)
+    for bad in result.errors:
+        typer.echo(f"warning: {bad.source}:{bad.line}: {bad.message}", err=True)
     raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
 
 
 TextFieldOpt = Annotated[str, typer.Option("--text-field", help="Text field in JSONL/CSV/Parquet.")]
 IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Id field in JSONL/CSV/Parquet.")]
 INPUT_HELP = "A folder of .txt/.html files, or a JSONL/CSV/Parquet file (.gz too)."
+# fmt: off
+ARTICLES_PER_BATCH_HELP = "Articles scored together; progress is checkpointed after each batch."
+MAX_CHARS_HELP = "Longer articles are not processed and go to errors.jsonl."
+RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
+SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
+ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli[ray]')."
+ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
+WORKERS_HELP = "--engine ray: scoring actors, each with a model and a share of the CPUs (default 2)"
+# fmt: on
 
 
 @app.command("score")
@@ -275,7 +455,15 @@ def score_cli(
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
     one_way: OneWayOpt = False,
-    force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
+    articles_per_batch: Annotated[
+        int, typer.Option("--articles-per-batch", min=1, help=ARTICLES_PER_BATCH_HELP)
+    ] = 32,
+    max_chars: Annotated[int, typer.Option("--max-chars", min=1, help=MAX_CHARS_HELP)] = 200_000,
+    resume: Annotated[bool, typer.Option("--resume", help=RESUME_HELP)] = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help=SCORE_FORCE_HELP)] = False,
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "local",
+    address: Annotated[str | None, typer.Option("--address", help=ADDRESS_HELP)] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Find official statements contradicted by third-party reports in articles.
@@ -285,6 +473,8 @@ def score_cli(
     Writes one finding per pair (article_id, statement, report with spans into the
     original text, normalised premise/hypothesis, probs, score, label), errors.jsonl
     for articles that failed, and OUTPUT.manifest.json with counts and settings.
+    The output format follows the suffix: .jsonl, .csv (dotted columns) or .parquet.
+    An interrupted run (Ctrl-C, kill, crash) continues with --resume.
 
     Example:
 
@@ -293,7 +483,14 @@ def score_cli(
     _setup_logging(verbose)
     from nli.pipeline import ArticleConfig, run_score
 
-    _refuse_overwrite(output, force)
+    if engine not in ("local", "ray"):
+        raise _fail(f"--engine must be local or ray, got {engine!r}")
+    if engine == "local" and (address is not None or workers is not None):
+        raise _fail("--address and --workers need --engine ray")
+    if engine == "ray" and resume:
+        raise _fail("--resume works with --engine local only")
+    if not resume:
+        _refuse_overwrite(output, force)
     scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
     config = ArticleConfig(
         scoring=scoring,
@@ -302,19 +499,39 @@ def score_cli(
         min_overlap=min_overlap,
         min_score=min_score,
         threshold=threshold,
+        articles_per_batch=articles_per_batch,
+        max_article_chars=max_chars,
     )
     try:
-        result = run_score(input_path, output, config, show_progress_bar=verbose > 0)
+        if engine == "ray":
+            from nli.distributed import RayOptions, run_score_ray
+
+            options = RayOptions(address=address, workers=workers or 2)
+            result = run_score_ray(
+                input_path, output, config, options, show_progress_bar=verbose > 0
+            )
+        else:
+            result = run_score(
+                input_path,
+                output,
+                config,
+                show_progress_bar=verbose > 0,
+                resume=resume,
+                overwrite=force,
+            )
     except _user_errors() as error:
         raise _fail(str(error)) from None
+    except KeyboardInterrupt:
+        raise _fail(f"interrupted; rerun with --resume to continue {output}", 130) from None
     c = result.counts
+    rate = c.read / max(result.seconds, 1e-9)
     typer.echo(
         f"read {c.read} articles: {c.scored} scored, {c.skipped} skipped, {c.errored} errored; "
         f"{c.claims} claims, {c.pairs} pairs, {c.findings_written} findings -> {output} "
-        f"({result.seconds:.1f}s)",
+        f"({result.seconds:.1f}s, {rate:.1f} articles/s{', resumed' if result.resumed else ''})",
         err=True,
     )
-    raise typer.Exit(EXIT_PARTIAL if result.errors else EXIT_OK)
+    raise typer.Exit(EXIT_PARTIAL if c.errored else EXIT_OK)
 
 
 @app.command("extract")
@@ -346,6 +563,67 @@ def extract_cli(
         raise _fail(str(error)) from None
     typer.echo(f"read {counts.read} articles: {counts.claims} claims -> {output}", err=True)
     raise typer.Exit(EXIT_PARTIAL if counts.errored else EXIT_OK)
+
+
+REPORT_ARTICLES_HELP = "The collection that was scored, to show article texts with highlights."
+REPORT_MANIFEST_HELP = "Run manifest (default: FINDINGS.manifest.json when present)."
+REPORT_THRESHOLD_HELP = "Contradiction threshold (default: the run's, else 0.5)."
+
+
+@app.command("report")
+def report_cli(
+    findings: Annotated[
+        Path, typer.Argument(metavar="FINDINGS", help="Findings written by nli score.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML report to write.")],
+    articles: Annotated[
+        Path | None, typer.Option("--articles", "-a", help=REPORT_ARTICLES_HELP)
+    ] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help=REPORT_MANIFEST_HELP)] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", min=0.0, max=1.0, help=REPORT_THRESHOLD_HELP)
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Write a self-contained HTML report of a findings file (no network needed to view).
+
+    Summary and score histogram, a sortable and filterable table of findings, and
+    each article's cleaned text with the official statement and the third-party
+    report highlighted. Without --articles only the statement and report texts are
+    shown. Rows that cannot be shown are counted in the page (exit code 3).
+
+    Example:
+
+        nli report out/findings.jsonl --articles ../shared/examples -o out/report.html
+    """
+    _setup_logging(verbose)
+    from nli.report import report_from_files
+
+    _refuse_overwrite(output, force)
+    try:
+        result = report_from_files(
+            findings,
+            output,
+            articles_path=articles,
+            manifest_path=manifest,
+            text_field=text_field,
+            id_field=id_field,
+            threshold=threshold,
+            title=title,
+        )
+    except _user_errors() as error:
+        raise _fail(str(error)) from None
+    typer.echo(
+        f"report of {result.findings} findings in {result.articles} articles "
+        f"({result.articles_with_text} with text) -> {output}"
+        + (f"; {result.rows_not_shown} rows not shown" if result.rows_not_shown else ""),
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if result.rows_not_shown else EXIT_OK)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from nli.calibration import Calibration, apply_temperature, read_calibration
 from nli.types import LABELS, Direction, PairScore, Probs
 
 logger = logging.getLogger(__name__)
@@ -191,6 +192,16 @@ class ContradictionScorer:
             raise ValueError(f"max_length must be >= 16, got {self.max_length}")
         self.batch_size = batch_size
         self.use_bf16 = self._choose_bf16(precision)
+        # Written by `nli calibrate`; without it calibrated scores equal raw ones.
+        self.calibration: Calibration | None = (
+            read_calibration(path) if Path(path).is_dir() else None
+        )
+        if self.calibration is not None:
+            logger.info(
+                "Calibration: temperature %.3f, threshold %s",
+                self.calibration.temperature,
+                self.calibration.threshold,
+            )
 
     @property
     def device(self) -> torch.device:
@@ -201,6 +212,25 @@ class ContradictionScorer:
     def precision(self) -> str:
         """``"bf16"`` when autocast is on, else ``"fp32"``."""
         return "bf16" if self.use_bf16 else "fp32"
+
+    @property
+    def decision_threshold(self) -> float | None:
+        """The contradiction threshold fitted by ``nli calibrate`` (None when uncalibrated)."""
+        return self.calibration.threshold if self.calibration is not None else None
+
+    def calibrated_probs(self, probs: np.ndarray) -> np.ndarray:
+        """Apply the model directory's temperature to ``(n, 3)`` probabilities.
+
+        Returns:
+            np.ndarray: float64 probabilities; equal to ``probs`` without calibration.
+        """
+        temperature = self.calibration.temperature if self.calibration is not None else 1.0
+        return apply_temperature(np.asarray(probs).reshape(-1, 3), temperature)
+
+    def calibrated_score(self, probs: Probs, target: Target = "contradiction") -> float:
+        """The calibrated probability of ``target`` for one scored pair."""
+        row = np.array([[probs.contradiction, probs.neutral, probs.entailment]])
+        return float(self.calibrated_probs(row)[0, _TARGET_COLUMN[target]])
 
     def _choose_bf16(self, precision: Precision) -> bool:
         if precision == "fp32":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nli.attribution import attribute_sentence, find_claims
+from nli.clean import clean_text
+from nli.segment import split_sentences
 from nli.types import Sentence
 
 EXAMPLE = Path("/work/shared/examples/newsweek-2015-iran-syria-denial.txt")
@@ -134,3 +137,224 @@ def test_attribute_sentence_never_raises(text: str) -> None:
 def test_find_claims_content_within_text(texts: list[str]) -> None:
     for claim in find_claims([_sent(t) for t in texts]):
         assert claim.content in claim.text
+
+
+def _kinds_of(text: str, sentence_start: str) -> list[str]:
+    """Kinds of the claims whose sentence starts with ``sentence_start``."""
+    return [c.kind for c in find_claims(split_sentences(text)) if c.text.startswith(sentence_start)]
+
+
+def test_headline_with_cue_is_a_claim() -> None:
+    text = "Halvern Motors says Dunmore plant will stay open\n\nWorkers were worried."
+    claims = find_claims(split_sentences(text))
+    assert [(c.kind, c.content) for c in claims] == [("statement", "Dunmore plant will stay open")]
+
+
+def test_headline_can_hold_a_report_and_a_statement() -> None:
+    text = "Doctors report cholera cases as ministry insists district is safe\n\nIt rained."
+    assert sorted(_kinds_of(text, "Doctors")) == ["report", "statement"]
+
+
+def test_sentence_with_denial_and_source_gives_both_kinds() -> None:
+    text = (
+        "Iran routinely denies having any combat forces in Syria but Lebanese sources told "
+        "Reuters that hundreds of troops had arrived."
+    )
+    claims = find_claims([_sent(text)])
+    by_kind = {c.kind: c for c in claims}
+    assert by_kind["statement"].content == "having any combat forces in Syria"
+    assert by_kind["statement"].polarity == "-"
+    assert by_kind["report"].content == "hundreds of troops had arrived"
+
+
+def test_pronoun_takes_the_kind_of_the_last_source() -> None:
+    text = (
+        "Researchers at Cobalt Labs said they had found a leaked database. "
+        "They said the data included home addresses. "
+        "The bank said no data had been accessed. "
+        "It added that services were running normally."
+    )
+    assert _kinds_of(text, "They said") == ["report"]
+    assert _kinds_of(text, "It added") == ["statement"]
+
+
+def test_he_refers_to_the_last_person_named_even_without_a_claim() -> None:
+    text = (
+        "The club faced questions about manager Tomas Reyl. "
+        "The team doctor said the striker was injured. "
+        "Reyl, who joined two years ago, led training as usual. "
+        '"I focus on the next match," he told reporters.'
+    )
+    assert _kinds_of(text, '"I focus') == ["statement"]
+
+
+def test_short_name_takes_the_kind_of_its_role() -> None:
+    text = (
+        "Defence ministry says border is calm\n\n"
+        "Defence minister Anton Brask spoke on Tuesday. "
+        "Union official Peter Lund said workers were angry. "
+        '"We have no troops there," Brask said. '
+        '"It is a scandal," Lund said.'
+    )
+    assert _kinds_of(text, '"We have no troops') == ["statement"]
+    assert _kinds_of(text, '"It is a scandal') == ["report"]
+
+
+def test_company_reference_is_the_principal_only_in_a_company_story() -> None:
+    company = "Milvia Foods denies contamination\n\nThe company said its formula was safe."
+    ministry = (
+        "Defence ministry denies missile hit airliner\n\nThe airline said the plane was fine."
+    )
+    assert _kinds_of(company, "The company") == ["statement"]
+    assert _kinds_of(ministry, "The airline") == ["report"]
+
+
+def test_other_organisations_are_third_parties_when_a_principal_is_known() -> None:
+    text = (
+        "Milvia Foods denies contamination\n\n"
+        "Milvia Foods said its products were safe. "
+        "Arden Children's Hospital said it had treated three infants for salmonella."
+    )
+    assert _kinds_of(text, "Arden") == ["report"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a union official is a third party even though "official" is an official word
+        ('"Our members deserve an answer," said union official Peter Lund.', "report"),
+        # an anonymous source close to the board is a third party
+        ("A person close to the board said there were no plans to sack him.", "report"),
+        # the head noun decides: a commissioner, not data
+        ("The data protection commissioner said her office had contacted the firm.", "statement"),
+        # data is a document, whoever published it
+        ("Flight tracking data showed the plane turned back.", "report"),
+        # opposition politicians accuse; they are third parties
+        ("Opposition lawmakers accused the minister of misleading parliament.", "report"),
+        # a spokesman describing an allegation as a fabrication is an official denial
+        ('A spokesman described the allegation as "a fabrication by the opposition."', "statement"),
+    ],
+)
+def test_source_lexicon_decides_the_kind(text: str, kind: str) -> None:
+    claim = attribute_sentence(_sent(text))
+    assert claim is not None and claim.kind == kind
+
+
+def test_falsity_evaluation_is_a_denial_of_its_object() -> None:
+    claim = attribute_sentence(_sent('A spokesman described the allegation as "a fabrication."'))
+    assert claim is not None and (claim.content, claim.polarity) == ("the allegation", "-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an evidence verb only counts for documents and third parties
+        "Police found a body near the river.",
+        # a refusal is no claim even with a speech verb
+        "The ministry said it would not comment further.",
+        # a passive cue has no source
+        "Residents were told to stay indoors.",
+        # "reports" as a noun after a preposition
+        "The chief executive sought to reassure staff amid reports of deep cuts.",
+        # present-tense "reports" without a that-clause is no attribution
+        "The company reports its annual results next Thursday.",
+        # "admitted" needs a that-clause or a quote
+        "Last winter, the hospital admitted more than 400 patients.",
+    ],
+)
+def test_sentences_without_a_claim(text: str) -> None:
+    assert attribute_sentence(_sent(text)) is None
+
+
+def test_cue_inside_a_quotation_belongs_to_the_quote() -> None:
+    text = '"Our tests found no E. coli in the supply," the director of public health said.'
+    claims = find_claims([_sent(text)])
+    assert [(c.kind, c.content) for c in claims] == [
+        ("statement", "Our tests found no E. coli in the supply")
+    ]
+
+
+def test_quoted_sentence_after_an_attributed_quote_continues_it() -> None:
+    text = (
+        '"Our tests found nothing," Dr. Aoife Brennan said. '
+        '"There is no need to boil water." '
+        "The weather was fine."
+    )
+    claims = find_claims(split_sentences(text))
+    assert [c.content for c in claims] == [
+        "Our tests found nothing",
+        "There is no need to boil water",
+    ]
+    assert claims[1].speaker == claims[0].speaker
+
+
+def test_quoted_sentences_in_one_segment_give_one_claim_each() -> None:
+    text = '"We have no troops in Syria. Iran only gives advice," said Amir-Abdollahian.'
+    claims = find_claims([_sent(text)])
+    assert [c.content for c in claims] == ["We have no troops in Syria", "Iran only gives advice"]
+
+
+def test_media_relaying_an_official_is_a_channel_not_a_report() -> None:
+    text = "He added that Iran had sent more advisers, according to Mehr News Agency."
+    assert [c.kind for c in find_claims([_sent(text)])] == ["statement"]
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+GOLD_FILES = ("articles.jsonl", "articles_heldout.jsonl")
+
+
+def _gold(name: str) -> list[tuple[dict, str]]:
+    path = FIXTURES / name
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        out.append((record, (path.parent / record["file"]).read_text(encoding="utf-8")))
+    return out
+
+
+@pytest.mark.parametrize("name", GOLD_FILES)
+def test_fixture_annotations_point_into_their_articles(name: str) -> None:
+    for record, text in _gold(name):
+        for key in ("statements", "reports"):
+            for item in record[key]:
+                start, end = item["span"]
+                assert text[start:end] == item["text"], (record["id"], item["text"])
+        # every statement x report combination is labelled exactly once
+        combos = sorted((p["statement"], p["report"]) for p in record["pairs"])
+        expected = [
+            (s, r) for s in range(len(record["statements"])) for r in range(len(record["reports"]))
+        ]
+        assert combos == expected, record["id"]
+        assert {p["label"] for p in record["pairs"]} <= {"contradiction", "neutral", "entailment"}
+
+
+def _precision_recall(name: str) -> dict[str, tuple[float, float]]:
+    """Span-overlap precision and recall per kind, as scripts/eval_extraction.py counts them."""
+    counts = {kind: [0, 0, 0, 0] for kind in ("statement", "report")}
+    for record, text in _gold(name):
+        claims = find_claims(split_sentences(text, clean_text(text)))
+        for kind in counts:
+            predicted = [c.span for c in claims if c.kind == kind]
+            gold = [tuple(item["span"]) for item in record[kind + "s"]]
+            hit = [any(p[0] < g[1] and g[0] < p[1] for g in gold) for p in predicted]
+            found = [any(p[0] < g[1] and g[0] < p[1] for p in predicted) for g in gold]
+            c = counts[kind]
+            c[0], c[1], c[2], c[3] = (
+                c[0] + sum(hit),
+                c[1] + len(hit),
+                c[2] + sum(found),
+                c[3] + len(found),
+            )
+    return {kind: (c[0] / c[1], c[2] / c[3]) for kind, c in counts.items()}
+
+
+def test_extraction_meets_the_target_on_the_fixture_articles() -> None:
+    # the issue's target: precision and recall >= 0.9 for both kinds (fixtures/ANNOTATION.md)
+    for kind, (precision, recall) in _precision_recall("articles.jsonl").items():
+        assert precision >= 0.9 and recall >= 0.9, kind
+
+
+def test_extraction_generalises_to_the_heldout_articles() -> None:
+    # a regression guard only: the rules are never tuned on the held-out articles
+    for kind, (precision, recall) in _precision_recall("articles_heldout.jsonl").items():
+        assert precision >= 0.85 and recall >= 0.85, kind

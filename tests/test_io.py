@@ -10,7 +10,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nli.io import InputError, normalise_label, read_pairs, write_records
+from nli.io import (
+    InputError,
+    input_fingerprint,
+    normalise_label,
+    read_articles,
+    read_pairs,
+    truncate_file,
+    write_records,
+)
 from nli.types import ErrorRecord, PairRecord
 
 ROWS = [
@@ -164,3 +172,138 @@ def test_write_records_failure_keeps_the_old_file(tmp_path: Path):
         write_records(path, broken())
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_csv_output_flattens_nested_fields_into_dotted_columns(tmp_path: Path):
+    import csv
+
+    path = tmp_path / "out.csv"
+    rows = [
+        {"id": "a", "probs": {"contradiction": 0.7, "neutral": 0.2}, "span": [3, 9], "x": None},
+        {"id": "b", "probs": {"contradiction": 0.1, "neutral": 0.8}, "span": [0, 1], "late": "y"},
+    ]
+    assert write_records(path, rows) == 2
+    with path.open(encoding="utf-8", newline="") as handle:
+        read = list(csv.DictReader(handle))
+    assert list(read[0]) == ["id", "probs.contradiction", "probs.neutral", "span", "x", "late"]
+    assert read[0]["probs.contradiction"] == "0.7"
+    assert read[0]["span"] == "[3, 9]" and read[0]["x"] == "" and read[1]["late"] == "y"
+
+
+def test_parquet_output_keeps_structs_and_one_schema_across_chunks(tmp_path: Path, monkeypatch):
+    import nli.io
+
+    monkeypatch.setattr(nli.io, "PARQUET_WRITE_CHUNK", 2)  # several chunks from 5 rows
+    rows = [{"id": str(i), "who": {"speaker": None, "span": [i, i + 1]}} for i in range(4)]
+    rows.append({"id": "4", "who": {"speaker": "the minister", "span": [4, 5]}})
+    path = tmp_path / "out.parquet"
+    assert write_records(path, rows) == 5
+    table = pq.read_table(path)
+    who = table.schema.field("who").type
+    assert pa.types.is_struct(who) and who.field("speaker").type == pa.string()
+    assert who.field("span").type.value_type == pa.int64()
+    assert table.to_pylist() == rows
+
+
+def test_empty_outputs_are_valid_files(tmp_path: Path):
+    for suffix in (".jsonl", ".csv", ".parquet"):
+        assert write_records(tmp_path / f"e{suffix}", []) == 0
+    assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
+    assert (tmp_path / "e.jsonl").read_text() == ""
+
+
+def _articles_jsonl(path: Path, ids: list[str]) -> Path:
+    path.write_text(
+        "".join(json.dumps({"id": i, "text": f"Text {i}."}) + "\n" for i in ids), encoding="utf-8"
+    )
+    return path
+
+
+def test_read_articles_marks_repeated_ids_as_errors(tmp_path: Path):
+    path = _articles_jsonl(tmp_path / "a.jsonl", ["a", "b", "a", "a"])
+    records = list(read_articles(path))
+    assert [type(r).__name__ for r in records] == ["Article", "Article", "ErrorRecord"] + [
+        "ErrorRecord"
+    ]
+    assert (
+        records[2].message == "duplicate article id 'a' (first at line 1); this row was not scored"
+    )
+
+
+def test_read_articles_skip_resumes_after_n_records_and_still_sees_old_ids(tmp_path: Path):
+    path = _articles_jsonl(tmp_path / "a.jsonl", ["a", "b", "c", "a"])
+    records = list(read_articles(path, skip=2))
+    assert [r.id for r in records] == ["c", "a"]
+    assert isinstance(records[1], ErrorRecord)  # "a" was seen in the skipped part
+
+
+def test_read_articles_skip_does_not_open_skipped_files(tmp_path: Path, monkeypatch):
+    import nli.io
+
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"{name} text.", encoding="utf-8")
+    opened: list[str] = []
+    original = nli.io._read_article_file
+    monkeypatch.setattr(
+        nli.io, "_read_article_file", lambda f, i: opened.append(i) or original(f, i)
+    )
+    assert [r.id for r in read_articles(tmp_path, skip=2)] == ["c.txt"]
+    assert opened == ["c.txt"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_text_readers_stream_in_constant_memory(tmp_path: Path, suffix):
+    import tracemalloc
+
+    path = tmp_path / f"big{suffix}"
+    text = "The ministry denied it. " * 200  # about 5 KB per article
+    write_records(path, ({"id": str(i), "text": text} for i in range(3000)))  # about 15 MB
+    assert path.stat().st_size > 14_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_articles(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 3000
+    assert peak < 2_000_000  # a few rows' worth, not the 15 MB collection
+
+
+def test_parquet_reader_pulls_batches_lazily(tmp_path: Path, monkeypatch):
+    import itertools
+
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": str(i), "text": "x"} for i in range(1000)]), path)
+    pulled: list[int] = []
+    original = pq.ParquetFile.iter_batches
+
+    def counting(self, *args, **kwargs):
+        for batch in original(self, *args, **kwargs):
+            pulled.append(batch.num_rows)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", counting)
+    first = list(itertools.islice(read_articles(path), 3))
+    assert [a.id for a in first] == ["0", "1", "2"]
+    assert len(pulled) == 1 and pulled[0] < 1000
+
+
+def test_input_fingerprint_changes_with_the_input(tmp_path: Path):
+    path = _articles_jsonl(tmp_path / "a.jsonl", ["a"])
+    before = input_fingerprint(path)
+    assert before == input_fingerprint(path)
+    _articles_jsonl(path, ["b"])
+    assert input_fingerprint(path) != before
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "x.txt").write_text("x", encoding="utf-8")
+    listing = input_fingerprint(folder)
+    (folder / "y.txt").write_text("y", encoding="utf-8")
+    assert input_fingerprint(folder)["files"] == 2 and input_fingerprint(folder) != listing
+
+
+def test_truncate_file_cuts_to_a_byte_offset(tmp_path: Path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"b": ')
+    truncate_file(path, 9)
+    assert path.read_bytes() == b'{"a": 1}\n'

@@ -139,3 +139,173 @@ def test_score_cli_missing_input_exits_2(tmp_path: Path, tiny_model_dir: Path):
     )
     assert result.exit_code == 2
     assert "not found" in result.output
+
+
+def _fixture_folder(tmp_path: Path, names: list[str]) -> Path:
+    folder = tmp_path / "fixture-articles"
+    folder.mkdir()
+    for name in names:
+        source = Path(__file__).resolve().parent.parent / "fixtures" / "articles" / name
+        (folder / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_counts_add_up_and_articles_without_pairs_are_skipped(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    folder = _fixture_folder(tmp_path, ["a01.txt"])
+    (folder / "blank.txt").write_text(" \n", encoding="utf-8")
+    # a statement and no report: a claim, but nothing to pair it with
+    (folder / "alone.txt").write_text('"We have no troops here," the minister said.\n')
+    result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
+    c = result.counts
+    assert (c.read, c.scored, c.skipped, c.errored, c.empty) == (3, 1, 2, 0, 1)
+    assert c.pairs == c.findings_written > 0
+
+
+def test_manifest_records_model_hash_versions_and_rate(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    import hashlib
+
+    folder = _fixture_folder(tmp_path, ["a01.txt"])
+    result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
+    manifest = json.loads(result.manifest_path.read_text())
+    weights = (tiny_model_dir / "model.safetensors").read_bytes()
+    assert manifest["model_sha256"] == hashlib.sha256(weights).hexdigest()
+    assert manifest["model"] == str(tiny_model_dir)
+    assert manifest["input_fingerprint"]["files"] == 1
+    assert {"python", "torch", "transformers", "nli"} <= set(manifest["versions"])
+    assert manifest["articles_per_second"] > 0 and manifest["timing"]["sessions"] == 1
+    assert manifest["config"]["max_article_chars"] == 200_000
+    assert manifest["counts"]["read"] == 1 and manifest["errors_file"] is None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_score_writes_csv_and_parquet(tmp_path: Path, tiny_scorer, tiny_model_dir: Path, suffix):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt"])
+    out = tmp_path / f"f{suffix}"
+    result = run_score(folder, out, _config(tiny_model_dir), scorer=tiny_scorer)
+    reference = tmp_path / "f.jsonl"
+    run_score(folder, reference, _config(tiny_model_dir), scorer=tiny_scorer)
+    expected = [json.loads(line) for line in reference.read_text().splitlines()]
+    if suffix == ".csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [r["article_id"] for r in rows] == [e["article_id"] for e in expected]
+        assert [json.loads(r["statement.span"]) for r in rows] == [
+            e["statement"]["span"] for e in expected
+        ]
+        assert float(rows[0]["probs.contradiction"]) == pytest.approx(
+            expected[0]["probs"]["contradiction"]
+        )
+    else:
+        assert pq.read_table(out).to_pylist() == expected
+    assert result.counts.findings_written == len(expected)
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+def test_failing_extraction_is_recorded_and_the_run_goes_on(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path, monkeypatch
+):
+    import nli.pipeline
+
+    folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt", "a03.txt"])
+    real = nli.pipeline.extract_claims
+
+    def fails_on_a02(article):
+        if article.id == "a02.txt":
+            raise RuntimeError("segmenter crashed")
+        return real(article)
+
+    monkeypatch.setattr(nli.pipeline, "extract_claims", fails_on_a02)
+    result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
+    assert [(e.id, "segmenter crashed" in e.message) for e in result.errors] == [("a02.txt", True)]
+    assert (result.counts.scored, result.counts.errored) == (2, 1)
+
+
+def test_model_failure_on_one_article_keeps_the_others(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    class BreaksOnZebulon:
+        """Fails on any call that includes a pair about Zebulon (only one article has it)."""
+
+        def score_pairs(self, statements, reports, **kwargs):
+            if any("Zebulon" in text for text in [*statements, *reports]):
+                raise RuntimeError("CUDA error: out of memory")
+            return tiny_scorer.score_pairs(statements, reports, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(tiny_scorer, name)
+
+    folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt"])
+    (folder / "a00.txt").write_text(
+        '"We have no troops in Zebulon," the minister said. Witnesses told Reuters that '
+        "hundreds of troops had arrived in Zebulon.\n"
+    )
+    result = run_score(
+        folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=BreaksOnZebulon()
+    )
+    assert [e.id for e in result.errors] == ["a00.txt"]
+    assert "out of memory" in result.errors[0].message
+    found = {
+        json.loads(line)["article_id"] for line in (tmp_path / "f.jsonl").read_text().splitlines()
+    }
+    assert found == {"a01.txt", "a02.txt"}
+
+
+def test_pairs_over_the_limit_keep_the_strongest_and_are_counted(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    from nli.pipeline import RunCounts, article_pairs
+    from nli.types import Article
+
+    folder = _fixture_folder(tmp_path, ["a15.txt"])
+    text = (folder / "a15.txt").read_text(encoding="utf-8")
+    every = len(article_pairs(Article("a15.txt", text), ArticleConfig(), RunCounts()))
+    assert every > 2
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"), max_pairs_per_article=2
+    )
+    result = run_score(folder, tmp_path / "f.jsonl", config, scorer=tiny_scorer)
+    assert (result.counts.pairs, result.counts.pairs_dropped) == (2, every - 2)
+
+
+def test_strongest_pairs_prefers_shared_topic_words_and_keeps_order():
+    from nli.pipeline import strongest_pairs
+    from nli.types import Claim
+
+    def claim(kind, content, start):
+        return Claim(kind, content, content, "X", "said", "+", (start, start + 1))
+
+    statement = claim("statement", "no troops in Karsk province", 0)
+    weak = claim("report", "troops seen", 1)
+    strong = claim("report", "troops crossed into Karsk province", 2)
+    other = claim("report", "Karsk troops", 3)
+    pairs = [(statement, weak), (statement, strong), (statement, other)]
+    assert [r.span[0] for _, r in strongest_pairs(pairs, 2)] == [2, 3]
+
+
+def test_progress_bar_reports_articles_per_second(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path, capsys
+):
+    folder = _fixture_folder(tmp_path, ["a01.txt"])
+    run_score(
+        folder,
+        tmp_path / "f.jsonl",
+        _config(tiny_model_dir),
+        scorer=tiny_scorer,
+        show_progress_bar=True,
+    )
+    assert "article/s" in capsys.readouterr().err
+
+
+def test_score_cli_help_documents_resume_and_formats():
+    result = runner.invoke(app, ["score", "--help"])
+    assert result.exit_code == 0
+    for text in ("--resume", "--articles-per-batch", "--max-chars", ".parquet"):
+        assert text in result.output
