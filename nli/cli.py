@@ -429,6 +429,7 @@ ARTICLES_PER_BATCH_HELP = "Articles scored together; progress is checkpointed af
 MAX_CHARS_HELP = "Longer articles are not processed and go to errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
+SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fitted one; 0.5)."
 ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli[ray]')."
 ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
 WORKERS_HELP = "--engine ray: scoring actors, each with a model and a share of the CPUs (default 2)"
@@ -445,8 +446,8 @@ def score_cli(
         typer.Option("--min-score", min=0.0, max=1.0, help="Write only findings >= this."),
     ] = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", min=0.0, max=1.0, help="Score labelled contradiction.")
-    ] = 0.5,
+        float | None, typer.Option("--threshold", min=0.0, max=1.0, help=SCORE_THRESHOLD_HELP)
+    ] = None,
     min_overlap: Annotated[
         int, typer.Option("--min-overlap", min=0, help="Shared topic words needed to pair.")
     ] = 1,

@@ -227,10 +227,14 @@ class ContradictionScorer:
         temperature = self.calibration.temperature if self.calibration is not None else 1.0
         return apply_temperature(np.asarray(probs).reshape(-1, 3), temperature)
 
+    def calibrate(self, probs: Probs) -> Probs:
+        """The calibrated probabilities of one scored pair (unchanged without calibration)."""
+        row = np.array([[probs.contradiction, probs.neutral, probs.entailment]])
+        return Probs(*(float(x) for x in self.calibrated_probs(row)[0]))
+
     def calibrated_score(self, probs: Probs, target: Target = "contradiction") -> float:
         """The calibrated probability of ``target`` for one scored pair."""
-        row = np.array([[probs.contradiction, probs.neutral, probs.entailment]])
-        return float(self.calibrated_probs(row)[0, _TARGET_COLUMN[target]])
+        return float(getattr(self.calibrate(probs), target))
 
     def _choose_bf16(self, precision: Precision) -> bool:
         if precision == "fp32":

@@ -430,7 +430,9 @@ class ArticleConfig:
         id_field (str): Article id field in tabular inputs.
         min_overlap (int): Shared content words a statement and report need to be paired.
         min_score (float | None): Write only findings scoring at least this (None: all).
-        threshold (float): Score at which a finding is labelled ``"contradiction"``.
+        threshold (float | None): Calibrated score at which a finding is labelled
+            ``"contradiction"``; None uses the threshold ``nli calibrate`` fitted for the
+            model, else :data:`DEFAULT_THRESHOLD`.
         articles_per_batch (int): Articles whose pairs go to the model together; also
             how often ``nli score`` checkpoints.
         max_article_chars (int): Longer articles are not processed and get an error
@@ -444,7 +446,7 @@ class ArticleConfig:
     id_field: str = "id"
     min_overlap: int = 1
     min_score: float | None = None
-    threshold: float = 0.5
+    threshold: float | None = None
     articles_per_batch: int = 32
     max_article_chars: int = 200_000
     max_pairs_per_article: int = 1_000
@@ -453,6 +455,18 @@ class ArticleConfig:
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+
+#: Contradiction threshold of an uncalibrated model when none is given.
+DEFAULT_THRESHOLD = 0.5
+
+
+def decision_threshold(config: ArticleConfig, scorer: ContradictionScorer) -> float:
+    """The threshold findings are labelled with: the given one, the calibrated one, or 0.5."""
+    if config.threshold is not None:
+        return config.threshold
+    fitted = scorer.decision_threshold
+    return fitted if fitted is not None else DEFAULT_THRESHOLD
 
 
 @dataclass
@@ -646,8 +660,14 @@ def make_finding(
     scorer: ContradictionScorer,
     config: ArticleConfig,
 ) -> dict[str, Any]:
-    """One finding in the documented output schema."""
+    """One finding in the documented output schema.
+
+    ``calibrated`` is the score after the model's temperature scaling, and ``label``
+    is decided on the calibrated probabilities with :func:`decision_threshold`, as
+    ``nli eval`` decides.
+    """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"
+    calibrated = scorer.calibrate(scored.probs)
     return {
         "article_id": article.id,
         "statement": claim_to_dict(statement),
@@ -659,8 +679,10 @@ def make_finding(
         },
         "probs": scored.probs.as_dict(),
         "score": scored.score,
-        "calibrated": scorer.calibrated_score(scored.probs, target),
-        "label": finding_label(scored.probs, statement.polarity, threshold=config.threshold),
+        "calibrated": getattr(calibrated, target),
+        "label": finding_label(
+            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
+        ),
         "direction": scored.direction,
         "window": scored.window,
         "model": config.scoring.model,
@@ -711,12 +733,14 @@ def score_article_batch(
             continue
         counts.scored += 1
         counts.pairs += len(pairs)
-        ranked = sorted(zip(pairs, outcome, strict=True), key=lambda item: -item[1].score)
-        findings.extend(
+        made = [
             make_finding(article, statement, report, scored, scorer, config)
-            for (statement, report), scored in ranked
+            for (statement, report), scored in zip(pairs, outcome, strict=True)
             if config.min_score is None or scored.score >= config.min_score
-        )
+        ]
+        # Calibrated scores rank: raw probabilities of an over-confident model are not
+        # comparable between a contradiction target and an entailment target.
+        findings.extend(sorted(made, key=lambda row: (-row["calibrated"], -row["score"])))
     for bad in errors:
         logger.warning("article %s: %s", bad.id, bad.message)
     return findings, errors
@@ -1118,7 +1142,7 @@ def _build_manifest(
         "config": {
             "min_overlap": config.min_overlap,
             "min_score": config.min_score,
-            "threshold": config.threshold,
+            "threshold": decision_threshold(config, scorer),
             "max_length": scorer.max_length,
             "both_directions": config.scoring.both_directions,
             "batch_size": config.scoring.batch_size,

@@ -63,7 +63,7 @@ class ReportSummary:
         claims_found (int | None): Statements and reports found (from the manifest).
         pairs_scored (int | None): Statement/report pairs scored (from the manifest).
         findings (int): Findings shown in the report.
-        contradictions (int): Findings with ``score >= threshold``.
+        contradictions (int): Findings whose :func:`ranking_score` is >= ``threshold``.
         threshold (float): The contradiction threshold.
         model (str): Model name or path.
         calibration (str): How scores were calibrated, in words.
@@ -268,6 +268,19 @@ def _finite_number(value: Any) -> bool:
 def _finite_float(value: Any) -> float | None:
     """``value`` as a float when it is a finite real number (not a bool), else ``None``."""
     return float(value) if _finite_number(value) else None
+
+
+def ranking_score(row: Mapping[str, Any]) -> float:
+    """The score a finding is ranked and thresholded by: ``calibrated``, else ``score``.
+
+    ``nli score`` labels findings on the calibrated score, so the page does too.
+
+    Example:
+        >>> ranking_score({"score": 0.8, "calibrated": 0.6}), ranking_score({"score": 0.8})
+        (0.6, 0.8)
+    """
+    calibrated = _finite_float(row.get("calibrated"))
+    return calibrated if calibrated is not None else float(row["score"])
 
 
 def finding_problem(row: Mapping[str, Any]) -> str | None:
@@ -594,15 +607,15 @@ def _index_findings(
     entries: list[dict[str, Any]] = []
     for row in rows:
         build = builds.setdefault(str(row["article_id"]), _ArticleBuild(str(row["article_id"])))
-        build.best_score = max(build.best_score, float(row["score"]))
+        build.best_score = max(build.best_score, ranking_score(row))
         label, direction = row.get("label"), row.get("direction")
         entries.append(
             {
                 "article": build.id,  # replaced by the article's index below
                 "statement": build.add(_claim_of(row, "statement")),
                 "report": build.add(_claim_of(row, "report")),
-                "score": _round(row["score"]),
-                "calibrated": _round(row.get("calibrated")),
+                "score": _round(ranking_score(row)),
+                "raw": _round(row["score"]),
                 "label": label if isinstance(label, str) else None,
                 "probs": _probs_of(row),
                 "direction": direction if isinstance(direction, str) else None,
@@ -638,7 +651,7 @@ def summarise_run(
         claims_found=_count(manifest, "claims"),
         pairs_scored=_count(manifest, "pairs"),
         findings=len(rows),
-        contradictions=sum(float(row["score"]) >= threshold for row in rows),
+        contradictions=sum(ranking_score(row) >= threshold for row in rows),
         threshold=threshold,
         model=_model_name(manifest, rows),
         calibration=describe_calibration(manifest, rows),
@@ -692,7 +705,7 @@ def prepare_report(
     summary = summarise_run(
         good, manifest, threshold=threshold, rows_not_shown=malformed + rows_not_read
     )
-    scores = [float(row["score"]) for row in good]
+    scores = [ranking_score(row) for row in good]
     top = sorted(range(len(good)), key=lambda i: -scores[i])[:NOSCRIPT_ROWS]
     default_title = f"denial-nli report: {Path(summary.input).name}" if summary.input else None
     return ReportContent(

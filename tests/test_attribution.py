@@ -15,7 +15,13 @@ from nli.clean import clean_text
 from nli.segment import split_sentences
 from nli.types import Sentence
 
-EXAMPLE = Path("/work/shared/examples/newsweek-2015-iran-syria-denial.txt")
+# The real 2015 article in ../shared/examples beside the repository.
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "examples"
+    / "newsweek-2015-iran-syria-denial.txt"
+)
 
 
 def _sent(text: str, start: int = 0) -> Sentence:

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from nli.clean import clean_text, html_to_text
 
-EXAMPLE = Path("/work/shared/examples/newsweek-2015-iran-syria-denial.txt")
+# The real 2015 article in ../shared/examples beside the repository.
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "examples"
+    / "newsweek-2015-iran-syria-denial.txt"
+)
 BODY = (
     "Iran denied on Tuesday that it had sent troops to Syria.\n\n"
     "Officials said only military advisers were present in the country.\n\n"
