@@ -430,6 +430,7 @@ MAX_CHARS_HELP = "Longer articles are not processed and go to errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
 SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fitted one; 0.5)."
+SCORE_REPORT_HELP = "Also write a self-contained HTML report of the findings here."
 ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli[ray]')."
 ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
 WORKERS_HELP = "--engine ray: scoring actors, each with a model and a share of the CPUs (default 2)"
@@ -465,6 +466,7 @@ def score_cli(
     engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "local",
     address: Annotated[str | None, typer.Option("--address", help=ADDRESS_HELP)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
+    report: Annotated[Path | None, typer.Option("--report", help=SCORE_REPORT_HELP)] = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Find official statements contradicted by third-party reports in articles.
@@ -475,11 +477,12 @@ def score_cli(
     original text, normalised premise/hypothesis, probs, score, label), errors.jsonl
     for articles that failed, and OUTPUT.manifest.json with counts and settings.
     The output format follows the suffix: .jsonl, .csv (dotted columns) or .parquet.
-    An interrupted run (Ctrl-C, kill, crash) continues with --resume.
+    An interrupted run (Ctrl-C, kill, crash) continues with --resume. With
+    --report, an HTML report of the findings is written too (as `nli report`).
 
     Example:
 
-        nli score ../shared/examples -o out/findings.jsonl --model path/to/model
+        nli score ../shared/examples -o out/findings.jsonl --report out/report.html
     """
     _setup_logging(verbose)
     from nli.pipeline import ArticleConfig, run_score
@@ -492,6 +495,10 @@ def score_cli(
         raise _fail("--resume works with --engine local only")
     if not resume:
         _refuse_overwrite(output, force)
+    if report is not None:
+        if report.resolve() == output.resolve():
+            raise _fail("--report must differ from OUTPUT")
+        _refuse_overwrite(report, force)
     scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
     config = ArticleConfig(
         scoring=scoring,
@@ -532,6 +539,16 @@ def score_cli(
         f"({result.seconds:.1f}s, {rate:.1f} articles/s{', resumed' if result.resumed else ''})",
         err=True,
     )
+    if report is not None:
+        from nli.report import report_from_files
+
+        try:
+            shown = report_from_files(
+                output, report, articles_path=input_path, text_field=text_field, id_field=id_field
+            )
+        except _user_errors() as error:
+            raise _fail(f"findings written, but the report failed: {error}") from None
+        typer.echo(f"report of {shown.findings} findings -> {report}", err=True)
     raise typer.Exit(EXIT_PARTIAL if c.errored else EXIT_OK)
 
 

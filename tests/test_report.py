@@ -416,3 +416,20 @@ def test_report_cli_exit_3_when_rows_are_unreadable(tmp_path: Path):
     result = runner.invoke(app, ["report", str(findings), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 3
     assert "1 rows not shown" in result.output
+
+
+def test_score_with_report_writes_the_same_page_as_nli_report(tmp_path: Path, tiny_model_dir):
+    findings, page = tmp_path / "findings.jsonl", tmp_path / "report.html"
+    args = ["score", str(FIXTURE_ARTICLES), "-o", str(findings), "-m", str(tiny_model_dir)]
+    result = runner.invoke(app, [*args, "--precision", "fp32", "--report", str(page)])
+    assert result.exit_code == 0, result.output
+    assert f"-> {page}" in result.output
+    data = _page_data(page.read_text(encoding="utf-8"))
+    assert len(data["findings"]) == len(findings.read_text(encoding="utf-8").splitlines()) > 0
+    assert all(article["has_text"] for article in data["articles"])  # the input's texts
+    separate = tmp_path / "separate.html"
+    report_args = ["report", str(findings), "-o", str(separate), "-a", str(FIXTURE_ARTICLES)]
+    assert runner.invoke(app, report_args).exit_code == 0
+    assert _page_data(separate.read_text(encoding="utf-8")) == data
+    again = runner.invoke(app, [*args, "--force", "--report", str(findings)])
+    assert again.exit_code == 2 and "--report must differ" in again.output

@@ -46,6 +46,12 @@ def _run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.Comple
         "--disable-gpu",
         "--disable-dev-shm-usage",
         "--no-first-run",
+        # This machine has no network: without these Chromium keeps trying to reach
+        # Google's services at start-up.
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
         "--hide-scrollbars",
         f"--user-data-dir={profile}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
