@@ -328,6 +328,11 @@ def atomic_path(path: Path) -> Iterator[str]:
     os.close(fd)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); outputs get the permissions a file
+        # created with open() would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         fsync_path(tmp)
         os.replace(tmp, path)
     except BaseException:

@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -830,13 +829,9 @@ def render_report(
 
 
 def _write_html(path: Path, html: str) -> None:
-    """Write the page atomically, readable as a file created with ``open`` would be."""
+    """Write the page atomically (UTF-8)."""
     with atomic_path(path) as tmp:
         Path(tmp).write_text(html, encoding="utf-8")
-        # The temporary file is private (0600); a report is meant to be opened and shared.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
 
 
 def write_report(

@@ -14,11 +14,13 @@ alternating order and the fastest run counts (timings on a shared machine only g
 slower, never faster). Wall time includes starting the actors and loading the model in
 each, as a real run pays them.
 
-The model is ``runs/minilm-e1/final`` when it exists (the real MiniLM NLI model),
-else the tiny random model of :func:`nli.tiny.build_tiny_model`; the output says which.
+The model is the shipped default (``--model default``), a model directory, or
+``--model tiny``: the tiny random model of :func:`nli.tiny.build_tiny_model`, which
+measures the engines around a model that costs almost nothing.
 
 Usage:
-    python scripts/bench_ray_scaling.py [--articles 520] [--cpus 2] [--repeats 2] [--json]
+    python scripts/bench_ray_scaling.py [--articles 520] [--cpus 2] [--repeats 2]
+        [--model default|tiny|DIR] [--json]
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_ARTICLES = ROOT / "fixtures" / "articles"
-TRAINED_MODEL = ROOT / "runs" / "minilm-e1" / "final"
 
 
 def repeated_collection(path: Path, n_articles: int) -> int:
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=520)
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--model", default="default", help="default, tiny or a model directory")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -101,10 +103,10 @@ def main(argv: list[str] | None = None) -> None:
     from nli.tiny import build_tiny_model
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-ray-"))
-    if (TRAINED_MODEL / "config.json").exists():
-        model, model_name = str(TRAINED_MODEL), "runs/minilm-e1/final (MiniLM-L6 NLI)"
-    else:
+    if args.model == "tiny":
         model, model_name = str(build_tiny_model(workdir / "tiny")), "tiny random BERT"
+    else:
+        model, model_name = args.model, args.model
     collection = workdir / "articles.jsonl"
     n = repeated_collection(collection, args.articles)
     config = ArticleConfig(scoring=ScoringConfig(model=model, precision="fp32"))

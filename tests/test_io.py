@@ -17,6 +17,7 @@ from nli.io import (
     read_articles,
     read_pairs,
     truncate_file,
+    write_json,
     write_records,
 )
 from nli.types import ErrorRecord, PairRecord
@@ -307,3 +308,17 @@ def test_truncate_file_cuts_to_a_byte_offset(tmp_path: Path):
     path.write_bytes(b'{"a": 1}\n{"b": ')
     truncate_file(path, 9)
     assert path.read_bytes() == b'{"a": 1}\n'
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet", ".json"])  # every writer
+def test_atomic_outputs_get_the_permissions_of_a_plain_file(tmp_path: Path, suffix: str):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    out = tmp_path / f"out{suffix}"
+    if suffix == ".json":
+        write_json(out, {"a": 1})
+    else:
+        write_records(out, [{"id": "a", "n": 1}])
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
