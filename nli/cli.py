@@ -205,7 +205,8 @@ def _format_eval(result: EvalResult) -> str:
         f"ROC-AUC (contradiction)  {_number(metrics['roc_auc'])}{_interval(result, 'roc_auc')}",
         f"PR-AUC  (contradiction)  {_number(metrics['pr_auc'])}{_interval(result, 'pr_auc')}",
         f"ECE (top label, 10 bins) {_number(metrics['ece'])} (uncalibrated "
-        f"{_number(metrics['ece_raw'])})",
+        f"{_number(metrics['ece_raw'])}; a perfectly calibrated model would get "
+        f"{_number(metrics['ece_floor'])} on this data)",
         f"ECE (contradiction)      {_number(metrics['ece_contradiction'])}",
         f"Brier (3-class)          {_number(metrics['brier'])}",
         f"Brier (contradiction)    {_number(metrics['brier_contradiction'])}",

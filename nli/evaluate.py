@@ -182,6 +182,45 @@ def top_label_confidence(
     return probs.max(axis=1), probs.argmax(axis=1) == gold
 
 
+def ece_if_calibrated(
+    confidences: Sequence[float] | np.ndarray,
+    *,
+    n_bins: int = ECE_BINS,
+    n_draws: int = 1000,
+    seed: int = 0,
+) -> float:
+    """The ECE a perfectly calibrated model would get on this many, this confident, items.
+
+    ECE is biased upwards on small sets: even when every probability is exact, the
+    outcomes in a bin scatter around it. This draws each outcome as a coin flip with
+    the item's own confidence, ``n_draws`` times, and averages the ECE of the draws. An
+    observed ECE near this floor cannot be told apart from perfect calibration.
+
+    Args:
+        confidences (array-like): Predicted probabilities in [0, 1].
+        n_bins (int): Bins of :func:`expected_calibration_error`. Defaults to 10.
+        n_draws (int): Simulated outcome sets. Defaults to 1000.
+        seed (int): Random seed. Defaults to 0.
+
+    Returns:
+        float: The mean ECE of the draws, in [0, 1] (NaN for empty input).
+
+    Example:
+        >>> round(ece_if_calibrated([1.0, 0.0, 1.0]), 3)  # certain and right: no scatter
+        0.0
+        >>> ece_if_calibrated([0.7] * 40) > ece_if_calibrated([0.7] * 4000)
+        True
+    """
+    confidences = np.asarray(confidences, dtype=np.float64)
+    if confidences.size == 0:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    draws = rng.random((n_draws, confidences.size)) < confidences
+    return float(
+        np.mean([expected_calibration_error(confidences, d, n_bins=n_bins) for d in draws])
+    )
+
+
 # --------------------------------------------------------------------------- metrics
 
 

@@ -32,6 +32,7 @@ from nli.evaluate import (
     compute_metrics,
     confusion,
     decide_labels,
+    ece_if_calibrated,
     expected_calibration_error,
     match_findings,
     read_gold_articles,
@@ -269,6 +270,7 @@ def evaluate_scores(
     threshold = config.threshold if config.threshold is not None else scorer.decision_threshold
     metrics = compute_metrics(probs, references, threshold=threshold)
     metrics["ece_raw"] = expected_calibration_error(*top_label_confidence(raw_probs, references))
+    metrics["ece_floor"] = ece_if_calibrated(probs.max(axis=1), seed=seed)
     intervals = (
         bootstrap_intervals(
             probs, references, threshold=threshold, n_resamples=n_resamples, seed=seed

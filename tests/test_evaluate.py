@@ -29,6 +29,7 @@ from nli.evaluate import (
     compute_metrics,
     confusion,
     decide_labels,
+    ece_if_calibrated,
     expected_calibration_error,
     match_findings,
     read_gold_articles,
@@ -53,6 +54,7 @@ DOCUMENTED_KEYS = {
     "ece",
     "ece_contradiction",
     "ece_raw",
+    "ece_floor",
     "brier",
     "brier_contradiction",
     "confusion_matrix",
@@ -423,3 +425,15 @@ def test_eval_articles_on_a_pair_file_is_an_input_error(tiny_model_dir: Path):
     result = runner.invoke(app, ["eval", str(TEST), "--articles", "-m", str(tiny_model_dir)])
     assert result.exit_code == 2
     assert "not a labelled article" in result.output
+
+
+def test_ece_floor_is_what_exact_probabilities_score_and_shrinks_with_more_data():
+    rng = np.random.default_rng(3)
+    small, large = rng.uniform(0.4, 0.9, 100), rng.uniform(0.4, 0.9, 10_000)
+    floor = ece_if_calibrated(small, seed=1)
+    assert floor == ece_if_calibrated(small, seed=1)  # seeded: reproducible
+    # direct check: outcomes drawn from the probabilities themselves score about the floor
+    draws = [expected_calibration_error(small, rng.random(100) < small) for _ in range(400)]
+    assert floor == pytest.approx(np.mean(draws), abs=0.01)
+    assert ece_if_calibrated(large, n_draws=50) < floor / 5
+    assert ece_if_calibrated([1.0, 0.0]) == 0.0
