@@ -445,7 +445,7 @@ def read_gold_articles(path: str | Path) -> list[GoldArticle]:
             if "text" in row:
                 text = row["text"]
             else:
-                text = (path.parent / row["file"]).read_text(encoding="utf-8")
+                text = _gold_article_file(path, row["file"]).read_text(encoding="utf-8")
             pairs = tuple(
                 GoldPair(
                     tuple(row["statements"][p["statement"]]["span"]),  # type: ignore[arg-type]
@@ -463,6 +463,19 @@ def read_gold_articles(path: str | Path) -> list[GoldArticle]:
     if not articles:
         raise InputError(f"{path}: no labelled articles")
     return articles
+
+
+def _gold_article_file(gold_path: Path, name: str) -> Path:
+    """The article file a gold row names, which must lie in the gold file's folder tree.
+
+    Raises:
+        InputError: For a path leading elsewhere (absolute, or up with ``..``).
+    """
+    folder = gold_path.parent.resolve()
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder):
+        raise InputError(f"{gold_path}: article file {name!r} is outside {folder}")
+    return target
 
 
 def spans_overlap(a: Sequence[int], b: Sequence[int]) -> bool:
@@ -554,7 +567,9 @@ def match_findings(
                 missed += 1
                 rows.append([0.0, 1.0, 0.0])
                 continue
-            best = max(hits, key=lambda f: float(f["score"]))
+            # the pipeline's own ranking: raw scores of contradiction and entailment
+            # targets are not comparable
+            best = max(hits, key=lambda f: float(f.get("calibrated", f["score"])))
             rows.append(official_probs(best["probs"], best["normalised"]["polarity"]))
     return ArticleMatch(
         probs=np.asarray(rows, dtype=np.float64).reshape(-1, 3),

@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import zlib
@@ -123,6 +124,32 @@ def row_to_pair(row: dict[str, Any], *, source: str, line: int) -> PairRecord | 
 Row = tuple[int, dict[str, Any] | str]
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    r"""``value`` with every lone surrogate in its strings replaced by U+FFFD.
+
+    JSON may escape half a surrogate pair (``"\ud83d"``, a cut-off emoji); such a
+    string cannot be written as UTF-8. One code point replaces one, so character
+    offsets into the text stay valid.
+
+    Example:
+        >>> _replace_lone_surrogates({"text": "a\ud83db", "n": [1, "\udc00"]})
+        {'text': 'a�b', 'n': [1, '�']}
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            _replace_lone_surrogates(key): _replace_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    return value
+
+
 def _parse_json_line(text: str) -> dict[str, Any] | str:
     """One JSONL line as an object, or the message saying why it is not one."""
     try:
@@ -131,6 +158,8 @@ def _parse_json_line(text: str) -> dict[str, Any] | str:
         return f"malformed JSON: {error.msg} (column {error.colno})"
     if not isinstance(value, dict):
         return f"expected a JSON object, got {type(value).__name__}"
+    if "\\u" in text:  # only an escape can make a lone surrogate
+        value = _replace_lone_surrogates(value)
     return value
 
 
@@ -249,15 +278,20 @@ _READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
 }
 
 
-def table_rows(path: Path) -> Iterator[Row]:
+def table_rows(path: Path, *, unknown_as: str | None = None) -> Iterator[Row]:
     """Rows of a JSONL/CSV/Parquet file as ``(line, row)``; a str row is a row-level error.
+
+    Args:
+        path (Path): The file; its suffix says the format.
+        unknown_as (str, optional): Suffix (``".jsonl"``) to read a file of any other
+            suffix as; None refuses it.
 
     Raises:
         InputError: When the file is empty or of an unknown format.
     """
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty")
-    reader = _READERS.get(_suffix(path))
+    reader = _READERS.get(_suffix(path)) or _READERS.get(unknown_as or "")
     if reader is None:
         raise InputError(
             f"{path}: unknown format {_suffix(path)!r} (expected {', '.join(sorted(_READERS))})"
@@ -433,10 +467,16 @@ _CONVERTERS: dict[str, Callable[[Path, str], int]] = {
 def output_format(path: str | Path) -> str:
     """The format written to ``path``: ``"csv"``, ``"parquet"`` or (anything else) ``"jsonl"``.
 
+    Raises:
+        InputError: For a ``.gz`` name: outputs are not compressed, and a plain file
+            under that name would not open as gzip.
+
     Example:
         >>> output_format("out/findings.csv"), output_format("out/findings.json")
         ('csv', 'jsonl')
     """
+    if Path(path).suffix.lower() == ".gz":
+        raise InputError(f"{path}: outputs are not compressed; write {Path(path).stem} and gzip it")
     suffix = _suffix(Path(path))
     return suffix.lstrip(".") if suffix in _CONVERTERS else "jsonl"
 

@@ -195,6 +195,7 @@ def run_pairs(
     Returns:
         PairsResult: The scored pairs and errors.
     """
+    output_format(output_path)  # refuses an output name it cannot write, before scoring
     records = list(read_pairs(input_path))
     scorer = scorer or load_scorer(config)
     result = score_records(scorer, records, config)
@@ -832,6 +833,7 @@ class RunFiles:
             >>> RunFiles.for_output(Path("out/f.csv")).partial.name
             'f.csv.partial.jsonl'
         """
+        output_format(output)  # refuses an output name it cannot write, before any work
         return cls(
             output=output,
             partial=output.with_name(output.name + ".partial.jsonl"),
@@ -910,7 +912,16 @@ def run_settings(
         "input": input_fingerprint(input_path),
         "model": config.scoring.model,
         "model_sha256": model["sha256"],
-        "calibration": calibration.as_dict() if calibration is not None else None,
+        # What changes scores; the fit's statistics may be NaN, which never equals itself.
+        "calibration": (
+            {
+                "temperature": calibration.temperature,
+                "threshold": calibration.threshold,
+                "fitted_on": calibration.fitted_on,
+            }
+            if calibration is not None
+            else None
+        ),
         "precision": scorer.precision,
         "max_length": scorer.max_length,
         "both_directions": config.scoring.both_directions,

@@ -27,7 +27,7 @@ from typing import Any
 
 from nli import __version__
 from nli.clean import clean_text
-from nli.io import atomic_path, output_format, read_articles, table_rows
+from nli.io import atomic_path, read_articles, table_rows
 from nli.types import LABELS, ErrorRecord
 
 logger = logging.getLogger(__name__)
@@ -198,10 +198,13 @@ def load_findings(path: str | Path) -> tuple[list[dict[str, Any]], list[ErrorRec
         raise FileNotFoundError(f"{path}: findings file not found")
     if path.stat().st_size == 0:
         return [], []
-    csv_file = output_format(path) == "csv"
+    csv_file = path.name.lower().removesuffix(".gz").endswith(".csv")
+    if csv_file and not path.read_bytes()[:4096].strip():
+        return [], []  # the CSV of zero findings: a line ending, no header
     rows: list[dict[str, Any]] = []
     errors: list[ErrorRecord] = []
-    for line, row in table_rows(path):
+    # nli score writes JSONL under any suffix other than .csv and .parquet
+    for line, row in table_rows(path, unknown_as=".jsonl"):
         if isinstance(row, str):
             errors.append(ErrorRecord(str(path), line, None, row))
         else:

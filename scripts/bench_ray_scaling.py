@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import ray
 
-    from nli.distributed import RayOptions, run_score_ray
+    from nli.distributed import RESERVED_CPUS, RayOptions, run_score_ray
     from nli.model import set_threads_once
     from nli.pipeline import ArticleConfig, ScoringConfig, load_scorer, run_score
     from nli.tiny import build_tiny_model
@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     set_threads_once(args.cpus)
     local_scorer = load_scorer(config.scoring)
     cost = split_cost(collection, config, local_scorer)
-    ray.init(num_cpus=args.cpus, include_dashboard=False, logging_level="WARNING")
+    # Logical CPUs: the actors get --cpus, Ray Data's read tasks the reserve.
+    ray.init(num_cpus=args.cpus + RESERVED_CPUS, include_dashboard=False, logging_level="WARNING")
 
     def local() -> None:
         run_score(collection, workdir / "local.jsonl", config, scorer=local_scorer, overwrite=True)

@@ -432,3 +432,30 @@ def test_paths_in_input_records_are_text_and_never_opened(
     assert (run.counts.read, run.counts.skipped) == (2, 2)
     assert not any(path in ("/etc/passwd", str(secret)) for path in opened)
     assert str(source) in opened  # the hook did see the files that were opened
+
+
+def test_lone_surrogate_escape_in_jsonl_is_replaced_and_the_article_scored(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    # "\ud83d" is half an emoji: valid JSON, but no UTF-8 writer can encode it.
+    cut = GOOD.replace("Karsk province", "Karsk \ud83d province", 1)
+    assert cut != GOOD
+    source = tmp_path / "articles.jsonl"
+    source.write_text(json.dumps({"id": "cut", "text": cut}) + "\n", encoding="utf-8")
+    assert "\\ud83d" in source.read_text(encoding="utf-8")  # ensure_ascii escapes it
+    run = _score(source, tmp_path, tiny_scorer, tiny_model_dir)
+    assert run.counts.scored == 1 and run.counts.errored == 0
+    statements = [f["statement"]["text"] for f in run.findings]
+    assert any("Karsk \ufffd province" in text for text in statements)
+
+
+@pytest.mark.parametrize("command", ["score", "extract"])  # both write findings or claims
+def test_gz_output_name_is_refused_before_any_work(tmp_path: Path, tiny_model_dir: Path, command):
+    source = tmp_path / "articles.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "findings.jsonl.gz"
+    model = ["-m", str(tiny_model_dir)] if command == "score" else []
+    result = runner.invoke(app, [command, str(source), "-o", str(out), *model])
+    assert result.exit_code == 2, result.output
+    assert "not compressed" in result.output and "Traceback" not in result.output
+    assert not out.exists()

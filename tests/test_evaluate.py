@@ -437,3 +437,16 @@ def test_ece_floor_is_what_exact_probabilities_score_and_shrinks_with_more_data(
     assert floor == pytest.approx(np.mean(draws), abs=0.01)
     assert ece_if_calibrated(large, n_draws=50) < floor / 5
     assert ece_if_calibrated([1.0, 0.0]) == 0.0
+
+
+def test_gold_articles_may_not_name_files_outside_their_folder(tmp_path: Path):
+    from nli.io import InputError
+
+    gold = tmp_path / "gold" / "articles.jsonl"
+    gold.parent.mkdir()
+    (tmp_path / "secret.txt").write_text("not an article", encoding="utf-8")
+    for name in ("../secret.txt", str(tmp_path / "secret.txt")):
+        row = {"id": "x", "file": name, "statements": [], "reports": [], "pairs": []}
+        gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match="outside"):
+            read_gold_articles(gold)

@@ -433,3 +433,17 @@ def test_score_with_report_writes_the_same_page_as_nli_report(tmp_path: Path, ti
     assert _page_data(separate.read_text(encoding="utf-8")) == data
     again = runner.invoke(app, [*args, "--force", "--report", str(findings)])
     assert again.exit_code == 2 and "--report must differ" in again.output
+
+
+@pytest.mark.parametrize("name", ["findings.csv", "findings.out"])  # CSV; JSONL under any suffix
+def test_report_of_the_tools_own_outputs_with_no_findings_and_other_suffixes(
+    tmp_path: Path, name: str
+):
+    empty = tmp_path / name
+    write_records(empty, [])
+    assert load_findings(empty) == ([], [])
+    row = {"article_id": "a", "statement": {"text": "s"}, "report": {"text": "r"}, "score": 0.5}
+    other = tmp_path / f"one-{name}"
+    write_records(other, [row])
+    rows, errors = load_findings(other)
+    assert errors == [] and len(rows) == 1 and rows[0]["article_id"] == "a"
