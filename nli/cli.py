@@ -431,6 +431,8 @@ MAX_CHARS_HELP = "Longer articles are not processed and go to errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
 SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fitted one; 0.5)."
+CROSS_HELP = "Also pair statements with reports of other articles about the same event."
+EVENT_FIELD_HELP = "--cross-article: field naming an article's event (default: all one event)."
 SCORE_REPORT_HELP = "Also write a self-contained HTML report of the findings here."
 ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli[ray]')."
 ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
@@ -468,6 +470,8 @@ def score_cli(
     address: Annotated[str | None, typer.Option("--address", help=ADDRESS_HELP)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help=WORKERS_HELP)] = None,
     report: Annotated[Path | None, typer.Option("--report", help=SCORE_REPORT_HELP)] = None,
+    cross_article: Annotated[bool, typer.Option("--cross-article", help=CROSS_HELP)] = False,
+    event_field: Annotated[str | None, typer.Option("--event-field", help=EVENT_FIELD_HELP)] = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Find official statements contradicted by third-party reports in articles.
@@ -494,6 +498,10 @@ def score_cli(
         raise _fail("--address and --workers need --engine ray")
     if engine == "ray" and resume:
         raise _fail("--resume works with --engine local only")
+    if engine == "ray" and cross_article:
+        raise _fail("--cross-article works with --engine local only")
+    if event_field is not None and not cross_article:
+        raise _fail("--event-field needs --cross-article")
     if not resume:
         _refuse_overwrite(output, force)
     if report is not None:
@@ -510,6 +518,8 @@ def score_cli(
         threshold=threshold,
         articles_per_batch=articles_per_batch,
         max_article_chars=max_chars,
+        cross_article=cross_article,
+        event_field=event_field,
     )
     try:
         if engine == "ray":

@@ -441,7 +441,14 @@ class ArticleConfig:
         max_article_chars (int): Longer articles are not processed and get an error
             row (sentence splitting slows down sharply on huge texts).
         max_pairs_per_article (int): An article with more statement/report pairs keeps
-            those sharing the most topic words; the rest are counted as dropped.
+            those sharing the most topic words; the rest are counted as dropped. With
+            ``cross_article``, the same limit applies to its cross-article pairs.
+        cross_article (bool): Also pair each article's statements with the reports of
+            the other articles about the same event (see :func:`cross_article_pairs`).
+        event_field (str | None): With ``cross_article``: the field of a table input
+            naming each article's event; articles with the same value are about one
+            event, articles without one are paired with no other. None: the whole
+            collection is about one event.
     """
 
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
@@ -453,6 +460,8 @@ class ArticleConfig:
     articles_per_batch: int = 32
     max_article_chars: int = 200_000
     max_pairs_per_article: int = 1_000
+    cross_article: bool = False
+    event_field: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
@@ -488,6 +497,8 @@ class RunCounts:
         claims (int): Statements and reports found.
         pairs (int): Statement/report pairs scored.
         pairs_dropped (int): Pairs beyond ``max_pairs_per_article``, not scored.
+        cross_article_pairs (int): Of ``pairs``, those of a statement and a report
+            from two articles of one event (``cross_article``).
         findings_written (int): Rows written to the output (after ``min_score``).
     """
 
@@ -499,6 +510,7 @@ class RunCounts:
     claims: int = 0
     pairs: int = 0
     pairs_dropped: int = 0
+    cross_article_pairs: int = 0
     findings_written: int = 0
 
 
@@ -662,8 +674,13 @@ def make_finding(
     scored: PairScore,
     scorer: ContradictionScorer,
     config: ArticleConfig,
+    *,
+    report_article_id: str | None = None,
 ) -> dict[str, Any]:
     """One finding in the documented output schema.
+
+    ``report_article_id`` is the article the report comes from (its span points into
+    that article's text); it defaults to ``article.id``, the statement's article.
 
     ``calibrated`` is the score after the model's temperature scaling, and ``label``
     is decided on the calibrated probabilities with :func:`decision_threshold`, as
@@ -673,6 +690,7 @@ def make_finding(
     calibrated = scorer.calibrate(scored.probs)
     return {
         "article_id": article.id,
+        "report_article_id": report_article_id or article.id,
         "statement": claim_to_dict(statement),
         "report": claim_to_dict(report),
         "normalised": {
@@ -772,6 +790,100 @@ def score_record_batch(
     found, failed = score_article_batch(articles, scorer, config, counts)
     failed = [error if error.source else replace(error, source=source) for error in failed]
     return found, unreadable + failed
+
+
+CrossPair = tuple[Claim, Claim, str]
+
+
+def cross_article_pairs(
+    statements: Sequence[Claim],
+    others: Sequence[tuple[str, Sequence[Claim]]],
+    config: ArticleConfig,
+    counts: RunCounts,
+) -> list[CrossPair]:
+    """One article's statements paired with the reports of other articles of its event.
+
+    Pairs are pruned by topic words as within an article (:func:`nli.pairing.pair_claims`,
+    ``config.min_overlap``) and capped at ``config.max_pairs_per_article``.
+
+    Args:
+        statements (Sequence[Claim]): The article's statements.
+        others (Sequence[tuple[str, Sequence[Claim]]]): ``(article id, claims)`` of the
+            event's other articles; only their reports are used.
+        config (ArticleConfig): Pairing options.
+        counts (RunCounts): Dropped pairs are counted here.
+
+    Returns:
+        list: ``(statement, report, report's article id)`` triples.
+    """
+    owner = {id(c): other_id for other_id, claims in others for c in claims if c.kind == "report"}
+    reports = [c for _, claims in others for c in claims if c.kind == "report"]
+    pairs = pair_claims([*statements, *reports], min_overlap=config.min_overlap)
+    if len(pairs) > config.max_pairs_per_article:
+        counts.pairs_dropped += len(pairs) - config.max_pairs_per_article
+        pairs = strongest_pairs(pairs, config.max_pairs_per_article)
+    return [(statement, report, owner[id(report)]) for statement, report in pairs]
+
+
+def _event_groups(
+    input_path: Path, config: ArticleConfig
+) -> dict[str, list[tuple[str, list[Claim]]]]:
+    """The claims of every readable article, grouped by event (``config.event_field``).
+
+    Articles that could not be read or processed were recorded by the first pass and
+    are left out here.
+    """
+    groups: dict[str, list[tuple[str, list[Claim]]]] = {}
+    records = read_articles(input_path, text_field=config.text_field, id_field=config.id_field)
+    for record in records:
+        if not isinstance(record, Article):
+            continue
+        if config.event_field is None:
+            event: str | None = ""
+        else:
+            value = record.meta.get(config.event_field)
+            event = None if value in (None, "") else str(value)
+        if event is None:
+            continue
+        try:
+            claims = article_claims(record, config, RunCounts())
+        except Exception:  # recorded as an error by the within-article pass
+            continue
+        if claims:
+            groups.setdefault(event, []).append((record.id, claims))
+    return groups
+
+
+def score_cross_article(
+    input_path: Path, scorer: ContradictionScorer, config: ArticleConfig, counts: RunCounts
+) -> Iterator[list[dict[str, Any]]]:
+    """Score the cross-article pairs of a collection (``nli score --cross-article``).
+
+    Re-reads the input once and keeps the claims (not the texts) of the articles of
+    each event in memory, so it suits collections grouped into events of up to some
+    thousands of articles (``config.event_field``). Yields, per statement article in
+    input order, its cross-article findings sorted by calibrated score; counts pairs in
+    ``counts.pairs`` and ``counts.cross_article_pairs``.
+    """
+    for group in _event_groups(input_path, config).values():
+        for i, (article_id, claims) in enumerate(group):
+            statements = [c for c in claims if c.kind == "statement"]
+            if not statements:
+                continue
+            others = [item for j, item in enumerate(group) if j != i]
+            triples = cross_article_pairs(statements, others, config, counts)
+            if not triples:
+                continue
+            scores = _score_claim_pairs([(s, r) for s, r, _ in triples], scorer, config)
+            counts.pairs += len(triples)
+            counts.cross_article_pairs += len(triples)
+            article = Article(article_id, "")
+            made = [
+                make_finding(article, s, r, scored, scorer, config, report_article_id=other)
+                for (s, r, other), scored in zip(triples, scores, strict=True)
+                if config.min_score is None or scored.score >= config.min_score
+            ]
+            yield sorted(made, key=lambda row: (-row["calibrated"], -row["score"]))
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -932,6 +1044,8 @@ def run_settings(
         "threshold": config.threshold,
         "max_article_chars": config.max_article_chars,
         "max_pairs_per_article": config.max_pairs_per_article,
+        "cross_article": config.cross_article,
+        "event_field": config.event_field,
         "version": __version__,
     }
 
@@ -1162,6 +1276,8 @@ def _build_manifest(
             "articles_per_batch": config.articles_per_batch,
             "max_article_chars": config.max_article_chars,
             "max_pairs_per_article": config.max_pairs_per_article,
+            "cross_article": config.cross_article,
+            "event_field": config.event_field,
             "text_field": config.text_field,
             "id_field": config.id_field,
         },
@@ -1282,6 +1398,13 @@ def _score_collection(
                     progress.seconds = before + time.perf_counter() - session_start
                     _write_checkpoint(files, settings, progress)
                     bar.update(len(batch))
+                if config.cross_article:
+                    # No checkpoint until it ends: a resumed run cuts the partial file back
+                    # to the last batch above and scores the cross-article pairs again.
+                    for found in score_cross_article(input_path, scorer, config, counts):
+                        _append_batch((findings_out, errors_out), found, [])
+                        counts.findings_written += len(found)
+                    progress.findings_bytes = findings_out.tell()
     except InputError:
         if not resumed and progress.completed == 0:
             files.discard_partials()  # the input was unreadable from the start: leave no debris

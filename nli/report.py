@@ -411,8 +411,11 @@ def _claim_of(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
     claim = row[kind]
     who = claim.get("speaker" if kind == "statement" else "source")
     span = claim.get("span")
+    # A cross-article report's span points into another article: not this one's text.
+    elsewhere = kind == "report" and row.get("report_article_id") not in (None, row["article_id"])
     valid_span = (
-        isinstance(span, Sequence)
+        not elsewhere
+        and isinstance(span, Sequence)
         and len(span) == 2
         and all(isinstance(edge, int) and not isinstance(edge, bool) for edge in span)
         and 0 <= span[0] < span[1]

@@ -309,3 +309,72 @@ def test_score_cli_help_documents_resume_and_formats():
     assert result.exit_code == 0
     for text in ("--resume", "--articles-per-batch", "--max-chars", ".parquet"):
         assert text in result.output
+
+
+DENIAL = (
+    "Ministry denies troop movements\n\n"
+    '"We have no troops in Karsk province," Defence Minister Anton Brask told reporters.\n'
+)
+REPORT = (
+    "Witnesses describe soldiers near Karsk\n\n"
+    "Witnesses in Dolna said soldiers had set up checkpoints in Karsk province on Monday.\n"
+)
+
+
+def _event_collection(tmp_path: Path, events: tuple[str, str]) -> Path:
+    source = tmp_path / "articles.jsonl"
+    rows = [
+        {"id": "denial", "text": DENIAL, "story": events[0]},
+        {"id": "report", "text": REPORT, "story": events[1]},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    ("events", "event_field", "crossed"),
+    [
+        (("karsk", "karsk"), "story", True),  # same event: paired across articles
+        (("karsk", "other"), "story", False),  # different events: not paired
+        (("karsk", "other"), None, True),  # no event field: the collection is one event
+    ],
+)
+def test_cross_article_pairs_a_denial_with_another_articles_report(
+    tmp_path: Path, tiny_model_dir: Path, events, event_field, crossed
+):
+    source = _event_collection(tmp_path, events)
+    out = tmp_path / "findings.jsonl"
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"),
+        cross_article=True,
+        event_field=event_field,
+    )
+    result = run_score(source, out, config)
+    findings = [json.loads(line) for line in out.read_text().splitlines()]
+    cross = [f for f in findings if f["report_article_id"] != f["article_id"]]
+    assert bool(cross) == crossed
+    assert result.counts.cross_article_pairs == len(cross)
+    assert result.counts.read == 2  # the second pass reads no record twice
+    for finding in cross:
+        assert (finding["article_id"], finding["report_article_id"]) == ("denial", "report")
+        start, end = finding["report"]["span"]  # into the report's own article
+        assert REPORT[start:end] == finding["report"]["text"]
+        start, end = finding["statement"]["span"]
+        assert DENIAL[start:end] == finding["statement"]["text"]
+    manifest = json.loads(result.manifest_path.read_text())
+    assert manifest["config"]["cross_article"] is True
+    from nli.report import report_from_files
+
+    page = report_from_files(out, tmp_path / "report.html", articles_path=source)
+    assert page.findings == len(findings)  # the other article's span is not drawn here
+
+
+def test_cross_article_needs_the_local_engine_and_event_field_needs_it(tmp_path: Path):
+    source = _event_collection(tmp_path, ("a", "a"))
+    out = str(tmp_path / "f.jsonl")
+    ray = runner.invoke(
+        app, ["score", str(source), "-o", out, "--cross-article", "--engine", "ray"]
+    )
+    assert ray.exit_code == 2 and "--engine local only" in ray.output
+    alone = runner.invoke(app, ["score", str(source), "-o", out, "--event-field", "story"])
+    assert alone.exit_code == 2 and "needs --cross-article" in alone.output
