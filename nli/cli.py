@@ -527,7 +527,7 @@ def score_cli(
 
             options = RayOptions(address=address, workers=workers or 2)
             result = run_score_ray(
-                input_path, output, config, options, show_progress_bar=verbose > 0
+                input_path, output, config, options, show_progress_bar=verbose > 0, overwrite=force
             )
         else:
             result = run_score(
@@ -541,7 +541,8 @@ def score_cli(
     except _user_errors() as error:
         raise _fail(str(error)) from None
     except KeyboardInterrupt:
-        raise _fail(f"interrupted; rerun with --resume to continue {output}", 130) from None
+        advice = "rerun with --resume to continue" if engine == "local" else "rerun to write"
+        raise _fail(f"interrupted; {advice} {output}", 130) from None
     c = result.counts
     rate = c.read / max(result.seconds, 1e-9)
     typer.echo(

@@ -51,7 +51,9 @@ from nli.pipeline import (
     RunFiles,
     ScoreResult,
     _build_manifest,
+    _exclusive_run,
     _Progress,
+    _refuse_interrupted,
     load_scorer,
     model_fingerprint,
     run_settings,
@@ -458,6 +460,7 @@ def run_score_ray(
     *,
     scorer: ContradictionScorer | None = None,
     show_progress_bar: bool = False,
+    overwrite: bool = False,
 ) -> ScoreResult:
     """Score an article collection on Ray and write findings, errors and a manifest.
 
@@ -479,19 +482,43 @@ def run_score_ray(
             (which uses it only to check the model and describe it in the manifest;
             the actors load their own).
         show_progress_bar (bool): Ray Data's progress bars on stderr.
+        overwrite (bool): Discard the partial files of an interrupted local run of
+            ``output_path``; without it such a run stops this one. Defaults to False.
 
     Returns:
         ScoreResult: Counts, errors, time and the manifest's path.
 
     Raises:
         RayUnavailableError: When Ray Data is not installed.
-        InputError: When the input is missing, empty or of an unknown format.
+        InputError: When the input is missing, empty or of an unknown format, or another
+            run holds the output (the same lock as the local engine's).
+        InterruptedRunError: When an interrupted local run of the output would be lost.
     """
+    files = RunFiles.for_output(output_path)
+    with _exclusive_run(files):
+        _refuse_interrupted(files, resume=False, overwrite=overwrite)
+        if overwrite:
+            files.discard_partials()  # else a later --resume would pick up the old run
+        return _score_on_ray(
+            input_path, files, config, options, scorer=scorer, show_progress_bar=show_progress_bar
+        )
+
+
+def _score_on_ray(
+    input_path: Path,
+    files: RunFiles,
+    config: ArticleConfig,
+    options: RayOptions | None,
+    *,
+    scorer: ContradictionScorer | None,
+    show_progress_bar: bool,
+) -> ScoreResult:
+    """The body of :func:`run_score_ray`, run while holding the output's lock."""
+    output_path = files.output
     options = options or RayOptions()
     ray = _import_ray()
     start = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    files = RunFiles.for_output(output_path)
     if not input_path.exists():
         raise InputError(f"{input_path}: not found")
     # Loaded here too, once: a bad model fails before the cluster is involved, and the

@@ -163,6 +163,28 @@ def test_cli_scores_on_ray_and_says_so_in_the_manifest(
     assert (manifest["engine"], manifest["ray"]["workers"]) == ("ray", 2)
 
 
+@pytest.mark.ray
+def test_ray_engine_respects_an_interrupted_local_run_and_discards_it_with_force(
+    ray_instance: None, tiny_model_dir: Path, tmp_path: Path
+):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    source = sorted(FIXTURE_ARTICLES.glob("*.txt"))[0]
+    (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "findings.jsonl"
+    left = [tmp_path / "findings.jsonl.partial.jsonl", tmp_path / "findings.jsonl.checkpoint.json"]
+    for path in left:  # what a killed local run leaves behind
+        path.write_text("{}\n", encoding="utf-8")
+    args = ["score", str(folder), "-o", str(out), "-m", str(tiny_model_dir), "--engine", "ray"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "--resume" in refused.output and "--force" in refused.output
+    assert all(path.exists() for path in left) and not out.exists()
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert out.exists() and not any(path.exists() for path in left)
+    assert not (tmp_path / "findings.jsonl.lock").exists()
+
+
 # ----------------------------------------------------------------------------- no Ray
 
 
