@@ -151,6 +151,9 @@ class ContradictionScorer:
         num_threads (int, optional): torch intra-op threads, set once per process.
         model_kwargs (dict, optional): Passed to the model's ``from_pretrained``.
         tokenizer_kwargs (dict, optional): Passed to ``AutoTokenizer.from_pretrained``.
+        use_calibration (bool): Read the model directory's ``calibration.json``
+            (written by ``nli calibrate``). False ignores it: scores are then raw,
+            as ``nli calibrate`` needs them. Defaults to True.
 
     Example::
 
@@ -170,6 +173,7 @@ class ContradictionScorer:
         num_threads: int | None = None,
         model_kwargs: dict[str, Any] | None = None,
         tokenizer_kwargs: dict[str, Any] | None = None,
+        use_calibration: bool = True,
     ) -> None:
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {precision!r}")
@@ -194,7 +198,7 @@ class ContradictionScorer:
         self.use_bf16 = self._choose_bf16(precision)
         # Written by `nli calibrate`; without it calibrated scores equal raw ones.
         self.calibration: Calibration | None = (
-            read_calibration(path) if Path(path).is_dir() else None
+            read_calibration(path) if use_calibration and Path(path).is_dir() else None
         )
         if self.calibration is not None:
             logger.info(

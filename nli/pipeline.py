@@ -100,13 +100,14 @@ def write_errors(path: Path, errors: Sequence[ErrorRecord]) -> None:
         write_records(path, (error.as_dict() for error in errors))
 
 
-def load_scorer(config: ScoringConfig) -> ContradictionScorer:
-    """Build the scorer a config describes."""
+def load_scorer(config: ScoringConfig, *, use_calibration: bool = True) -> ContradictionScorer:
+    """Build the scorer a config describes (see :class:`ContradictionScorer`)."""
     return ContradictionScorer(
         config.model,
         precision=config.precision,  # type: ignore[arg-type]
         max_length=config.max_length,
         batch_size=config.batch_size,
+        use_calibration=use_calibration,
     )
 
 
@@ -412,7 +413,8 @@ def run_calibrate(
     if not model_dir.is_dir():
         raise ValueError(f"{config.model}: calibration needs a local model directory")
     labelled, _ = _labelled_records(dev_path)
-    scorer = scorer or load_scorer(config)
+    # The old calibration.json is not read: it is being replaced, and may be broken.
+    scorer = scorer or load_scorer(config, use_calibration=False)
     result = score_records(scorer, labelled, config)
     references = [str(record.label) for record, _ in result.scored]
     calibration = fit_calibration(_probs_array(result), references, fitted_on=dev_path)

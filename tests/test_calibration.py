@@ -280,6 +280,15 @@ def test_calibrate_refuses_to_overwrite_without_force(model_copy: Path):
     assert read_calibration(model_copy) != _calibration()
 
 
+def test_calibrate_force_replaces_a_broken_calibration_file(model_copy: Path):
+    (model_copy / "calibration.json").write_text("{not json", encoding="utf-8")
+    scoring = runner.invoke(app, ["eval", str(DEV), "-m", str(model_copy), "--bootstrap", "0"])
+    assert scoring.exit_code == 2 and "not a valid calibration file" in scoring.output
+    forced = runner.invoke(app, ["calibrate", str(DEV), "-m", str(model_copy), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert read_calibration(model_copy) is not None
+
+
 def test_recalibrating_fits_the_raw_scores(model_copy: Path):
     first = runner.invoke(app, ["calibrate", str(DEV), "-m", str(model_copy)])
     assert first.exit_code == 0, first.output
