@@ -434,7 +434,7 @@ SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fi
 CROSS_HELP = "Also pair statements with reports of other articles about the same event."
 EVENT_FIELD_HELP = "--cross-article: field naming an article's event (default: all one event)."
 SCORE_REPORT_HELP = "Also write a self-contained HTML report of the findings here."
-ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli[ray]')."
+ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli\\[ray]')."
 ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
 WORKERS_HELP = "--engine ray: scoring actors, each with a model and a share of the CPUs (default 2)"
 # fmt: on
