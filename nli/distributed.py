@@ -251,6 +251,8 @@ class ArticleBatchScorer:
         model_path (str, optional): Where to load ``config.scoring.model`` from
             (see :func:`model_location`).
         num_threads (int | None): torch threads of this actor.
+        quiet (bool): Hide transformers' model-loading progress bar, as the CLI does
+            without ``-v``. Defaults to False.
     """
 
     def __init__(
@@ -261,8 +263,13 @@ class ArticleBatchScorer:
         source: str,
         model_path: str | None = None,
         num_threads: int | None = None,
+        quiet: bool = False,
     ) -> None:
         set_threads_once(num_threads)
+        if quiet:  # an actor is a fresh process: the driver's settings do not reach it
+            import transformers
+
+            transformers.utils.logging.disable_progress_bar()
         self.config = config
         self.source = source
         readers: dict[str, Callable[[dict[str, Any]], Article | ErrorRecord]] = {
@@ -545,10 +552,11 @@ def _score_on_ray(
                 "source": str(input_path),
                 "model_path": model_location(config.scoring.model),
                 "num_threads": threads,
+                "quiet": not show_progress_bar,
             },
             batch_size=config.articles_per_batch,
             batch_format="pyarrow",
-            concurrency=options.workers,
+            compute=ray.data.ActorPoolStrategy(size=options.workers),
             num_cpus=threads,
         )
         batches = scored.iter_batches(batch_size=None, batch_format="pyarrow")
