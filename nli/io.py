@@ -642,7 +642,7 @@ def _read_article_file(file: Path, article_id: str) -> Article | ErrorRecord:
         fmt = "html" if _suffix(file) in (".html", ".htm") else "text"
         if fmt == "html":
             text = html_to_text(text)
-        return Article(article_id, text, meta={"format": fmt, "path": str(file)})
+        return Article(article_id, text, meta={"format": fmt}, source=str(file))
     except Exception as error:  # one unreadable file (even a parser crash) must not end the run
         message = str(error) or type(error).__name__
         return ErrorRecord(str(file), None, article_id, f"cannot read article: {message}")
@@ -737,7 +737,7 @@ def row_to_article(
 
     Example:
         >>> row_to_article({"id": 7, "text": "Hi.", "lang": "en"}, source="a.jsonl", line=1)
-        Article(id='7', text='Hi.', url=None, date=None, meta={'lang': 'en'})
+        Article(id='7', text='Hi.', url=None, date=None, meta={'lang': 'en'}, source=None)
     """
     raw_id = row.get(id_field)
     if raw_id not in (None, ""):

@@ -587,7 +587,7 @@ def strongest_pairs(pairs: Sequence[ClaimPair], limit: int) -> list[ClaimPair]:
 
 
 def _error_for(article: Article, message: str) -> ErrorRecord:
-    return ErrorRecord(str(article.meta.get("path", "")), None, article.id, message)
+    return ErrorRecord(article.source or "", None, article.id, message)
 
 
 def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -> list[Claim]:

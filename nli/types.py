@@ -40,13 +40,19 @@ class Probs:
 
 @dataclass(frozen=True)
 class Article:
-    """One document of a collection, as read (before cleaning)."""
+    """One document of a collection, as read (before cleaning).
+
+    ``source`` is the file the article was read from (a folder input); for a row of a
+    table it is None and error records name the table instead. ``meta`` holds the
+    row's other fields (or, for a file, its ``format``).
+    """
 
     id: str
     text: str
     url: str | None = None
     date: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
 
 
 @dataclass(frozen=True)

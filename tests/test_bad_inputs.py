@@ -459,3 +459,13 @@ def test_gz_output_name_is_refused_before_any_work(tmp_path: Path, tiny_model_di
     assert result.exit_code == 2, result.output
     assert "not compressed" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_error_rows_of_a_table_name_the_table_even_with_a_path_column(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    source = tmp_path / "articles.jsonl"
+    rows = [{"id": "good", "text": GOOD}, {"id": "long", "text": GOOD * 3, "path": "/etc/passwd"}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    run = _score(source, tmp_path, tiny_scorer, tiny_model_dir, max_article_chars=len(GOOD) + 1)
+    assert [(e["id"], e["source"]) for e in run.errors] == [("long", str(source))]
