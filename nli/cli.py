@@ -509,18 +509,21 @@ def score_cli(
             raise _fail("--report must differ from OUTPUT")
         _refuse_overwrite(report, force)
     scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
-    config = ArticleConfig(
-        scoring=scoring,
-        text_field=text_field,
-        id_field=id_field,
-        min_overlap=min_overlap,
-        min_score=min_score,
-        threshold=threshold,
-        articles_per_batch=articles_per_batch,
-        max_article_chars=max_chars,
-        cross_article=cross_article,
-        event_field=event_field,
-    )
+    try:
+        config = ArticleConfig(
+            scoring=scoring,
+            text_field=text_field,
+            id_field=id_field,
+            min_overlap=min_overlap,
+            min_score=min_score,
+            threshold=threshold,
+            articles_per_batch=articles_per_batch,
+            max_article_chars=max_chars,
+            cross_article=cross_article,
+            event_field=event_field,
+        )
+    except ValueError as error:
+        raise _fail(str(error)) from None
     try:
         if engine == "ray":
             from nli.distributed import RayOptions, run_score_ray

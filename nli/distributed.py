@@ -504,11 +504,12 @@ def run_score_ray(
     files = RunFiles.for_output(output_path)
     with _exclusive_run(files):
         _refuse_interrupted(files, resume=False, overwrite=overwrite)
-        if overwrite:
-            files.discard_partials()  # else a later --resume would pick up the old run
-        return _score_on_ray(
+        result = _score_on_ray(
             input_path, files, config, options, scorer=scorer, show_progress_bar=show_progress_bar
         )
+        if overwrite:  # only now: a failed Ray run leaves the interrupted local run resumable
+            files.discard_partials()
+        return result
 
 
 def _score_on_ray(

@@ -347,6 +347,17 @@ def fsync_handle(handle: IO[Any]) -> None:
     os.fsync(handle.fileno())
 
 
+def _read_umask() -> int:
+    # The only way to read the umask is to set it; done once, at import, rather than
+    # around every write (the umask is process-wide, threads would see the 0).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[str]:
     """Yield a temporary file name beside ``path``; rename it onto ``path`` on success.
@@ -364,9 +375,7 @@ def atomic_path(path: Path) -> Iterator[str]:
         yield tmp
         # mkstemp makes the file private (0600); outputs get the permissions a file
         # created with open() would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         fsync_path(tmp)
         os.replace(tmp, path)
     except BaseException:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nli.types import Claim
 
@@ -184,6 +185,52 @@ def _topics(words: Sequence[frozenset[str]], min_overlap: int) -> list[frozenset
     return [frozenset(union[root(i)]) for i in range(len(words))]
 
 
+@dataclass(frozen=True)
+class ClaimTopics:
+    """Claims of one kind with the topic words pairing compares (see :func:`claim_topics`).
+
+    Attributes:
+        claims (tuple[Claim, ...]): The claims, all statements or all reports.
+        words (tuple[frozenset[str], ...]): :func:`topic_words` of each claim's sentence.
+        topics (tuple[frozenset[str], ...]): Each claim's topic: the words of the
+            contents of all claims linked to it.
+    """
+
+    claims: tuple[Claim, ...]
+    words: tuple[frozenset[str], ...]
+    topics: tuple[frozenset[str], ...]
+
+
+def claim_topics(claims: Sequence[Claim], *, min_overlap: int = 1) -> ClaimTopics:
+    """Compute once what :func:`pair_topics` compares, for claims of one kind."""
+    return ClaimTopics(
+        tuple(claims),
+        tuple(topic_words(c.text) for c in claims),
+        tuple(_topics([topic_words(c.content) for c in claims], min_overlap)),
+    )
+
+
+def pair_topics(
+    statements: ClaimTopics, reports: ClaimTopics, *, min_overlap: int = 1
+) -> list[tuple[Claim, Claim]]:
+    """The (statement, report) pairs about one topic (rule in the module docstring).
+
+    Statements and reports may come from one article (:func:`pair_claims`) or from two
+    articles about one event (``nli score --cross-article``).
+
+    Returns:
+        list[tuple[Claim, Claim]]: Pairs in (statement, report) order.
+    """
+    return [
+        (statement, report)
+        for i, statement in enumerate(statements.claims)
+        for j, report in enumerate(reports.claims)
+        if min_overlap == 0
+        or len(statements.words[i] & reports.topics[j]) >= min_overlap
+        or len(statements.topics[i] & reports.words[j]) >= min_overlap
+    ]
+
+
 def pair_claims(claims: Sequence[Claim], *, min_overlap: int = 1) -> list[tuple[Claim, Claim]]:
     """The (statement, report) pairs of one article that are about the same topic.
 
@@ -210,14 +257,8 @@ def pair_claims(claims: Sequence[Claim], *, min_overlap: int = 1) -> list[tuple[
     reports = [c for c in claims if c.kind == "report"]
     if min_overlap == 0:
         return [(s, r) for s in statements for r in reports]
-    statement_words = [topic_words(c.text) for c in statements]
-    report_words = [topic_words(c.text) for c in reports]
-    statement_topics = _topics([topic_words(c.content) for c in statements], min_overlap)
-    report_topics = _topics([topic_words(c.content) for c in reports], min_overlap)
-    return [
-        (statement, report)
-        for i, statement in enumerate(statements)
-        for j, report in enumerate(reports)
-        if len(statement_words[i] & report_topics[j]) >= min_overlap
-        or len(statement_topics[i] & report_words[j]) >= min_overlap
-    ]
+    return pair_topics(
+        claim_topics(statements, min_overlap=min_overlap),
+        claim_topics(reports, min_overlap=min_overlap),
+        min_overlap=min_overlap,
+    )

@@ -55,7 +55,7 @@ from nli.io import (
     write_records,
 )
 from nli.model import ContradictionScorer, Target, resolve_model_path
-from nli.pairing import content_words, pair_claims
+from nli.pairing import ClaimTopics, claim_topics, content_words, pair_claims, pair_topics
 from nli.segment import split_sentences
 from nli.types import Article, Claim, ErrorRecord, PairRecord, PairScore, Probs
 
@@ -469,6 +469,13 @@ class ArticleConfig:
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.event_field is not None and not self.cross_article:
+            raise ValueError("event_field needs cross_article")
+        if self.event_field in (self.text_field, self.id_field):
+            raise ValueError(
+                f"event_field {self.event_field!r} is the text or id field; name the field "
+                "that says which event an article is about"
+            )
 
 
 #: Contradiction threshold of an uncalibrated model when none is given.
@@ -797,62 +804,93 @@ def score_record_batch(
 CrossPair = tuple[Claim, Claim, str]
 
 
+@dataclass(frozen=True)
+class EventArticle:
+    """What the cross-article pass keeps of one article: its id and its claims' topics."""
+
+    id: str
+    statements: ClaimTopics
+    reports: ClaimTopics
+
+
+def event_article(article_id: str, claims: Sequence[Claim], min_overlap: int) -> EventArticle:
+    """An article's claims, with the topic words pairing needs computed once."""
+    statements = [c for c in claims if c.kind == "statement"]
+    reports = [c for c in claims if c.kind == "report"]
+    return EventArticle(
+        article_id,
+        claim_topics(statements, min_overlap=min_overlap),
+        claim_topics(reports, min_overlap=min_overlap),
+    )
+
+
 def cross_article_pairs(
-    statements: Sequence[Claim],
-    others: Sequence[tuple[str, Sequence[Claim]]],
+    article: EventArticle,
+    others: Sequence[EventArticle],
     config: ArticleConfig,
     counts: RunCounts,
 ) -> list[CrossPair]:
     """One article's statements paired with the reports of other articles of its event.
 
-    Pairs are pruned by topic words as within an article (:func:`nli.pairing.pair_claims`,
-    ``config.min_overlap``) and capped at ``config.max_pairs_per_article``.
+    Each other article's reports are paired with the statements exactly as the reports
+    of the article itself would be (:func:`nli.pairing.pair_topics`,
+    ``config.min_overlap``), and the article keeps at most
+    ``config.max_pairs_per_article`` pairs (those sharing most topic words).
 
     Args:
-        statements (Sequence[Claim]): The article's statements.
-        others (Sequence[tuple[str, Sequence[Claim]]]): ``(article id, claims)`` of the
-            event's other articles; only their reports are used.
+        article (EventArticle): The article whose statements are paired.
+        others (Sequence[EventArticle]): The event's other articles.
         config (ArticleConfig): Pairing options.
         counts (RunCounts): Dropped pairs are counted here.
 
     Returns:
         list: ``(statement, report, report's article id)`` triples.
     """
-    owner = {id(c): other_id for other_id, claims in others for c in claims if c.kind == "report"}
-    reports = [c for _, claims in others for c in claims if c.kind == "report"]
-    pairs = pair_claims([*statements, *reports], min_overlap=config.min_overlap)
+    owner: dict[int, str] = {}
+    pairs: list[ClaimPair] = []
+    for other in others:
+        found = pair_topics(article.statements, other.reports, min_overlap=config.min_overlap)
+        owner.update((id(report), other.id) for _, report in found)
+        pairs.extend(found)
     if len(pairs) > config.max_pairs_per_article:
         counts.pairs_dropped += len(pairs) - config.max_pairs_per_article
         pairs = strongest_pairs(pairs, config.max_pairs_per_article)
     return [(statement, report, owner[id(report)]) for statement, report in pairs]
 
 
-def _event_groups(
-    input_path: Path, config: ArticleConfig
-) -> dict[str, list[tuple[str, list[Claim]]]]:
+def _event_groups(input_path: Path, config: ArticleConfig) -> dict[str, list[EventArticle]]:
     """The claims of every readable article, grouped by event (``config.event_field``).
 
-    Articles that could not be read or processed were recorded by the first pass and
-    are left out here.
+    Records that could not be read, and articles whose claims could not be extracted,
+    were recorded by the within-article pass and are left out here.
     """
-    groups: dict[str, list[tuple[str, list[Claim]]]] = {}
+    groups: dict[str, list[EventArticle]] = {}
+    without_event = 0
     records = read_articles(input_path, text_field=config.text_field, id_field=config.id_field)
     for record in records:
         if not isinstance(record, Article):
             continue
         if config.event_field is None:
-            event: str | None = ""
+            event = ""
         else:
             value = record.meta.get(config.event_field)
-            event = None if value in (None, "") else str(value)
-        if event is None:
-            continue
+            if value in (None, ""):
+                without_event += 1
+                continue
+            event = str(value)
         try:
             claims = article_claims(record, config, RunCounts())
         except Exception:  # recorded as an error by the within-article pass
             continue
         if claims:
-            groups.setdefault(event, []).append((record.id, claims))
+            article = event_article(record.id, claims, config.min_overlap)
+            groups.setdefault(event, []).append(article)
+    if without_event:
+        logger.warning(
+            "%d articles have no %r field and were not paired across articles",
+            without_event,
+            config.event_field,
+        )
     return groups
 
 
@@ -861,27 +899,37 @@ def score_cross_article(
 ) -> Iterator[list[dict[str, Any]]]:
     """Score the cross-article pairs of a collection (``nli score --cross-article``).
 
-    Re-reads the input once and keeps the claims (not the texts) of the articles of
-    each event in memory, so it suits collections grouped into events of up to some
-    thousands of articles (``config.event_field``). Yields, per statement article in
-    input order, its cross-article findings sorted by calibrated score; counts pairs in
-    ``counts.pairs`` and ``counts.cross_article_pairs``.
+    Re-reads the input once and holds the claims (not the texts) of the whole
+    collection in memory; pairing costs grow with the square of an event's size, so
+    large collections want ``config.event_field``. Yields the findings of each
+    statement article (events in order of first appearance, articles in input order
+    within them), sorted by calibrated score. Pairs are counted in ``counts.pairs`` and
+    ``counts.cross_article_pairs``; when the model fails on one article's pairs, they
+    are logged and counted in ``counts.pairs_dropped`` and the others go on.
     """
     for group in _event_groups(input_path, config).values():
-        for i, (article_id, claims) in enumerate(group):
-            statements = [c for c in claims if c.kind == "statement"]
-            if not statements:
-                continue
-            others = [item for j, item in enumerate(group) if j != i]
-            triples = cross_article_pairs(statements, others, config, counts)
+        for article in group:
+            others = [other for other in group if other is not article]
+            triples = cross_article_pairs(article, others, config, counts)
             if not triples:
                 continue
-            scores = _score_claim_pairs([(s, r) for s, r, _ in triples], scorer, config)
+            try:
+                scores = _score_claim_pairs([(s, r) for s, r, _ in triples], scorer, config)
+            except Exception as error:  # one article's failure must not end the run
+                logger.warning(
+                    "article %s: scoring %d cross-article pairs failed (%r); not scored",
+                    article.id,
+                    len(triples),
+                    error,
+                )
+                counts.pairs_dropped += len(triples)
+                continue
             counts.pairs += len(triples)
             counts.cross_article_pairs += len(triples)
-            article = Article(article_id, "")
             made = [
-                make_finding(article, s, r, scored, scorer, config, report_article_id=other)
+                make_finding(
+                    Article(article.id, ""), s, r, scored, scorer, config, report_article_id=other
+                )
                 for (s, r, other), scored in zip(triples, scores, strict=True)
                 if config.min_score is None or scored.score >= config.min_score
             ]

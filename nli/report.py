@@ -412,9 +412,10 @@ def _claim_of(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
     who = claim.get("speaker" if kind == "statement" else "source")
     span = claim.get("span")
     # A cross-article report's span points into another article: not this one's text.
-    elsewhere = kind == "report" and row.get("report_article_id") not in (None, row["article_id"])
+    other = row.get("report_article_id") if kind == "report" else None
+    elsewhere = str(other) if other not in (None, row["article_id"]) else None
     valid_span = (
-        not elsewhere
+        elsewhere is None
         and isinstance(span, Sequence)
         and len(span) == 2
         and all(isinstance(edge, int) and not isinstance(edge, bool) for edge in span)
@@ -428,6 +429,7 @@ def _claim_of(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
         "content": claim.get("content") if isinstance(claim.get("content"), str) else None,
         "polarity": claim.get("polarity") if claim.get("polarity") in ("+", "-") else None,
         "span": [span[0], span[1]] if valid_span else None,
+        "elsewhere": elsewhere,
     }
 
 
@@ -468,9 +470,12 @@ def _article_view(build: _ArticleBuild, text: str | None, *, have_texts: bool) -
         bad = [
             claim
             for claim in build.claims
-            if claim["span"] is None
-            or claim["span"][1] > len(text)
-            or not _same_text(text[claim["span"][0] : claim["span"][1]], claim["text"])
+            if claim["elsewhere"] is None  # another article's span is not checked here
+            and (
+                claim["span"] is None
+                or claim["span"][1] > len(text)
+                or not _same_text(text[claim["span"][0] : claim["span"][1]], claim["text"])
+            )
         ]
         if bad:
             note = (
@@ -486,7 +491,11 @@ def _article_view(build: _ArticleBuild, text: str | None, *, have_texts: bool) -
             "showing the statements and reports only."
         )
     if text is not None:
-        spans = [(claim["span"][0], claim["span"][1], i) for i, claim in enumerate(build.claims)]
+        spans = [
+            (claim["span"][0], claim["span"][1], i)
+            for i, claim in enumerate(build.claims)
+            if claim["span"] is not None  # not one from another article
+        ]
         segments = highlight_segments(text, spans, clean_text(text))
     else:
         # One paragraph per distinct sentence; claims read from the same one share it.

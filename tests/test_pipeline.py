@@ -378,3 +378,34 @@ def test_cross_article_needs_the_local_engine_and_event_field_needs_it(tmp_path:
     assert ray.exit_code == 2 and "--engine local only" in ray.output
     alone = runner.invoke(app, ["score", str(source), "-o", out, "--event-field", "story"])
     assert alone.exit_code == 2 and "needs --cross-article" in alone.output
+
+
+def test_report_of_a_cross_article_run_keeps_both_texts_and_names_the_other_article(
+    tmp_path: Path, tiny_model_dir: Path
+):
+    from nli.report import load_findings, prepare_report
+
+    source = _event_collection(tmp_path, ("karsk", "karsk"))
+    out = tmp_path / "findings.jsonl"
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"), cross_article=True
+    )
+    run_score(source, out, config)
+    rows, _ = load_findings(out)
+    content = prepare_report(rows, {"denial": DENIAL, "report": REPORT})
+    denial = next(a for a in content.data["articles"] if a["id"] == "denial")
+    assert denial["has_text"] and denial["note"] is None  # not "spans do not match"
+    elsewhere = [c for c in denial["claims"] if c["elsewhere"]]
+    assert elsewhere and all(c["elsewhere"] == "report" and c["span"] is None for c in elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"event_field": "story"}, "needs cross_article"),  # a field without the pass
+        ({"cross_article": True, "event_field": "id"}, "text or id field"),  # not an event
+    ],
+)
+def test_article_config_refuses_event_fields_that_cannot_work(options, message):
+    with pytest.raises(ValueError, match=message):
+        ArticleConfig(**options)
