@@ -1,4 +1,4 @@
-"""The ``nli`` command line: a thin typed layer over :mod:`nli.pipeline`.
+"""The ``nli`` command line: a thin typed layer over :mod:`nli.runs` and :mod:`nli.pair_jobs`.
 
 Exit codes: 0 success; 1 a quality gate failed (``--min-f1``/``--min-auc``); 2 usage or input
 error; 3 partial run (some rows failed and were written to ``errors.jsonl``).
@@ -18,7 +18,7 @@ import typer
 from nli import __version__
 
 if TYPE_CHECKING:
-    from nli.pipeline import EvalResult
+    from nli.pair_jobs import EvalResult
 
 logger = logging.getLogger("nli")
 
@@ -106,7 +106,7 @@ def _build_config(
     threshold: float | None,
     verbose: int,
 ):  # type: ignore[no-untyped-def]
-    from nli.pipeline import ScoringConfig
+    from nli.config import ScoringConfig
 
     if precision not in ("auto", "bf16", "fp32"):
         raise _fail(f"--precision must be auto, bf16 or fp32, got {precision!r}")
@@ -155,7 +155,7 @@ def pairs_cli(
         nli pairs fixtures/pairs.jsonl -o out/scored.jsonl --model path/to/model
     """
     _setup_logging(verbose)
-    from nli.pipeline import run_pairs
+    from nli.pair_jobs import run_pairs
 
     _refuse_overwrite(output, force)
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
@@ -336,7 +336,7 @@ def eval_cli(
         nli eval fixtures/pairs_test.jsonl --model path/to/model --json --min-f1 0.8
     """
     _setup_logging(verbose)
-    from nli.pipeline import run_eval, run_eval_articles
+    from nli.pair_jobs import run_eval, run_eval_articles
 
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
     run = run_eval_articles if articles else run_eval
@@ -399,7 +399,7 @@ def calibrate_cli(
     _setup_logging(verbose)
     from nli.calibration import CALIBRATION_FILE
     from nli.model import resolve_model_path
-    from nli.pipeline import run_calibrate
+    from nli.pair_jobs import run_calibrate
 
     config = _build_config(model, batch_size, precision, one_way, None, verbose)
     try:
@@ -490,7 +490,8 @@ def score_cli(
         nli score ../shared/examples -o out/findings.jsonl --report out/report.html
     """
     _setup_logging(verbose)
-    from nli.pipeline import ArticleConfig, run_score
+    from nli.config import ArticleConfig
+    from nli.runs import run_score
 
     if engine not in ("local", "ray"):
         raise _fail(f"--engine must be local or ray, got {engine!r}")
@@ -586,7 +587,8 @@ def extract_cli(
         nli extract fixtures/articles -o out/claims.jsonl
     """
     _setup_logging(verbose)
-    from nli.pipeline import ArticleConfig, run_extract
+    from nli.config import ArticleConfig
+    from nli.runs import run_extract
 
     _refuse_overwrite(output, force)
     config = ArticleConfig(text_field=text_field, id_field=id_field)

@@ -1,6 +1,6 @@
 """The Ray engine of ``nli score``: the local job, run by a pool of Ray Data actors.
 
-The work on each batch is :func:`nli.pipeline.score_record_batch`, the function the
+The work on each batch is :func:`nli.findings.score_record_batch`, the function the
 local engine calls. This module only moves rows to it and its results back:
 
 1. the input becomes a Ray Dataset: JSONL, CSV and Parquet files are read in parallel
@@ -34,6 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from nli.config import ArticleConfig, RunCounts
+from nli.findings import score_record_batch
 from nli.io import (
     ARTICLE_SUFFIXES,
     InputError,
@@ -45,20 +47,16 @@ from nli.io import (
     write_records,
 )
 from nli.model import ContradictionScorer, set_threads_once
-from nli.pipeline import (
-    ArticleConfig,
-    RunCounts,
+from nli.pair_jobs import load_scorer, write_errors
+from nli.runs import (
     RunFiles,
     ScoreResult,
     _build_manifest,
     _exclusive_run,
     _Progress,
     _refuse_interrupted,
-    load_scorer,
     model_fingerprint,
     run_settings,
-    score_record_batch,
-    write_errors,
 )
 from nli.types import Article, ErrorRecord
 
@@ -471,7 +469,7 @@ def run_score_ray(
 ) -> ScoreResult:
     """Score an article collection on Ray and write findings, errors and a manifest.
 
-    The outputs are those of :func:`nli.pipeline.run_score`: the same findings in the
+    The outputs are those of :func:`nli.runs.run_score`: the same findings in the
     same order, ``errors.jsonl`` beside them, and ``OUTPUT.manifest.json`` with
     ``engine: "ray"`` and a ``ray`` section (address, workers, threads per worker).
     Where the engines differ, because rows are read in parallel: a table row without

@@ -24,15 +24,23 @@ On ``fixtures/articles.jsonl`` (``scripts/eval_extraction.py``) this keeps about
 gold contradiction pairs and half of the neutral ones at ``min_overlap=1``; pairs needing
 world knowledge ("denies doping" vs "a urine sample tested positive") are lost, and
 ``min_overlap=0`` keeps every pair.
+
+:func:`article_pairs` pairs the claims of one article within a run's limits: an article
+with more than ``max_pairs_per_article`` pairs keeps the :func:`strongest_pairs`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nli.types import Claim
+from nli.claims import article_claims
+from nli.config import ArticleConfig, RunCounts
+from nli.types import Article, Claim
+
+logger = logging.getLogger(__name__)
 
 #: Function words that say nothing about a claim's topic.
 STOP_WORDS = frozenset((
@@ -262,3 +270,51 @@ def pair_claims(claims: Sequence[Claim], *, min_overlap: int = 1) -> list[tuple[
         claim_topics(reports, min_overlap=min_overlap),
         min_overlap=min_overlap,
     )
+
+
+ClaimPair = tuple[Claim, Claim]
+
+
+def strongest_pairs(pairs: Sequence[ClaimPair], limit: int) -> list[ClaimPair]:
+    """The ``limit`` pairs sharing the most topic words, in their original order.
+
+    Example:
+        >>> s = Claim("statement", "s", "troops in Syria", "X", "said", "+", (0, 1))
+        >>> r1 = Claim("report", "r", "troops arrived", "Y", "said", "+", (2, 3))
+        >>> r2 = Claim("report", "r", "troops arrived in Syria", "Y", "said", "+", (4, 5))
+        >>> [r.span for _, r in strongest_pairs([(s, r1), (s, r2)], 1)]
+        [(4, 5)]
+    """
+    if len(pairs) <= limit:
+        return list(pairs)
+
+    def overlap(pair: ClaimPair) -> int:
+        return len(content_words(pair[0].content) & content_words(pair[1].content))
+
+    ranked = sorted(range(len(pairs)), key=lambda i: -overlap(pairs[i]))  # stable: ties in order
+    return [pairs[i] for i in sorted(ranked[:limit])]
+
+
+def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) -> list[ClaimPair]:
+    """Clean, segment, attribute and pair one article, applying the config's limits.
+
+    Counts claims, empty articles and dropped pairs in ``counts``.
+
+    Returns:
+        list: The article's (statement, report) pairs; empty when it has none.
+
+    Raises:
+        ValueError: When the article is longer than ``config.max_article_chars``.
+    """
+    claims = article_claims(article, config, counts)
+    pairs = pair_claims(claims, min_overlap=config.min_overlap)
+    if len(pairs) > config.max_pairs_per_article:
+        logger.warning(
+            "article %s: %d pairs, kept the %d sharing most topic words (max_pairs_per_article)",
+            article.id,
+            len(pairs),
+            config.max_pairs_per_article,
+        )
+        counts.pairs_dropped += len(pairs) - config.max_pairs_per_article
+        pairs = strongest_pairs(pairs, config.max_pairs_per_article)
+    return pairs

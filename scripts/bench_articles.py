@@ -1,7 +1,7 @@
 """End-to-end throughput of ``nli score`` on synthetic news articles.
 
 Writes N synthetic articles of about 600 words to a JSONL collection and scores it
-with :func:`nli.pipeline.run_score`, the function behind ``nli score``. Each article is
+with :func:`nli.runs.run_score`, the function behind ``nli score``. Each article is
 put together from the sentences of three fixture articles (``fixtures/articles``):
 their official statements, third-party reports and narrative sentences, shuffled into
 paragraphs, so every article has several statement/report pairs that share a topic.
@@ -118,8 +118,10 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """Generate the collection, score it, and return the measurements."""
     import torch
 
-    import nli.pipeline as pipeline
+    import nli.claims
+    from nli.config import ArticleConfig, ScoringConfig
     from nli.model import ContradictionScorer, set_threads_once
+    from nli.runs import run_score
 
     set_threads_once(args.threads)
     source = workdir / "articles.jsonl"
@@ -135,15 +137,13 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     forward = Stopwatch()
     scorer.predict = forward.wrap(scorer.predict)  # type: ignore[method-assign]
     extraction = Stopwatch()
-    pipeline.extract_claims = extraction.wrap(pipeline.extract_claims)  # type: ignore[assignment]
-    config = pipeline.ArticleConfig(
-        scoring=pipeline.ScoringConfig(
-            model=model, precision=args.precision, batch_size=args.batch_size
-        ),
+    nli.claims.extract_claims = extraction.wrap(nli.claims.extract_claims)  # type: ignore[assignment]
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=model, precision=args.precision, batch_size=args.batch_size),
         articles_per_batch=args.articles_per_batch,
     )
     start, cpu_start = time.perf_counter(), time.process_time()
-    result = pipeline.run_score(source, workdir / "findings.jsonl", config, scorer=scorer)
+    result = run_score(source, workdir / "findings.jsonl", config, scorer=scorer)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     counts = result.counts
     return {

@@ -2,7 +2,7 @@
 
 For each size N, writes a Parquet collection of N short synthetic articles (2 to 4
 sentences, one official statement and one third-party report each), scores it with
-:func:`nli.pipeline.run_score` in a fresh Python process, and reports that process's
+:func:`nli.runs.run_score` in a fresh Python process, and reports that process's
 peak resident set size (``getrusage(RUSAGE_SELF).ru_maxrss``, which is what the parent
 would read from ``RUSAGE_CHILDREN`` for that child alone) together with its RSS once
 the model is loaded and at the quarters of the run. A streaming engine keeps the peak
@@ -103,8 +103,10 @@ def score_in_this_process(
     input_path: Path, output_path: Path, model: str, threads: int
 ) -> dict[str, Any]:
     """Score one collection with the local engine; return timings and RSS figures (MB)."""
+    from nli.config import ArticleConfig, ScoringConfig
     from nli.model import set_threads_once
-    from nli.pipeline import ArticleConfig, ScoringConfig, load_scorer, run_score
+    from nli.pair_jobs import load_scorer
+    from nli.runs import run_score
 
     set_threads_once(threads)
     config = ArticleConfig(scoring=ScoringConfig(model=model, precision="fp32"))
@@ -162,8 +164,8 @@ def measure(input_path: Path, output_path: Path, model: str, threads: int) -> di
 
 def check_templates() -> None:
     """Fail unless every template yields exactly one scored pair."""
+    from nli.claims import extract_claims
     from nli.pairing import pair_claims
-    from nli.pipeline import extract_claims
     from nli.types import Article
 
     for i, row in enumerate(synthetic_articles(len(TEMPLATES) * 20)):

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from nli.config import ArticleConfig
     from nli.model import ContradictionScorer
-    from nli.pipeline import ArticleConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_ARTICLES = ROOT / "fixtures" / "articles"
@@ -62,8 +62,9 @@ def split_cost(
     Scoring is timed with the scorer's current thread count. These two numbers are
     what the speedup of workers over threads depends on (see the README).
     """
+    from nli.config import RunCounts
     from nli.io import read_articles
-    from nli.pipeline import RunCounts, article_pairs
+    from nli.pairing import article_pairs
     from nli.types import Article
 
     counts = RunCounts()
@@ -97,9 +98,11 @@ def main(argv: list[str] | None = None) -> None:
 
     import ray
 
+    from nli.config import ArticleConfig, ScoringConfig
     from nli.distributed import RESERVED_CPUS, RayOptions, run_score_ray
     from nli.model import set_threads_once
-    from nli.pipeline import ArticleConfig, ScoringConfig, load_scorer, run_score
+    from nli.pair_jobs import load_scorer
+    from nli.runs import run_score
     from nli.tiny import build_tiny_model
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-ray-"))

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nli.claims import extract_claims
 from nli.pairing import pair_claims
-from nli.pipeline import extract_claims
 from nli.types import Article, Claim
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

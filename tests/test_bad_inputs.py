@@ -23,8 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nli.cli import app
+from nli.config import ArticleConfig, RunCounts, ScoringConfig
 from nli.io import InputError
-from nli.pipeline import ArticleConfig, RunCounts, ScoringConfig, run_score
+from nli.runs import run_score
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOOD = (FIXTURES / "articles" / "a01.txt").read_text(encoding="utf-8")

@@ -23,9 +23,11 @@ from nli.calibration import (
     write_calibration,
 )
 from nli.cli import app
+from nli.config import ArticleConfig, ScoringConfig
 from nli.evaluate import expected_calibration_error, top_label_confidence
 from nli.model import ContradictionScorer
-from nli.pipeline import ArticleConfig, ScoringConfig, run_eval, run_score
+from nli.pair_jobs import run_eval
+from nli.runs import run_score
 from nli.types import LABELS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

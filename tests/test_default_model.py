@@ -111,7 +111,8 @@ EXAMPLE_FILE = "newsweek-2015-iran-syria-denial.txt"
 def test_example_article_ranks_the_troops_denial_against_the_reuters_report_first(
     tmp_path: Path,
 ) -> None:
-    from nli.pipeline import ArticleConfig, run_score
+    from nli.config import ArticleConfig
+    from nli.runs import run_score
 
     out = tmp_path / "findings.jsonl"
     run_score(EXAMPLE / EXAMPLE_FILE, out, ArticleConfig())

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nli.cli import app
+from nli.config import ArticleConfig, RunCounts, ScoringConfig
 from nli.distributed import (
     BATCH,
     ERROR,
@@ -35,7 +36,7 @@ from nli.distributed import (
     threads_per_worker,
 )
 from nli.io import row_to_article
-from nli.pipeline import ArticleConfig, RunCounts, ScoringConfig, run_score
+from nli.runs import run_score
 from nli.types import Article, ErrorRecord
 
 FIXTURE_ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"

@@ -9,7 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nli.cli import app
-from nli.pipeline import ArticleConfig, ScoringConfig, finding_label, run_extract, run_score
+from nli.config import ArticleConfig, ScoringConfig
+from nli.findings import finding_label
+from nli.runs import run_extract, run_score
 from nli.types import Probs
 
 # The real 2015 article the project is built around (../shared/examples beside the repo).
@@ -212,17 +214,17 @@ def test_score_writes_csv_and_parquet(tmp_path: Path, tiny_scorer, tiny_model_di
 def test_failing_extraction_is_recorded_and_the_run_goes_on(
     tmp_path: Path, tiny_scorer, tiny_model_dir: Path, monkeypatch
 ):
-    import nli.pipeline
+    import nli.claims
 
     folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt", "a03.txt"])
-    real = nli.pipeline.extract_claims
+    real = nli.claims.extract_claims
 
     def fails_on_a02(article):
         if article.id == "a02.txt":
             raise RuntimeError("segmenter crashed")
         return real(article)
 
-    monkeypatch.setattr(nli.pipeline, "extract_claims", fails_on_a02)
+    monkeypatch.setattr(nli.claims, "extract_claims", fails_on_a02)
     result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
     assert [(e.id, "segmenter crashed" in e.message) for e in result.errors] == [("a02.txt", True)]
     assert (result.counts.scored, result.counts.errored) == (2, 1)
@@ -261,7 +263,8 @@ def test_model_failure_on_one_article_keeps_the_others(
 def test_pairs_over_the_limit_keep_the_strongest_and_are_counted(
     tmp_path: Path, tiny_scorer, tiny_model_dir: Path
 ):
-    from nli.pipeline import RunCounts, article_pairs
+    from nli.config import RunCounts
+    from nli.pairing import article_pairs
     from nli.types import Article
 
     folder = _fixture_folder(tmp_path, ["a15.txt"])
@@ -276,7 +279,7 @@ def test_pairs_over_the_limit_keep_the_strongest_and_are_counted(
 
 
 def test_strongest_pairs_prefers_shared_topic_words_and_keeps_order():
-    from nli.pipeline import strongest_pairs
+    from nli.pairing import strongest_pairs
     from nli.types import Claim
 
     def claim(kind, content, start):

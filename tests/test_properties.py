@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nli.attribution import find_claims
+from nli.claims import extract_claims
 from nli.clean import clean_text
 from nli.io import read_articles, write_records
-from nli.pipeline import extract_claims
 from nli.segment import split_sentences
 from nli.types import Article
 

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nli.cli import app
+from nli.config import ArticleConfig, ScoringConfig
 from nli.io import write_records
-from nli.pipeline import ArticleConfig, ScoringConfig, run_score
 from nli.report import (
     NOSCRIPT_ROWS,
     format_seconds,
@@ -30,6 +30,7 @@ from nli.report import (
     score_histogram,
     write_report,
 )
+from nli.runs import run_score
 
 FIXTURE_ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 runner = CliRunner()

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from nli.pipeline import ArticleConfig, ScoringConfig, run_score
+from nli.config import ArticleConfig, ScoringConfig
 from nli.report import report_from_files, write_report
+from nli.runs import run_score
 
 FIXTURE_ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 WINDOW = (1280, 2400)

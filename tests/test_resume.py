@@ -22,14 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nli.cli import app
+from nli.config import ArticleConfig, ScoringConfig
 from nli.io import InputError
-from nli.pipeline import (
-    ArticleConfig,
-    InterruptedRunError,
-    RunFiles,
-    ScoringConfig,
-    run_score,
-)
+from nli.runs import InterruptedRunError, RunFiles, run_score
 
 runner = CliRunner()
 

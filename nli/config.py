@@ -1,0 +1,137 @@
+"""The options and the accounting every step of a run shares.
+
+:class:`ScoringConfig` holds the model's options (``nli pairs``, ``nli eval``,
+``nli calibrate``), :class:`ArticleConfig` those of the article pipeline (``nli score``,
+``nli extract``), and :class:`RunCounts` what an article run read, scored, skipped and
+dropped. All are plain dataclasses, so they travel to worker processes and Ray actors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nli.model import ContradictionScorer
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Options shared by ``nli pairs`` and ``nli eval``.
+
+    Attributes:
+        model (str): ``"default"``, a local model directory or a hub id.
+        batch_size (int): Pairs per forward pass.
+        precision (str): ``"auto"``, ``"bf16"`` or ``"fp32"``.
+        max_length (int | None): Token limit per input; longer reports are windowed.
+        both_directions (bool): Also score statement -> report.
+        threshold (float | None): Contradiction decision threshold (None: argmax).
+        show_progress_bar (bool | None): Progress bar over batches.
+    """
+
+    model: str = "default"
+    batch_size: int = 64
+    precision: str = "auto"
+    max_length: int | None = None
+    both_directions: bool = True
+    threshold: float | None = None
+    show_progress_bar: bool | None = None
+
+
+@dataclass(frozen=True)
+class ArticleConfig:
+    """Options of ``nli score`` / ``nli extract`` beyond the model's.
+
+    Attributes:
+        scoring (ScoringConfig): Model options.
+        text_field (str): Article text field in tabular inputs.
+        id_field (str): Article id field in tabular inputs.
+        min_overlap (int): Shared content words a statement and report need to be paired.
+        min_score (float | None): Write only findings scoring at least this (None: all).
+        threshold (float | None): Calibrated score at which a finding is labelled
+            ``"contradiction"``; None uses the threshold ``nli calibrate`` fitted for the
+            model, else :data:`DEFAULT_THRESHOLD`.
+        articles_per_batch (int): Articles whose pairs go to the model together; also
+            how often ``nli score`` checkpoints.
+        max_article_chars (int): Longer articles are not processed and get an error
+            row (sentence splitting slows down sharply on huge texts).
+        max_pairs_per_article (int): An article with more statement/report pairs keeps
+            those sharing the most topic words; the rest are counted as dropped. With
+            ``cross_article``, the same limit applies to its cross-article pairs.
+        cross_article (bool): Also pair each article's statements with the reports of
+            the other articles about the same event (see
+            :func:`nli.cross_article.cross_article_pairs`).
+        event_field (str | None): With ``cross_article``: the field of a table input
+            naming each article's event; articles with the same value are about one
+            event, articles without one are paired with no other. None: the whole
+            collection is about one event.
+    """
+
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    text_field: str = "text"
+    id_field: str = "id"
+    min_overlap: int = 1
+    min_score: float | None = None
+    threshold: float | None = None
+    articles_per_batch: int = 32
+    max_article_chars: int = 200_000
+    max_pairs_per_article: int = 1_000
+    cross_article: bool = False
+    event_field: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.event_field is not None and not self.cross_article:
+            raise ValueError("event_field needs cross_article")
+        if self.event_field in (self.text_field, self.id_field):
+            raise ValueError(
+                f"event_field {self.event_field!r} is the text or id field; name the field "
+                "that says which event an article is about"
+            )
+
+
+#: Contradiction threshold of an uncalibrated model when none is given.
+DEFAULT_THRESHOLD = 0.5
+
+
+def decision_threshold(config: ArticleConfig, scorer: ContradictionScorer) -> float:
+    """The threshold findings are labelled with: the given one, the calibrated one, or 0.5."""
+    if config.threshold is not None:
+        return config.threshold
+    fitted = scorer.decision_threshold
+    return fitted if fitted is not None else DEFAULT_THRESHOLD
+
+
+@dataclass
+class RunCounts:
+    """Accounting of a run: ``read = scored + skipped + errored``.
+
+    Attributes:
+        read (int): Records read: articles, plus files or rows that could not be read.
+        scored (int): Articles with at least one statement/report pair sent to the
+            model (``nli extract``: articles with at least one claim).
+        skipped (int): Articles read without trouble that had nothing to score: empty
+            (see ``empty``), or no statement/report pair (no claim).
+        errored (int): Records written to ``errors.jsonl``: unreadable files or rows,
+            duplicate ids, texts longer than ``max_article_chars``, failed articles.
+        empty (int): Of ``skipped``, articles whose text is empty or only whitespace.
+        claims (int): Statements and reports found.
+        pairs (int): Statement/report pairs scored.
+        pairs_dropped (int): Pairs beyond ``max_pairs_per_article``, not scored.
+        cross_article_pairs (int): Of ``pairs``, those of a statement and a report
+            from two articles of one event (``cross_article``).
+        findings_written (int): Rows written to the output (after ``min_score``).
+    """
+
+    read: int = 0
+    scored: int = 0
+    skipped: int = 0
+    errored: int = 0
+    empty: int = 0
+    claims: int = 0
+    pairs: int = 0
+    pairs_dropped: int = 0
+    cross_article_pairs: int = 0
+    findings_written: int = 0

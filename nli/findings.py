@@ -1,0 +1,223 @@
+"""Scoring an article's statement/report pairs into findings.
+
+A batch of articles is paired (:func:`nli.pairing.article_pairs`), all its pairs go to
+the model in one call (:func:`score_article_batch`), and each scored pair becomes a
+finding in the documented output schema (:func:`make_finding`), labelled on the
+official's position (:func:`finding_label`). A failure in one article is recorded as an
+error row and the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from nli import __version__
+from nli.claims import claim_to_dict
+from nli.config import ArticleConfig, RunCounts, decision_threshold
+from nli.model import ContradictionScorer, Target
+from nli.pairing import ClaimPair, article_pairs
+from nli.types import Article, Claim, ErrorRecord, PairScore, Probs
+
+logger = logging.getLogger(__name__)
+
+
+def finding_label(probs: Probs, polarity: str, *, threshold: float) -> str:
+    """The verdict of a finding on the official's position.
+
+    For a direct assertion (``+``) the NLI label carries over. For a reported denial
+    (``-``: the hypothesis is the denied proposition) the report entailing it
+    contradicts the official, and the report contradicting it confirms the denial.
+
+    Example:
+        >>> finding_label(Probs(0.1, 0.1, 0.8), "-", threshold=0.5)
+        'contradiction'
+        >>> finding_label(Probs(0.7, 0.2, 0.1), "-", threshold=0.5)
+        'entailment'
+    """
+    if polarity == "+":
+        score, agree = probs.contradiction, probs.entailment
+    elif polarity == "-":
+        score, agree = probs.entailment, probs.contradiction
+    else:
+        raise ValueError(f"polarity must be '+' or '-', got {polarity!r}")
+    if score >= threshold:
+        return "contradiction"
+    return "entailment" if agree > probs.neutral else "neutral"
+
+
+def _error_for(article: Article, message: str) -> ErrorRecord:
+    return ErrorRecord(article.source or "", None, article.id, message)
+
+
+def _score_claim_pairs(
+    pairs: Sequence[ClaimPair], scorer: ContradictionScorer, config: ArticleConfig
+) -> list[PairScore]:
+    return scorer.score_pairs(
+        [statement.content for statement, _ in pairs],
+        [report.content for _, report in pairs],
+        targets=["entailment" if s.polarity == "-" else "contradiction" for s, _ in pairs],
+        both_directions=config.scoring.both_directions,
+        batch_size=config.scoring.batch_size,
+        show_progress_bar=False,
+    )
+
+
+def _score_articles(
+    prepared: Sequence[tuple[Article, list[ClaimPair]]],
+    scorer: ContradictionScorer,
+    config: ArticleConfig,
+) -> list[list[PairScore] | ErrorRecord]:
+    """Scores of each article's pairs: all in one model call, one by one if that fails."""
+    flat = [pair for _, pairs in prepared for pair in pairs]
+    try:
+        scores = _score_claim_pairs(flat, scorer, config)
+    except Exception as error:  # find the article that broke the batch, keep the others
+        if len(prepared) == 1:
+            return [_error_for(prepared[0][0], f"scoring failed: {error!r}")]
+        logger.warning("scoring a batch failed (%r); scoring its articles one by one", error)
+        return [_score_articles([item], scorer, config)[0] for item in prepared]
+    out: list[list[PairScore] | ErrorRecord] = []
+    start = 0
+    for _, pairs in prepared:
+        out.append(scores[start : start + len(pairs)])
+        start += len(pairs)
+    return out
+
+
+def make_finding(
+    article: Article,
+    statement: Claim,
+    report: Claim,
+    scored: PairScore,
+    scorer: ContradictionScorer,
+    config: ArticleConfig,
+    *,
+    report_article_id: str | None = None,
+) -> dict[str, Any]:
+    """One finding in the documented output schema.
+
+    ``report_article_id`` is the article the report comes from (its span points into
+    that article's text); it defaults to ``article.id``, the statement's article.
+
+    ``calibrated`` is the score after the model's temperature scaling, and ``label``
+    is decided on the calibrated probabilities with :func:`nli.config.decision_threshold`, as
+    ``nli eval`` decides.
+    """
+    target: Target = "entailment" if statement.polarity == "-" else "contradiction"
+    calibrated = scorer.calibrate(scored.probs)
+    return {
+        "article_id": article.id,
+        "report_article_id": report_article_id or article.id,
+        "statement": claim_to_dict(statement),
+        "report": claim_to_dict(report),
+        "normalised": {
+            "premise": report.content,
+            "hypothesis": statement.content,
+            "polarity": statement.polarity,
+        },
+        "probs": scored.probs.as_dict(),
+        "score": scored.score,
+        "calibrated": getattr(calibrated, target),
+        "label": finding_label(
+            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
+        ),
+        "direction": scored.direction,
+        "window": scored.window,
+        "model": config.scoring.model,
+        "version": __version__,
+    }
+
+
+def score_article_batch(
+    articles: Sequence[Article],
+    scorer: ContradictionScorer,
+    config: ArticleConfig,
+    counts: RunCounts,
+) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
+    """Find and score the denial/report pairs of a batch of articles.
+
+    All pairs of the batch go to the model in one call, so batches stay full. A
+    failure in one article (extraction, or the model on its pairs) is recorded as an
+    error and the others go on. Every article is counted as read and as exactly one
+    of scored, skipped or errored.
+
+    Returns:
+        tuple: The findings (dicts in the documented schema, in article order and per
+        article sorted by score, highest first; ``config.min_score`` applied) and the
+        per-article errors.
+    """
+    errors: list[ErrorRecord] = []
+    prepared: list[tuple[Article, list[ClaimPair]]] = []
+    for article in articles:
+        counts.read += 1
+        try:
+            pairs = article_pairs(article, config, counts)
+        except Exception as error:  # one bad article must not end the run
+            message = str(error) if isinstance(error, ValueError) else f"failed: {error!r}"
+            errors.append(_error_for(article, message))
+            counts.errored += 1
+            continue
+        if pairs:
+            prepared.append((article, pairs))
+        else:
+            counts.skipped += 1
+    findings: list[dict[str, Any]] = []
+    for (article, pairs), outcome in zip(
+        prepared, _score_articles(prepared, scorer, config), strict=True
+    ):
+        if isinstance(outcome, ErrorRecord):
+            errors.append(outcome)
+            counts.errored += 1
+            continue
+        counts.scored += 1
+        counts.pairs += len(pairs)
+        made = [
+            make_finding(article, statement, report, scored, scorer, config)
+            for (statement, report), scored in zip(pairs, outcome, strict=True)
+            if config.min_score is None or scored.score >= config.min_score
+        ]
+        # Calibrated scores rank: raw probabilities of an over-confident model are not
+        # comparable between a contradiction target and an entailment target.
+        findings.extend(sorted(made, key=lambda row: (-row["calibrated"], -row["score"])))
+    for bad in errors:
+        logger.warning("article %s: %s", bad.id, bad.message)
+    return findings, errors
+
+
+def score_record_batch(
+    records: Sequence[Article | ErrorRecord],
+    scorer: ContradictionScorer,
+    config: ArticleConfig,
+    counts: RunCounts,
+    *,
+    source: str,
+) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
+    """Score a batch of what :func:`nli.io.read_articles` yields (articles and errors).
+
+    Returns:
+        tuple: The findings and the errors (unreadable records first, then articles
+        that failed), each error naming ``source`` when it names no file itself.
+    """
+    articles = [record for record in records if isinstance(record, Article)]
+    unreadable = [record for record in records if isinstance(record, ErrorRecord)]
+    for error in unreadable:
+        logger.warning("%s:%s: %s", error.source, error.line or "", error.message)
+    counts.read += len(unreadable)
+    counts.errored += len(unreadable)
+    found, failed = score_article_batch(articles, scorer, config, counts)
+    failed = [error if error.source else replace(error, source=source) for error in failed]
+    return found, unreadable + failed
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,375 @@
+"""The pair-level jobs: ``nli pairs``, ``nli eval`` and ``nli calibrate``.
+
+Each takes a frozen :class:`~nli.config.ScoringConfig` and plain paths, returns a result
+object and leaves printing and exit codes to :mod:`nli.cli`. :func:`load_scorer` and
+:func:`write_errors` are shared with the article jobs in :mod:`nli.runs`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nli import __version__
+from nli.calibration import Calibration, fit_calibration, write_calibration
+from nli.config import ArticleConfig, RunCounts, ScoringConfig
+from nli.evaluate import (
+    bootstrap_intervals,
+    compute_metrics,
+    confusion,
+    decide_labels,
+    ece_if_calibrated,
+    expected_calibration_error,
+    match_findings,
+    read_gold_articles,
+    top_label_confidence,
+)
+from nli.findings import _batched, score_article_batch
+from nli.io import output_format, read_pairs, write_records
+from nli.model import ContradictionScorer, resolve_model_path
+from nli.types import ErrorRecord, PairRecord, PairScore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PairsResult:
+    """What a scoring run did."""
+
+    scored: list[tuple[PairRecord, PairScore]] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def write_errors(path: Path, errors: Sequence[ErrorRecord]) -> None:
+    """Write the records that failed to ``path`` (JSONL); nothing when there are none."""
+    if errors:
+        write_records(path, (error.as_dict() for error in errors))
+
+
+def load_scorer(config: ScoringConfig, *, use_calibration: bool = True) -> ContradictionScorer:
+    """Build the scorer a config describes (see :class:`ContradictionScorer`)."""
+    return ContradictionScorer(
+        config.model,
+        precision=config.precision,  # type: ignore[arg-type]
+        max_length=config.max_length,
+        batch_size=config.batch_size,
+        use_calibration=use_calibration,
+    )
+
+
+def score_records(
+    scorer: ContradictionScorer,
+    records: Iterable[PairRecord | ErrorRecord],
+    config: ScoringConfig,
+) -> PairsResult:
+    """Score every good record; collect the bad ones.
+
+    Args:
+        scorer (ContradictionScorer): The model.
+        records (Iterable): Output of :func:`nli.io.read_pairs`.
+        config (ScoringConfig): Batch size, directions, progress bar.
+
+    Returns:
+        PairsResult: Scored pairs in input order, and the error records.
+    """
+    start = time.perf_counter()
+    result = PairsResult()
+    good: list[PairRecord] = []
+    for record in records:
+        if isinstance(record, ErrorRecord):
+            logger.warning("%s:%s: %s", record.source, record.line, record.message)
+            result.errors.append(record)
+        else:
+            good.append(record)
+    scores = scorer.score_pairs(
+        [r.statement for r in good],
+        [r.report for r in good],
+        both_directions=config.both_directions,
+        batch_size=config.batch_size,
+        show_progress_bar=config.show_progress_bar,
+    )
+    result.scored = list(zip(good, scores, strict=True))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def scored_to_dict(
+    record: PairRecord, score: PairScore, *, label: str, model: str
+) -> dict[str, Any]:
+    """The output row of ``nli pairs``: the input fields plus the verdict."""
+    row: dict[str, Any] = {"id": record.id, "statement": record.statement, "report": record.report}
+    if record.label is not None:
+        row["gold_label"] = record.label
+    row.update(record.extra)
+    row.update(
+        {
+            "probs": score.probs.as_dict(),
+            "score": score.score,
+            "label": label,
+            "direction": score.direction,
+            "window": score.window,
+            "n_windows": score.n_windows,
+            "model": model,
+            "version": __version__,
+        }
+    )
+    return row
+
+
+def _probs_array(result: PairsResult) -> np.ndarray:
+    rows = [[s.probs.contradiction, s.probs.neutral, s.probs.entailment] for _, s in result.scored]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def run_pairs(
+    input_path: Path,
+    output_path: Path,
+    config: ScoringConfig,
+    *,
+    errors_path: Path | None = None,
+    scorer: ContradictionScorer | None = None,
+) -> PairsResult:
+    """Score a pair file and write the results (``nli pairs``).
+
+    Args:
+        input_path (Path): JSONL/CSV/Parquet with ``statement`` and ``report``.
+        output_path (Path): Where results go; format by suffix.
+        config (ScoringConfig): Scoring options.
+        errors_path (Path, optional): Where bad rows go. Defaults to
+            ``errors.jsonl`` beside the output; written only when there are errors.
+        scorer (ContradictionScorer, optional): Reuse a loaded model.
+
+    Returns:
+        PairsResult: The scored pairs and errors.
+    """
+    output_format(output_path)  # refuses an output name it cannot write, before scoring
+    records = list(read_pairs(input_path))
+    scorer = scorer or load_scorer(config)
+    result = score_records(scorer, records, config)
+    labels = decide_labels(_probs_array(result), threshold=config.threshold)
+    write_records(
+        output_path,
+        (
+            scored_to_dict(record, score, label=label, model=config.model)
+            for (record, score), label in zip(result.scored, labels, strict=True)
+        ),
+    )
+    write_errors(errors_path or output_path.with_name("errors.jsonl"), result.errors)
+    logger.info(
+        "Scored %d pairs in %.1fs (%d errors)",
+        len(result.scored),
+        result.seconds,
+        len(result.errors),
+    )
+    return result
+
+
+@dataclass
+class EvalResult:
+    """Metrics of a labelled run, plus rows that could not be used.
+
+    Attributes:
+        metrics (dict[str, float]): :func:`nli.evaluate.compute_metrics` of the
+            (calibrated) probabilities, plus ``pairs_per_second`` and ``ece_raw`` (the
+            top-label ECE before calibration).
+        errors (list[ErrorRecord]): Rows that could not be scored.
+        unlabelled (int): Rows without a gold label (left out).
+        probs (np.ndarray): ``(n, 3)`` probabilities that were evaluated.
+        references (list[str]): Gold labels aligned with ``probs``.
+        confusion (list[list[int]]): Rows gold, columns predicted, in LABELS order.
+        intervals (dict[str, tuple[float, float]]): Bootstrap confidence intervals.
+        threshold (float | None): Contradiction threshold used (None: argmax).
+        temperature (float): Calibration temperature applied (1.0: none).
+        calibrated (bool): Whether the model directory had a ``calibration.json``.
+        counts (dict[str, int]): Article mode: ``articles``, ``pairs_gold``,
+            ``pairs_matched``, ``pairs_without_finding`` (not extracted, or not paired
+            for lack of shared topic words; counted as neutral with score 0) and
+            ``findings_without_gold``.
+    """
+
+    metrics: dict[str, float]
+    errors: list[ErrorRecord]
+    unlabelled: int
+    probs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    references: list[str] = field(default_factory=list)
+    confusion: list[list[int]] = field(default_factory=list)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    threshold: float | None = None
+    temperature: float = 1.0
+    calibrated: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def evaluate_scores(
+    raw_probs: np.ndarray,
+    references: Sequence[str],
+    scorer: ContradictionScorer,
+    config: ScoringConfig,
+    *,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> EvalResult:
+    """Calibrate raw probabilities with the scorer's calibration, then compute metrics.
+
+    The threshold is ``config.threshold`` when set, else the one fitted by
+    ``nli calibrate``, else None (argmax).
+    """
+    probs = scorer.calibrated_probs(raw_probs)
+    threshold = config.threshold if config.threshold is not None else scorer.decision_threshold
+    metrics = compute_metrics(probs, references, threshold=threshold)
+    metrics["ece_raw"] = expected_calibration_error(*top_label_confidence(raw_probs, references))
+    metrics["ece_floor"] = ece_if_calibrated(probs.max(axis=1), seed=seed)
+    intervals = (
+        bootstrap_intervals(
+            probs, references, threshold=threshold, n_resamples=n_resamples, seed=seed
+        )
+        if n_resamples > 0
+        else {}
+    )
+    return EvalResult(
+        metrics=metrics,
+        errors=[],
+        unlabelled=0,
+        probs=probs,
+        references=list(references),
+        confusion=confusion(probs, references, threshold=threshold),
+        intervals=intervals,
+        threshold=threshold,
+        temperature=scorer.calibration.temperature if scorer.calibration else 1.0,
+        calibrated=scorer.calibration is not None,
+    )
+
+
+def _labelled_records(input_path: Path) -> tuple[list[PairRecord | ErrorRecord], int]:
+    """The labelled (and the unreadable) records of a pair file, and the unlabelled count."""
+    records = list(read_pairs(input_path))
+    labelled = [r for r in records if isinstance(r, ErrorRecord) or r.label is not None]
+    if not any(isinstance(r, PairRecord) for r in labelled):
+        raise ValueError(
+            f"{input_path}: no labelled pairs (need a 'label' or 'contradiction' field)"
+        )
+    return labelled, len(records) - len(labelled)
+
+
+def run_eval(
+    input_path: Path,
+    config: ScoringConfig,
+    *,
+    scorer: ContradictionScorer | None = None,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> EvalResult:
+    """Score labelled pairs and compute metrics (``nli eval``).
+
+    Args:
+        input_path (Path): Labelled pairs (JSONL/CSV/Parquet).
+        config (ScoringConfig): Scoring options; ``threshold`` overrides the calibrated one.
+        scorer (ContradictionScorer, optional): Reuse a loaded model.
+        n_resamples (int): Bootstrap resamples for the intervals; 0 skips them.
+        seed (int): Bootstrap seed.
+
+    Raises:
+        ValueError: When no row carries a label.
+    """
+    labelled, unlabelled = _labelled_records(input_path)
+    scorer = scorer or load_scorer(config)
+    result = score_records(scorer, labelled, config)
+    references = [str(record.label) for record, _ in result.scored]
+    evaluation = evaluate_scores(
+        _probs_array(result), references, scorer, config, n_resamples=n_resamples, seed=seed
+    )
+    evaluation.metrics["pairs_per_second"] = len(result.scored) / max(result.seconds, 1e-9)
+    evaluation.errors = result.errors
+    evaluation.unlabelled = unlabelled
+    return evaluation
+
+
+def run_eval_articles(
+    input_path: Path,
+    config: ScoringConfig,
+    *,
+    scorer: ContradictionScorer | None = None,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> EvalResult:
+    """Run the article pipeline on labelled articles and score its pairs (``nli eval --articles``).
+
+    Findings are matched to the gold pairs by span overlap
+    (:func:`nli.evaluate.match_findings`). A gold pair with no finding (its claims
+    were not extracted, or not paired for lack of shared topic words) counts as
+    predicted neutral with contradiction score 0, so the metrics are end to end.
+
+    Args:
+        input_path (Path): Labelled articles in the ``fixtures/articles.jsonl`` format.
+        config (ScoringConfig): Scoring options.
+        scorer (ContradictionScorer, optional): Reuse a loaded model.
+        n_resamples (int): Bootstrap resamples; 0 skips them.
+        seed (int): Bootstrap seed.
+    """
+    gold = read_gold_articles(input_path)
+    scorer = scorer or load_scorer(config)
+    article_config = ArticleConfig(scoring=config)
+    counts = RunCounts()
+    findings: list[dict[str, Any]] = []
+    errors: list[ErrorRecord] = []
+    start = time.perf_counter()
+    for batch in _batched((item.article for item in gold), article_config.articles_per_batch):
+        found, bad = score_article_batch(batch, scorer, article_config, counts)
+        findings.extend(found)
+        errors.extend(bad)
+    seconds = time.perf_counter() - start
+    match = match_findings(gold, findings)
+    evaluation = evaluate_scores(
+        match.probs, match.references, scorer, config, n_resamples=n_resamples, seed=seed
+    )
+    evaluation.metrics["pairs_per_second"] = counts.pairs / max(seconds, 1e-9)
+    evaluation.errors = errors
+    evaluation.counts = {
+        "articles": len(gold),
+        "pairs_gold": len(match.references),
+        "pairs_matched": match.matched,
+        "pairs_without_finding": match.missed,
+        "findings_without_gold": match.unmatched_findings,
+    }
+    return evaluation
+
+
+@dataclass
+class CalibrateResult:
+    """What ``nli calibrate`` fitted and where it was written."""
+
+    calibration: Calibration
+    path: Path
+    errors: list[ErrorRecord]
+
+
+def run_calibrate(
+    dev_path: Path, config: ScoringConfig, *, scorer: ContradictionScorer | None = None
+) -> CalibrateResult:
+    """Fit temperature and threshold on labelled dev pairs; write ``calibration.json``.
+
+    The fit uses the raw probabilities, so re-calibrating a calibrated model starts
+    from scratch. The file goes into the model directory, where
+    :class:`~nli.model.ContradictionScorer` picks it up.
+
+    Raises:
+        ValueError: When the model is not a local directory or the file has no labels.
+    """
+    model_dir = Path(resolve_model_path(config.model))
+    if not model_dir.is_dir():
+        raise ValueError(f"{config.model}: calibration needs a local model directory")
+    labelled, _ = _labelled_records(dev_path)
+    # The old calibration.json is not read: it is being replaced, and may be broken.
+    scorer = scorer or load_scorer(config, use_calibration=False)
+    result = score_records(scorer, labelled, config)
+    references = [str(record.label) for record, _ in result.scored]
+    calibration = fit_calibration(_probs_array(result), references, fitted_on=dev_path)
+    path = write_calibration(model_dir, calibration)
+    return CalibrateResult(calibration, path, result.errors)
