@@ -16,14 +16,23 @@ from nli.segment import split_sentences
 from nli.types import Article, Claim
 
 
-def extract_claims(article: Article) -> list[Claim]:
+def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
     """Clean, segment and attribute one article: its statements and reports.
 
-    Offsets in the returned claims point into ``article.text`` as given.
+    ``finder="rules"`` uses the rules of :mod:`nli.attribution` alone; ``"parse"`` adds
+    the claims spaCy's dependency parse finds (:mod:`nli.parsed`). Offsets in the
+    returned claims point into ``article.text`` as given.
     """
     ranges = clean_text(article.text)
     sentences = split_sentences(article.text, ranges)
-    return find_claims(sentences)
+    rules = find_claims(sentences)
+    if finder == "rules":
+        return rules
+    if finder != "parse":
+        raise ValueError(f"finder must be 'parse' or 'rules', got {finder!r}")
+    from nli.parsed import both_roles, merge_claims, parse_claims
+
+    return both_roles(merge_claims(rules, parse_claims(sentences)))
 
 
 def claim_to_dict(claim: Claim) -> dict[str, Any]:
@@ -36,6 +45,7 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "content": claim.content,
         "polarity": claim.polarity,
         "span": list(claim.span),
+        "blanket": claim.blanket,
     }
 
 
@@ -53,6 +63,6 @@ def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -
             f"article has {len(article.text):,} characters, more than max_article_chars="
             f"{config.max_article_chars:,}; not processed (raise --max-chars to include it)"
         )
-    claims = extract_claims(article)
+    claims = extract_claims(article, config.finder)
     counts.claims += len(claims)
     return claims

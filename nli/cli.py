@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from nli import __version__
+from nli.config import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
 
 if TYPE_CHECKING:
     from nli.pair_jobs import EvalResult
@@ -50,6 +51,33 @@ ThresholdOpt = Annotated[
     float | None, typer.Option("--threshold", min=0.0, max=1.0, help=THRESHOLD_HELP)
 ]
 VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)]
+FinderOpt = Annotated[
+    str,
+    typer.Option(
+        "--finder",
+        help="How claims are found: parse (rules plus spaCy's dependency parse) or rules.",
+    ),
+]
+PairingOpt = Annotated[
+    str,
+    typer.Option(
+        "--pairing",
+        help="retrieval (top-k reports per statement by sentence embedding) or topics "
+        "(every pair sharing --min-overlap topic words).",
+    ),
+]
+TopKOpt = Annotated[
+    int, typer.Option("--top-k", min=1, help="Reports kept per statement (--pairing retrieval).")
+]
+MinSimOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-similarity",
+        min=-1.0,
+        max=1.0,
+        help="Lowest embedding cosine of a retrieved pair (--pairing retrieval).",
+    ),
+]
 
 
 def _setup_logging(verbose: int) -> None:
@@ -223,7 +251,29 @@ def _format_eval(result: EvalResult) -> str:
     lines.append(" " * 15 + "".join(f"{label:>15}" for label in LABELS))
     for label, row in zip(LABELS, result.confusion, strict=True):
         lines.append(f"{label:<15}" + "".join(f"{count:>15}" for count in row))
+    if result.quality is not None:
+        lines += ["", *_format_quality(result.quality)]
     return "\n".join(lines)
+
+
+def _format_quality(q: dict[str, Any]) -> list[str]:
+    misses = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in q["misses"].items())
+    return [
+        f"pipeline on {q['n_contradictions']} gold contradiction pairs "
+        f"({q['n_articles_with_contradiction']} articles)",
+        f"pairing recall           {_number(q['pairing_recall'])} (reach the model)",
+        f"recall (end to end)      {_number(q['recall'])} (labelled contradiction)",
+        f"precision (end to end)   {_number(q['precision'])} (of flagged gold pairs)",
+        f"top-1 per article        {_number(q['top1'])}",
+        f"scored pairs per article {q['pairs_per_article']:.1f}",
+        f"misses by cause          {misses}",
+        f"articles without findings {len(q['articles_without_findings'])}"
+        + (
+            f": {', '.join(q['articles_without_findings'])}"
+            if q["articles_without_findings"]
+            else ""
+        ),
+    ]
 
 
 def _eval_json(result: EvalResult, *, n_resamples: int, seed: int) -> dict[str, Any]:
@@ -249,7 +299,26 @@ def _eval_json(result: EvalResult, *, n_resamples: int, seed: int) -> dict[str, 
     out["errors"] = len(result.errors)
     out["unlabelled"] = result.unlabelled
     out.update(result.counts)
+    if result.quality is not None:
+        out["pipeline"] = result.quality
     return out
+
+
+def _quality_failures(quality: dict[str, Any] | None, gates: dict[str, float | None]) -> list[str]:
+    """Failed article-pipeline gates: ``min_*`` keys are lower bounds, ``max_*`` upper."""
+    failures = []
+    for gate, bound in gates.items():
+        if bound is None:
+            continue
+        if quality is None:
+            failures.append(f"--{gate.replace('_', '-')} needs --articles")
+            continue
+        kind, key = gate.split("_", 1)
+        value = quality[key]
+        ok = value >= bound if kind == "min" else value <= bound  # NaN fails both
+        if not ok:
+            failures.append(f"{key} {_number(value)} {'<' if kind == 'min' else '>'} {bound}")
+    return failures
 
 
 def _gate_failures(
@@ -321,6 +390,29 @@ def eval_cli(
         typer.Option("--bootstrap", min=0, help="Bootstrap resamples for the 95% CIs (0: none)."),
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    finder: FinderOpt = "parse",
+    pairing: PairingOpt = "retrieval",
+    top_k: TopKOpt = DEFAULT_TOP_K,
+    min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
+    min_pairing_recall: Annotated[
+        float | None,
+        typer.Option("--min-pairing-recall", min=0.0, max=1.0, help="--articles gate."),
+    ] = None,
+    min_recall: Annotated[
+        float | None,
+        typer.Option("--min-recall", min=0.0, max=1.0, help="--articles gate (end to end)."),
+    ] = None,
+    min_precision: Annotated[
+        float | None,
+        typer.Option("--min-precision", min=0.0, max=1.0, help="--articles gate (end to end)."),
+    ] = None,
+    min_top1: Annotated[
+        float | None, typer.Option("--min-top1", min=0.0, max=1.0, help="--articles gate.")
+    ] = None,
+    max_pairs_per_article: Annotated[
+        float | None,
+        typer.Option("--max-pairs-per-article", min=0.0, help="--articles gate."),
+    ] = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Evaluate a model on labelled pairs (or labelled articles); a CI gate with --min-f1.
@@ -336,12 +428,20 @@ def eval_cli(
         nli eval fixtures/pairs_test.jsonl --model path/to/model --json --min-f1 0.8
     """
     _setup_logging(verbose)
+    from nli.config import ArticleConfig
     from nli.pair_jobs import run_eval, run_eval_articles
 
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
-    run = run_eval_articles if articles else run_eval
     try:
-        result = run(fixtures, config, n_resamples=bootstrap, seed=seed)
+        if articles:
+            options = ArticleConfig(
+                finder=finder, pairing=pairing, top_k=top_k, min_similarity=min_similarity
+            )
+            result = run_eval_articles(
+                fixtures, config, article_config=options, n_resamples=bootstrap, seed=seed
+            )
+        else:
+            result = run_eval(fixtures, config, n_resamples=bootstrap, seed=seed)
         if plots is not None:
             from nli.plots import write_eval_plots
 
@@ -357,7 +457,16 @@ def eval_cli(
         typer.echo(_format_eval(result))
     for bad in result.errors:
         typer.echo(f"warning: {bad.source}:{bad.line}: {bad.message}", err=True)
-    failures = _gate_failures(result.metrics, min_f1, min_auc)
+    failures = _gate_failures(result.metrics, min_f1, min_auc) + _quality_failures(
+        result.quality,
+        {
+            "min_pairing_recall": min_pairing_recall,
+            "min_recall": min_recall,
+            "min_precision": min_precision,
+            "min_top1": min_top1,
+            "max_pairs_per_article": max_pairs_per_article,
+        },
+    )
     if failures:
         typer.echo(f"gate failed: {'; '.join(failures)}", err=True)
         raise typer.Exit(EXIT_GATE)
@@ -453,8 +562,15 @@ def score_cli(
         float | None, typer.Option("--threshold", min=0.0, max=1.0, help=SCORE_THRESHOLD_HELP)
     ] = None,
     min_overlap: Annotated[
-        int, typer.Option("--min-overlap", min=0, help="Shared topic words needed to pair.")
+        int,
+        typer.Option(
+            "--min-overlap", min=0, help="Shared topic words needed to pair (--pairing topics)."
+        ),
     ] = 1,
+    finder: FinderOpt = "parse",
+    pairing: PairingOpt = "retrieval",
+    top_k: TopKOpt = DEFAULT_TOP_K,
+    min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     batch_size: BatchOpt = 64,
@@ -516,6 +632,10 @@ def score_cli(
             text_field=text_field,
             id_field=id_field,
             min_overlap=min_overlap,
+            finder=finder,
+            pairing=pairing,
+            top_k=top_k,
+            min_similarity=min_similarity,
             min_score=min_score,
             threshold=threshold,
             articles_per_batch=articles_per_batch,
@@ -574,6 +694,7 @@ def extract_cli(
     output: Annotated[Path, typer.Option("--output", "-o", help="Claims: .jsonl/.csv/.parquet.")],
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
+    finder: FinderOpt = "parse",
     force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -591,8 +712,8 @@ def extract_cli(
     from nli.runs import run_extract
 
     _refuse_overwrite(output, force)
-    config = ArticleConfig(text_field=text_field, id_field=id_field)
     try:
+        config = ArticleConfig(text_field=text_field, id_field=id_field, finder=finder)
         counts = run_extract(input_path, output, config)
     except _user_errors() as error:
         raise _fail(str(error)) from None

@@ -38,6 +38,14 @@ class ScoringConfig:
     show_progress_bar: bool | None = None
 
 
+#: Claim finders (``ArticleConfig.finder``) and pairing methods (``ArticleConfig.pairing``).
+FINDERS: tuple[str, ...] = ("parse", "rules")
+PAIRINGS: tuple[str, ...] = ("retrieval", "topics")
+#: Retrieval defaults, tuned on the dev half of the real-news set (``fixtures/real/``).
+DEFAULT_TOP_K = 3
+DEFAULT_MIN_SIMILARITY = 0.2
+
+
 @dataclass(frozen=True)
 class ArticleConfig:
     """Options of ``nli score`` / ``nli extract`` beyond the model's.
@@ -46,7 +54,16 @@ class ArticleConfig:
         scoring (ScoringConfig): Model options.
         text_field (str): Article text field in tabular inputs.
         id_field (str): Article id field in tabular inputs.
-        min_overlap (int): Shared content words a statement and report need to be paired.
+        min_overlap (int): With ``pairing="topics"``: shared topic words a statement and
+            a report need to be paired (cross-article pairing always uses topics).
+        finder (str): How claims are found: ``"parse"`` (the rules of
+            :mod:`nli.attribution` plus spaCy's dependency parse, :mod:`nli.parsed`) or
+            ``"rules"`` (the rules alone).
+        pairing (str): ``"retrieval"`` (each statement keeps its ``top_k`` most similar
+            reports by sentence embedding, :mod:`nli.retrieval`) or ``"topics"``
+            (every pair sharing ``min_overlap`` topic words).
+        top_k (int): Reports kept per statement with ``pairing="retrieval"``.
+        min_similarity (float): Lowest cosine similarity of a retrieved pair.
         min_score (float | None): Write only findings scoring at least this (None: all).
         threshold (float | None): Calibrated score at which a finding is labelled
             ``"contradiction"``; None uses the threshold ``nli calibrate`` fitted for the
@@ -71,6 +88,10 @@ class ArticleConfig:
     text_field: str = "text"
     id_field: str = "id"
     min_overlap: int = 1
+    finder: str = "parse"
+    pairing: str = "retrieval"
+    top_k: int = DEFAULT_TOP_K
+    min_similarity: float = DEFAULT_MIN_SIMILARITY
     min_score: float | None = None
     threshold: float | None = None
     articles_per_batch: int = 32
@@ -80,6 +101,14 @@ class ArticleConfig:
     event_field: str | None = None
 
     def __post_init__(self) -> None:
+        if self.finder not in FINDERS:
+            raise ValueError(f"finder must be one of {FINDERS}, got {self.finder!r}")
+        if self.pairing not in PAIRINGS:
+            raise ValueError(f"pairing must be one of {PAIRINGS}, got {self.pairing!r}")
+        if self.top_k < 1:
+            raise ValueError(f"top_k must be >= 1, got {self.top_k}")
+        if not -1.0 <= self.min_similarity <= 1.0:
+            raise ValueError(f"min_similarity must be in [-1, 1], got {self.min_similarity}")
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")

@@ -580,6 +580,157 @@ def match_findings(
     )
 
 
+#: Causes of a missed gold contradiction, in the order they are checked.
+MISS_CAUSES: tuple[str, ...] = (
+    "statement_not_found",
+    "report_not_found",
+    "wrong_role",
+    "not_paired",
+    "below_threshold",
+)
+
+
+@dataclass
+class PipelineQuality:
+    """How well the article pipeline finds the gold contradictions of labelled articles.
+
+    Attributes:
+        pairing_recall (float): Gold contradiction pairs that reach the model (some
+            finding matches them), over all gold contradiction pairs.
+        recall (float): Gold contradiction pairs whose best matching finding is labelled
+            ``contradiction``, over all gold contradiction pairs (end to end).
+        precision (float): Of the gold pairs (any label) whose best matching finding is
+            labelled ``contradiction``, the share that are gold contradictions.
+        top1 (float): Of the articles with a gold contradiction, the share whose first
+            finding (highest calibrated score) matches one.
+        pairs_per_article (float): Scored pairs per article, all articles.
+        misses (dict[str, int]): Missed gold contradictions by cause (:data:`MISS_CAUSES`).
+        articles_without_findings (list[str]): Articles with a gold contradiction and no
+            finding at all.
+        n_contradictions (int): Gold contradiction pairs.
+        n_articles_with_contradiction (int): Articles with at least one.
+    """
+
+    pairing_recall: float
+    recall: float
+    precision: float
+    top1: float
+    pairs_per_article: float
+    misses: dict[str, int]
+    articles_without_findings: list[str]
+    n_contradictions: int
+    n_articles_with_contradiction: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers as a JSON-ready dict."""
+        return {
+            "pairing_recall": self.pairing_recall,
+            "recall": self.recall,
+            "precision": self.precision,
+            "top1": self.top1,
+            "pairs_per_article": self.pairs_per_article,
+            "misses": dict(self.misses),
+            "articles_without_findings": list(self.articles_without_findings),
+            "n_contradictions": self.n_contradictions,
+            "n_articles_with_contradiction": self.n_articles_with_contradiction,
+        }
+
+
+def _matching(findings: Sequence[Mapping[str, Any]], pair: GoldPair) -> list[Mapping[str, Any]]:
+    return [
+        f
+        for f in findings
+        if spans_overlap(f["statement"]["span"], pair.statement_span)
+        and spans_overlap(f["report"]["span"], pair.report_span)
+    ]
+
+
+def _miss_cause(pair: GoldPair, claims: Sequence[Mapping[str, Any]]) -> str:
+    """Why a gold pair has no finding, from the claims the pipeline found in its article."""
+    on_statement = [c for c in claims if spans_overlap(c["span"], pair.statement_span)]
+    on_report = [c for c in claims if spans_overlap(c["span"], pair.report_span)]
+    if not on_statement:
+        return "statement_not_found"
+    if not on_report:
+        return "report_not_found"
+    if any(c["kind"] == "statement" for c in on_statement) and any(
+        c["kind"] == "report" for c in on_report
+    ):
+        return "not_paired"
+    return "wrong_role"
+
+
+def pipeline_quality(
+    gold: Sequence[GoldArticle],
+    findings: Sequence[Mapping[str, Any]],
+    claims: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    pairs_scored: int,
+) -> PipelineQuality:
+    """Pairing recall, end-to-end recall/precision, top-1 and misses by cause.
+
+    Args:
+        gold (Sequence[GoldArticle]): The labelled articles.
+        findings (Sequence[Mapping]): Findings in the ``nli score`` schema, each with
+            its ``label`` (the tool's own verdict) and ``calibrated`` score.
+        claims (Mapping): Per article id, the claims the pipeline found (dicts with
+            ``kind`` and ``span``), to tell why a gold pair was missed.
+        pairs_scored (int): Statement/report pairs the model scored, all articles.
+
+    Example:
+        >>> pair = GoldPair((0, 10), (20, 30), "contradiction")
+        >>> art = GoldArticle(Article("a", "x" * 40), (pair,))
+        >>> f = {"article_id": "a", "statement": {"span": [0, 9]}, "report": {"span": [21, 30]},
+        ...      "label": "contradiction", "calibrated": 0.9}
+        >>> q = pipeline_quality([art], [f], {"a": []}, pairs_scored=1)
+        >>> (q.pairing_recall, q.recall, q.precision, q.top1)
+        (1.0, 1.0, 1.0, 1.0)
+    """
+    by_article: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        by_article[str(finding["article_id"])].append(finding)
+    misses = dict.fromkeys(MISS_CAUSES, 0)
+    n_contra = reached = flagged_true = flagged_all = 0
+    top_hits = with_contra = 0
+    empty: list[str] = []
+    for item in gold:
+        found = sorted(by_article.get(item.article.id, []), key=lambda f: -float(f["calibrated"]))
+        contra = [p for p in item.pairs if p.label == "contradiction"]
+        if contra:
+            with_contra += 1
+            if not found:
+                empty.append(item.article.id)
+            elif any(_matching(found[:1], p) for p in contra):
+                top_hits += 1
+        for pair in item.pairs:
+            hits = _matching(found, pair)
+            best = max(hits, key=lambda f: float(f["calibrated"])) if hits else None
+            flagged = best is not None and best["label"] == "contradiction"
+            if flagged:
+                flagged_all += 1
+            if pair.label != "contradiction":
+                continue
+            n_contra += 1
+            reached += best is not None
+            if flagged:
+                flagged_true += 1
+            elif best is not None:
+                misses["below_threshold"] += 1
+            else:
+                misses[_miss_cause(pair, claims.get(item.article.id, []))] += 1
+    return PipelineQuality(
+        pairing_recall=reached / n_contra if n_contra else float("nan"),
+        recall=flagged_true / n_contra if n_contra else float("nan"),
+        precision=flagged_true / flagged_all if flagged_all else float("nan"),
+        top1=top_hits / with_contra if with_contra else float("nan"),
+        pairs_per_article=pairs_scored / len(gold) if gold else 0.0,
+        misses=misses,
+        articles_without_findings=empty,
+        n_contradictions=n_contra,
+        n_articles_with_contradiction=with_contra,
+    )
+
+
 # --------------------------------------------------------------------------- fixture split
 
 

@@ -52,11 +52,26 @@ def _error_for(article: Article, message: str) -> ErrorRecord:
     return ErrorRecord(article.source or "", None, article.id, message)
 
 
+def hypothesis(statement: Claim, report: Claim) -> str:
+    """What the model checks the report against: what the official asserts or denies.
+
+    A blanket denial ("the reporting is wrong") denies the content of the report it
+    answers, so that content is the hypothesis (with the statement's polarity ``-``).
+
+    Example:
+        >>> s = Claim("statement", "t", "it is false", "X", "said", "-", (0, 1), blanket=True)
+        >>> r = Claim("report", "t", "troops arrived", "Y", "said", "+", (2, 3))
+        >>> hypothesis(s, r)
+        'troops arrived'
+    """
+    return report.content if statement.blanket else statement.content
+
+
 def _score_claim_pairs(
     pairs: Sequence[ClaimPair], scorer: ContradictionScorer, config: ArticleConfig
 ) -> list[PairScore]:
     return scorer.score_pairs(
-        [statement.content for statement, _ in pairs],
+        [hypothesis(statement, report) for statement, report in pairs],
         [report.content for _, report in pairs],
         targets=["entailment" if s.polarity == "-" else "contradiction" for s, _ in pairs],
         both_directions=config.scoring.both_directions,
@@ -115,7 +130,7 @@ def make_finding(
         "report": claim_to_dict(report),
         "normalised": {
             "premise": report.content,
-            "hypothesis": statement.content,
+            "hypothesis": hypothesis(statement, report),
             "polarity": statement.polarity,
         },
         "probs": scored.probs.as_dict(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from nli import __version__
 from nli.calibration import Calibration, fit_calibration, write_calibration
+from nli.claims import extract_claims
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
 from nli.evaluate import (
     bootstrap_intervals,
@@ -27,6 +28,7 @@ from nli.evaluate import (
     ece_if_calibrated,
     expected_calibration_error,
     match_findings,
+    pipeline_quality,
     read_gold_articles,
     top_label_confidence,
 )
@@ -192,6 +194,9 @@ class EvalResult:
             ``pairs_matched``, ``pairs_without_finding`` (not extracted, or not paired
             for lack of shared topic words; counted as neutral with score 0) and
             ``findings_without_gold``.
+        quality (dict | None): Article mode: :class:`nli.evaluate.PipelineQuality` as a
+            dict (pairing recall, end-to-end recall and precision at the tool's label,
+            top-1, scored pairs per article, misses by cause).
     """
 
     metrics: dict[str, float]
@@ -205,6 +210,7 @@ class EvalResult:
     temperature: float = 1.0
     calibrated: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    quality: dict[str, Any] | None = None
 
 
 def evaluate_scores(
@@ -296,6 +302,7 @@ def run_eval_articles(
     config: ScoringConfig,
     *,
     scorer: ContradictionScorer | None = None,
+    article_config: ArticleConfig | None = None,
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> EvalResult:
@@ -303,19 +310,23 @@ def run_eval_articles(
 
     Findings are matched to the gold pairs by span overlap
     (:func:`nli.evaluate.match_findings`). A gold pair with no finding (its claims
-    were not extracted, or not paired for lack of shared topic words) counts as
-    predicted neutral with contradiction score 0, so the metrics are end to end.
+    were not extracted, or not paired) counts as predicted neutral with contradiction
+    score 0, so the metrics are end to end. ``quality`` adds what the pipeline itself
+    achieves (:func:`nli.evaluate.pipeline_quality`).
 
     Args:
-        input_path (Path): Labelled articles in the ``fixtures/articles.jsonl`` format.
+        input_path (Path): Labelled articles: ``fixtures/articles.jsonl`` or the
+            real-news format of ``fixtures/real/README.md``.
         config (ScoringConfig): Scoring options.
         scorer (ContradictionScorer, optional): Reuse a loaded model.
+        article_config (ArticleConfig, optional): Finder and pairing options (its
+            ``scoring`` is replaced by ``config``); defaults otherwise.
         n_resamples (int): Bootstrap resamples; 0 skips them.
         seed (int): Bootstrap seed.
     """
     gold = read_gold_articles(input_path)
     scorer = scorer or load_scorer(config)
-    article_config = ArticleConfig(scoring=config)
+    article_config = replace(article_config or ArticleConfig(), scoring=config)
     counts = RunCounts()
     findings: list[dict[str, Any]] = []
     errors: list[ErrorRecord] = []
@@ -338,6 +349,16 @@ def run_eval_articles(
         "pairs_without_finding": match.missed,
         "findings_without_gold": match.unmatched_findings,
     }
+    claims = {
+        item.article.id: [
+            {"kind": c.kind, "span": c.span}
+            for c in extract_claims(item.article, article_config.finder)
+        ]
+        for item in gold
+    }
+    evaluation.quality = pipeline_quality(
+        gold, findings, claims, pairs_scored=counts.pairs
+    ).as_dict()
     return evaluation
 
 

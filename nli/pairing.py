@@ -307,7 +307,13 @@ def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) ->
         ValueError: When the article is longer than ``config.max_article_chars``.
     """
     claims = article_claims(article, config, counts)
-    pairs = pair_claims(claims, min_overlap=config.min_overlap)
+    if config.pairing == "retrieval":
+        from nli.retrieval import retrieve_pairs
+
+        found = retrieve_pairs(claims, k=config.top_k, min_similarity=config.min_similarity)
+        pairs = [(statement, report) for statement, report, _ in found]
+    else:
+        pairs = pair_claims(claims, min_overlap=config.min_overlap)
     if len(pairs) > config.max_pairs_per_article:
         logger.warning(
             "article %s: %d pairs, kept the %d sharing most topic words (max_pairs_per_article)",

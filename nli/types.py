@@ -75,6 +75,15 @@ class Claim:
     cue: str | None
     polarity: Polarity
     span: tuple[int, int]
+    #: A blanket denial of a report ("the reporting is wrong", "it's all nonsense"): what
+    #: it denies is the content of the report it answers, so that content is scored.
+    blanket: bool = False
+    #: For the reported claim P of "X denied reports that P": the span of the denial
+    #: that carries it (the only statement it may overlap when paired).
+    within: tuple[int, int] | None = None
+    #: What retrieval embeds for this claim (default: ``content``); a blanket denial
+    #: carries the sentence before it, which names what is denied.
+    context: str | None = None
 
 
 @dataclass(frozen=True)

