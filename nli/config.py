@@ -42,7 +42,7 @@ class ScoringConfig:
 FINDERS: tuple[str, ...] = ("parse", "rules")
 PAIRINGS: tuple[str, ...] = ("retrieval", "topics")
 #: Retrieval defaults, tuned on the dev half of the real-news set (``fixtures/real/``).
-DEFAULT_TOP_K = 3
+DEFAULT_TOP_K = 4
 DEFAULT_MIN_SIMILARITY = 0.2
 
 

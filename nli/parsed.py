@@ -345,6 +345,10 @@ OFFICIAL_HEADS = frozenset(
         "palace",
         "house",
         "senator",
+        "guard",
+        "guards",
+        "corps",
+        "navy",
     ]
 )
 PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "his", "her", "their", "its"])
@@ -355,12 +359,6 @@ FALSITY = re.compile(
     r"not accurate|not correct|incorrect|groundless|unfounded|fabricat\w*|rubbish|lies|"
     r"a lie|misleading|fiction|fictional|hoax|no truth|no basis|speculation|garbage|"
     r"ridiculous|absurd|made up|made-up|untruthful|erroneous|bogus|totally untrue)\b",
-    re.IGNORECASE,
-)
-#: Subjects that point back at a report: "the report is false", "that's not accurate".
-REPORT_POINTERS = re.compile(
-    r"\b(?:it|that|this|these|those|the (?:report|reports|reporting|story|stories|claims?|"
-    r"rumou?rs?|allegations?|article|news|speculation)|such (?:reports|claims|rumou?rs))\b",
     re.IGNORECASE,
 )
 #: Adverbs that mark a sentence as relaying what others said.
@@ -555,12 +553,23 @@ def _slice(sent: Sentence, span: tuple[int, int]) -> str:
     return sent.text[span[0] - sent.start : span[1] - sent.start]
 
 
+_POINTER_FALSE = re.compile(
+    r"\b(?:it|that|this|these|those|they|the (?:reports?|reporting|story|stories|claims?|"
+    r"rumou?rs?|allegations?|article|news|speculation))(?:'s|’s| is| was| are| were)\s+"
+    r"(?:\w+ly\s+|all\s+|just\s+|a\s+|an\s+|complete\s+|total\s+|utter\s+)*",
+    re.IGNORECASE,
+)
+_FALSE_THAT = re.compile(r"\b(?:true|false|untrue|wrong|correct|accurate)\s+that\b", re.I)
+
+
 def _blanket(text: str) -> bool:
-    """A denial of a report as a whole: "the reporting is wrong", "That's not accurate"."""
-    if not FALSITY.search(text):
+    """A denial of a report as a whole: "the reporting is wrong", "That's not accurate",
+    "Rubbish". "It is not true that P" denies P itself and is not blanket."""
+    if not FALSITY.search(text) or _FALSE_THAT.search(text):
         return False
-    words = text.split()
-    return len(words) <= 12 or bool(REPORT_POINTERS.search(text))
+    if len(text.split()) <= 6:
+        return True
+    return any(FALSITY.match(text, m.end()) for m in _POINTER_FALSE.finditer(text))
 
 
 def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
@@ -654,7 +663,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             got_any = True
         elif ccomp is not None:
             c_text, _ = _clause_text(doc, ccomp)
-            if role != "report" and _blanket(c_text) and REPORT_POINTERS.search(c_text):
+            if role != "report" and _blanket(c_text):
                 found.add(
                     role,
                     sent,
@@ -756,8 +765,75 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         if doc is None:
             continue
         previous = sentences[i - 1].text if i else ""
+        before = len(found.claims)
         _sentence_claims(doc, sent, found, previous)
+        _falsity_claims(doc, sent, found, previous)
+        if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
+            _carried_reports(doc, sent, found)
     return found.claims
+
+
+#: Nouns that name what others claimed: "reports that P", "rumours of P".
+CLAIM_NOUNS = frozenset(
+    ["report", "rumour", "rumor", "claim", "allegation", "speculation", "accusation",
+     "charge", "suggestion", "story", "news", "speculation", "talk"]
+)  # fmt: skip
+
+
+def _carried_reports(doc: Doc, sent: Sentence, found: _Found) -> None:
+    """Reported claims named inside an official's sentence: "reports that P",
+    "rumours of its impending closure", "speculation about a merger"."""
+    whole = (sent.start, sent.end)
+    have = {c.span for c in found.claims if c.kind == "report"}
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUNS:
+            continue
+        inner = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")), None)
+        if inner is None:
+            prep = next(
+                (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "about")),
+                None,
+            )
+            inner = (
+                next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if (prep is not None)
+                else None
+            )
+        if inner is None:
+            continue
+        text, span = _clause_text(doc, inner)
+        span = (sent.start + span[0], sent.start + span[1])
+        if len(text.split()) < 3 or span in have or span == whole:
+            continue
+        have.add(span)
+        found.add("report", sent, span, text, noun.text, "reports", "+", within=whole)
+
+
+def _falsity_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
+    """ "<A claim> is fake news / nonsense / false": a blanket denial, and the claim it names."""
+    whole = (sent.start, sent.end)
+    if any(c.span == whole and c.kind == "statement" for c in found.claims):
+        return
+    for verb in doc:
+        if verb.lemma_ != "be":
+            continue
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        pred = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        if subj is None or pred is None:
+            continue
+        pred_text = doc.text[pred.left_edge.idx : pred.right_edge.idx + len(pred.right_edge.text)]
+        if not FALSITY.search(pred_text) or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        text, span = _clause_text(doc, subj)
+        found.add(
+            found.last_role if found.last_role == "statement" else "both",
+            sent, whole, sent.text, found.last_speaker, verb.text, "-", blanket=True,
+            context=f"{previous_text} {sent.text}",
+        )  # fmt: skip
+        if len(text.split()) >= 3 and subj.lower_ not in PRONOUNS:
+            span = (sent.start + span[0], sent.start + span[1])
+            found.add("report", sent, span, text, None, "reports", "+", within=whole)
+        return
 
 
 def merge_claims(rules: Sequence[Claim], parsed: Sequence[Claim]) -> list[Claim]:
@@ -797,7 +873,12 @@ def _name_words(speaker: str | None) -> frozenset[str]:
     return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
 
 
-def both_roles(claims: Sequence[Claim]) -> list[Claim]:
+def _official_speaker(speaker: str | None) -> bool:
+    words = {w.lower().strip(".,'’s") for w in (speaker or "").split()}
+    return bool(words & OFFICIAL_HEADS)
+
+
+def both_roles(claims: Sequence[Claim], *, official_only: bool = True) -> list[Claim]:
     """Pair uncertain roles both ways: the side that denies decides who is official.
 
     In an article where someone denies or dismisses something, the official side is the
@@ -817,7 +898,12 @@ def both_roles(claims: Sequence[Claim]) -> list[Claim]:
     for claim in claims:
         names = _name_words(claim.speaker)
         denier = bool(names & deniers)
-        if claim.kind == "statement" and not denier and claim.polarity == "+":
+        if (
+            claim.kind == "statement"
+            and not denier
+            and claim.polarity == "+"
+            and not (official_only and _official_speaker(claim.speaker))
+        ):
             twin = replace(claim, kind="report", blanket=False, context=None)
         elif claim.kind == "report" and denier and claim.within is None:
             twin = replace(claim, kind="statement")

@@ -124,12 +124,18 @@ def claim_query(claim: Claim) -> str:
 
 
 def may_pair(statement: Claim, report: Claim) -> bool:
-    """Whether two claims may form a pair: not the same words, unless the report is the
-    claim carried inside that denial."""
-    if report.within is not None:
-        return report.within == statement.span
+    """Whether two claims may form a pair: not overlapping words, unless the report is a
+    claim named inside the statement's sentence ("X denied reports that P")."""
     s, r = statement.span, report.span
+    if report.within is not None and s[0] < report.within[1] and report.within[0] < s[1]:
+        return True
     return not (s[0] < r[1] and r[0] < s[1])
+
+
+def carried(statement: Claim, report: Claim) -> bool:
+    """Whether the report is named inside the statement's sentence (always paired)."""
+    w = report.within
+    return w is not None and statement.span[0] < w[1] and w[0] < statement.span[1]
 
 
 def retrieve_pairs(
@@ -162,8 +168,7 @@ def retrieve_pairs(
         allowed = [j for j, report in enumerate(reports) if may_pair(statement, report)]
         ranked = sorted(allowed, key=lambda j: -sims[i, j])
         for rank, j in enumerate(ranked):
-            carried = reports[j].within == statement.span
-            if carried or (rank < k and sims[i, j] >= min_similarity):
+            if carried(statement, reports[j]) or (rank < k and sims[i, j] >= min_similarity):
                 chosen[(i, j)] = round(float(sims[i, j]), 6)
     order = sorted(chosen, key=lambda ij: (statements[ij[0]].span, reports[ij[1]].span))
     return [(statements[i], reports[j], chosen[(i, j)]) for i, j in order]

@@ -24,7 +24,7 @@ from nli.config import ArticleConfig, ScoringConfig
 from nli.evaluate import pipeline_quality, read_gold_articles
 from nli.findings import _score_claim_pairs, make_finding
 from nli.pair_jobs import load_scorer
-from nli.retrieval import load_encoder, retrieve_pairs
+from nli.retrieval import carried, load_encoder, retrieve_pairs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         keep = [
             i
             for i in range(len(flat))
-            if flat[i][2].within == flat[i][1].span or (rank[i] < k and flat[i][3] >= min_sim)
+            if carried(flat[i][1], flat[i][2]) or (rank[i] < k and flat[i][3] >= min_sim)
         ]
         findings = [
             make_finding(articles[flat[i][0]], flat[i][1], flat[i][2], scores[i], scorer, base)

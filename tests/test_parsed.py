@@ -1,0 +1,109 @@
+"""Claims from spaCy's parse (nli/parsed.py): roles, blanket denials, carried reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from nli.claims import extract_claims
+from nli.parsed import _blanket, both_roles, merge_claims, parse_claims
+from nli.segment import split_sentences
+from nli.types import Article, Claim
+
+pytest.importorskip("spacy")
+
+
+def _claims(text: str) -> list[Claim]:
+    return parse_claims(split_sentences(text))
+
+
+def test_a_denial_of_reports_gives_the_statement_and_the_report_it_carries() -> None:
+    text = (
+        "Pentagon spokeswoman Alyssa Farah denied reports that the United States was "
+        "sending 14,000 more troops to the Middle East."
+    )
+    claims = _claims(text)
+    statements = [c for c in claims if c.kind == "statement"]
+    carried = [c for c in claims if c.kind == "report" and c.within is not None]
+    assert statements and statements[0].polarity == "-"
+    assert "14,000 more troops" in statements[0].content
+    assert len(carried) == 1
+    report = carried[0]
+    assert text[report.span[0] : report.span[1]] == report.text
+    assert report.text.startswith("the United States was sending")
+    assert report.within == statements[0].span
+
+
+def test_an_outlet_as_subject_is_a_report_and_an_official_quote_a_statement() -> None:
+    text = (
+        "Reuters also published a similar report, putting the deployment at 5,000 troops. "
+        '"There is no 10,000 and there is no 5,000," Defense Secretary Patrick Shanahan said.'
+    )
+    claims = _claims(text)
+    kinds = {(c.kind, c.text[:20]) for c in claims}
+    assert ("report", "Reuters also publish") in kinds
+    statement = next(c for c in claims if c.kind == "statement")
+    assert statement.text == "There is no 10,000 and there is no 5,000"
+    assert statement.speaker == "Defense Secretary Patrick Shanahan"
+
+
+def test_passive_rejection_by_an_official_is_a_blanket_statement() -> None:
+    text = "The two reports were rejected by acting Defense Secretary Patrick Shanahan."
+    claims = _claims(text)
+    statement = next(c for c in claims if c.kind == "statement")
+    assert statement.blanket and statement.polarity == "-"
+    assert "Shanahan" in (statement.speaker or "")
+
+
+def test_an_unattributed_report_marker_makes_a_report() -> None:
+    claims = _claims("The layoffs were reportedly planned for Wednesday by the board.")
+    assert [c.kind for c in claims] == ["report"]
+
+
+@pytest.mark.parametrize(
+    ("text", "blanket"),
+    [
+        ("To be clear, the reporting is wrong.", True),
+        ("That's not accurate", True),
+        ("It's all nonsense", True),
+        ("It is not true that Russia is advancing in Syria", False),
+        ("We have no troops in Syria", False),
+    ],
+)
+def test_blanket_denials(text: str, blanket: bool) -> None:
+    assert _blanket(text) is blanket
+
+
+def _claim(kind: str, speaker: str, polarity: str, span: tuple[int, int]) -> Claim:
+    return Claim(kind, "t", "some content here", speaker, "said", polarity, span)  # type: ignore[arg-type]
+
+
+def test_both_roles_makes_non_deniers_reports_too_and_leaves_officials() -> None:
+    denial = _claim("statement", "Minister Anna Berg", "-", (0, 10))
+    rival = _claim("statement", "Kurt Lanz", "+", (11, 20))
+    official = _claim("statement", "a ministry spokesman", "+", (21, 30))
+    out = both_roles([denial, rival, official])
+    assert ("report", (11, 20)) in {(c.kind, c.span) for c in out}
+    assert ("report", (21, 30)) not in {(c.kind, c.span) for c in out}
+    assert ("report", (0, 10)) not in {(c.kind, c.span) for c in out}
+    # without a denial in the article, roles stay as they are
+    assert both_roles([rival, official]) == [rival, official]
+
+
+def test_merge_keeps_the_rules_and_adds_what_they_missed() -> None:
+    rule = _claim("statement", "X", "+", (0, 10))
+    same = _claim("statement", "X", "+", (2, 8))
+    new = _claim("report", "Y", "+", (12, 20))
+    assert merge_claims([rule], [same, new]) == [rule, new]
+
+
+def test_extract_claims_finders_differ_only_by_the_parse_layer() -> None:
+    text = (
+        "Reuters also published a similar report, putting the number of troops at 5,000. "
+        "The ministry said no troops had been sent."
+    )
+    rules = extract_claims(Article("a", text), "rules")
+    parsed = extract_claims(Article("a", text), "parse")
+    assert set(rules) <= set(parsed)
+    assert any(c.kind == "report" and c.text.startswith("Reuters") for c in parsed)
+    with pytest.raises(ValueError, match="finder"):
+        extract_claims(Article("a", text), "regex")

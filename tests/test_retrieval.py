@@ -1,0 +1,61 @@
+"""Pairing by meaning (nli/retrieval.py): the encoder, top-k and which claims may pair."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nli.retrieval import carried, load_encoder, may_pair, retrieve_pairs, top_k
+from nli.types import Claim
+
+
+def _c(kind: str, content: str, span: tuple[int, int], **kw: object) -> Claim:
+    return Claim(kind, content, content, "X", "said", "+", span, **kw)  # type: ignore[arg-type]
+
+
+def test_encoder_gives_unit_vectors_that_rank_paraphrases_first() -> None:
+    enc = load_encoder()
+    emb = enc.encode(
+        [
+            "We have no troops in Syria.",
+            "Hundreds of soldiers arrived in Syria last week.",
+            "The central bank kept interest rates unchanged.",
+        ]
+    )
+    assert emb.shape == (3, enc.dimension)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
+    assert emb[0] @ emb[1] > emb[0] @ emb[2]
+    # the same text embeds the same alone or in a batch (padding is masked)
+    np.testing.assert_allclose(enc.encode(["We have no troops in Syria."])[0], emb[0], atol=1e-5)
+
+
+def test_top_k_keeps_the_k_best_above_the_threshold() -> None:
+    s = np.array([[1.0, 0.0], [0.0, 1.0]])
+    r = np.array([[0.6, 0.8], [1.0, 0.0], [0.0, 1.0]])
+    assert top_k(s, r, k=1, min_similarity=0.0) == [(0, 1, 1.0), (1, 2, 1.0)]
+    assert top_k(s, r, k=3, min_similarity=0.7) == [(0, 1, 1.0), (1, 2, 1.0), (1, 0, 0.8)]
+    assert top_k(s, r[:0], k=3, min_similarity=0.0) == []
+
+
+def test_overlapping_claims_pair_only_when_the_report_is_carried() -> None:
+    denial = _c("statement", "X denied reports that troops arrived", (0, 40))
+    inside = _c("report", "troops arrived", (25, 39), within=(0, 40))
+    twin = _c("report", "X denied reports that troops arrived", (0, 40))
+    other = _c("report", "troops arrived", (50, 70))
+    assert may_pair(denial, inside) and carried(denial, inside)
+    assert not may_pair(denial, twin)
+    assert may_pair(denial, other) and not carried(denial, other)
+
+
+def test_retrieve_pairs_keeps_top_k_by_meaning_and_always_the_carried_report() -> None:
+    claims = [
+        _c("statement", "We have no fighting troops in Syria", (0, 10)),
+        _c("report", "Hundreds of Iranian soldiers arrived in Syria", (20, 30)),
+        _c("report", "Fuel prices rose by a fifth since January", (40, 50)),
+        _c("report", "the bank will cut its rates", (60, 70), within=(0, 10)),
+    ]
+    pairs = retrieve_pairs(claims, k=1, min_similarity=0.0)
+    reports = [r.content for _, r, _ in pairs]
+    assert "Hundreds of Iranian soldiers arrived in Syria" in reports
+    assert "the bank will cut its rates" in reports  # carried: kept whatever its rank
+    assert "Fuel prices rose by a fifth since January" not in reports
+    assert retrieve_pairs(claims[:1], k=3, min_similarity=0.0) == []
