@@ -1,7 +1,7 @@
 """The ``nli`` command line: a thin typed layer over :mod:`nli.runs` and :mod:`nli.pair_jobs`.
 
 Exit codes: 0 success; 1 a quality gate failed (``--min-f1``/``--min-auc``); 2 usage or input
-error; 3 partial run (some rows failed and were written to ``errors.jsonl``).
+error; 3 partial run (some rows failed and were written to ``OUTPUT.errors.jsonl``).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _root(
     """Find official denials contradicted by third-party reports, scored with an NLI model.
 
     Exit codes: 0 success, 1 gate failed, 2 usage/input error, 3 partial run with
-    errors recorded in errors.jsonl.
+    errors recorded in OUTPUT.errors.jsonl.
     """
 
 
@@ -176,7 +176,7 @@ def pairs_cli(
     Each input row needs `statement` (what an official says) and `report` (what a
     third party reports); `id` and `label` are optional and other fields are kept.
     Output rows add probs{contradiction, neutral, entailment}, score and label. Rows
-    that cannot be scored go to errors.jsonl beside the output (exit code 3).
+    that cannot be scored go to OUTPUT.errors.jsonl beside the output (exit code 3).
 
     Example:
 
@@ -536,7 +536,7 @@ IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Id field in JSONL/C
 INPUT_HELP = "A folder of .txt/.html files, or a JSONL/CSV/Parquet file (.gz too)."
 # fmt: off
 ARTICLES_PER_BATCH_HELP = "Articles scored together; progress is checkpointed after each batch."
-MAX_CHARS_HELP = "Longer articles are not processed and go to errors.jsonl."
+MAX_CHARS_HELP = "Longer articles are not processed and go to OUTPUT.errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
 SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fitted one; 0.5)."
@@ -595,7 +595,7 @@ def score_cli(
     Cleans each article, splits sentences, finds official statements and
     third-party reports, pairs those that share topic words, and scores each pair.
     Writes one finding per pair (article_id, statement, report with spans into the
-    original text, normalised premise/hypothesis, probs, score, label), errors.jsonl
+    original text, normalised premise/hypothesis, probs, score, label), OUTPUT.errors.jsonl
     for articles that failed, and OUTPUT.manifest.json with counts and settings.
     The output format follows the suffix: .jsonl, .csv (dotted columns) or .parquet.
     An interrupted run (Ctrl-C, kill, crash) continues with --resume. With

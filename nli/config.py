@@ -143,7 +143,7 @@ class RunCounts:
             model (``nli extract``: articles with at least one claim).
         skipped (int): Articles read without trouble that had nothing to score: empty
             (see ``empty``), or no statement/report pair (no claim).
-        errored (int): Records written to ``errors.jsonl``: unreadable files or rows,
+        errored (int): Records written to ``OUTPUT.errors.jsonl``: unreadable files or rows,
             duplicate ids, texts longer than ``max_article_chars``, failed articles.
         empty (int): Of ``skipped``, articles whose text is empty or only whitespace.
         claims (int): Statements and reports found.

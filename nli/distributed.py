@@ -13,7 +13,7 @@ local engine calls. This module only moves rows to it and its results back:
 3. each batch comes back as a two-column table (``kind``, ``record`` as JSON text),
    which keeps one schema however the findings' nested fields vary between batches;
    the driver streams it into :func:`nli.io.write_records`, so both engines write the
-   same findings file, ``errors.jsonl`` and manifest.
+   same findings file, ``OUTPUT.errors.jsonl`` and manifest.
 
 Ray is an optional extra: ``pip install 'denial-nli[ray]'``. Without ``address`` a
 local Ray instance is started (and stopped afterwards); with one, the run joins that
@@ -470,7 +470,7 @@ def run_score_ray(
     """Score an article collection on Ray and write findings, errors and a manifest.
 
     The outputs are those of :func:`nli.runs.run_score`: the same findings in the
-    same order, ``errors.jsonl`` beside them, and ``OUTPUT.manifest.json`` with
+    same order, ``OUTPUT.errors.jsonl`` beside them, and ``OUTPUT.manifest.json`` with
     ``engine: "ray"`` and a ``ray`` section (address, workers, threads per worker).
     Where the engines differ, because rows are read in parallel: a table row without
     an id is an error (there is no line number to use instead); duplicate ids are not

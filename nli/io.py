@@ -490,6 +490,19 @@ def output_format(path: str | Path) -> str:
     return suffix.lstrip(".") if suffix in _CONVERTERS else "jsonl"
 
 
+def errors_path(output: str | Path) -> Path:
+    """The errors file of an output: ``OUTPUT.errors.jsonl`` beside it.
+
+    Named after the output, so two runs writing into one folder keep their own errors.
+
+    Example:
+        >>> errors_path("out/findings.csv").as_posix()
+        'out/findings.csv.errors.jsonl'
+    """
+    output = Path(output)
+    return output.with_name(output.name + ".errors.jsonl")
+
+
 def convert_jsonl(source: str | Path, target: str | Path) -> int:
     """Write the objects of a JSONL file to ``target`` in its format (by suffix), atomically.
 

@@ -33,6 +33,7 @@ from nli.evaluate import (
     top_label_confidence,
 )
 from nli.findings import _batched, score_article_batch
+from nli.io import errors_path as errors_file_of
 from nli.io import output_format, read_pairs, write_records
 from nli.model import ContradictionScorer, resolve_model_path
 from nli.types import ErrorRecord, PairRecord, PairScore
@@ -50,9 +51,15 @@ class PairsResult:
 
 
 def write_errors(path: Path, errors: Sequence[ErrorRecord]) -> None:
-    """Write the records that failed to ``path`` (JSONL); nothing when there are none."""
+    """Write the records that failed to ``path`` (JSONL).
+
+    With no errors there is no file: one left by an earlier run of the same output
+    (``--force``) is removed, so what is on disk always belongs to this run.
+    """
     if errors:
         write_records(path, (error.as_dict() for error in errors))
+    else:
+        path.unlink(missing_ok=True)
 
 
 def load_scorer(config: ScoringConfig, *, use_calibration: bool = True) -> ContradictionScorer:
@@ -145,7 +152,8 @@ def run_pairs(
         output_path (Path): Where results go; format by suffix.
         config (ScoringConfig): Scoring options.
         errors_path (Path, optional): Where bad rows go. Defaults to
-            ``errors.jsonl`` beside the output; written only when there are errors.
+            ``OUTPUT.errors.jsonl`` beside the output; written only when there are
+            errors (a stale one is removed).
         scorer (ContradictionScorer, optional): Reuse a loaded model.
 
     Returns:
@@ -163,7 +171,7 @@ def run_pairs(
             for (record, score), label in zip(result.scored, labels, strict=True)
         ),
     )
-    write_errors(errors_path or output_path.with_name("errors.jsonl"), result.errors)
+    write_errors(errors_path or errors_file_of(output_path), result.errors)
     logger.info(
         "Scored %d pairs in %.1fs (%d errors)",
         len(result.scored),

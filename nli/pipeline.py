@@ -7,7 +7,7 @@ An article run (``nli score``) flows one way::
       --pair (nli.pairing)--> (statement, report) pairs within the article
       --score, aggregate (nli.findings)--> findings in the output schema
       [--cross-article (nli.cross_article)--> findings of pairs across one event's articles]
-      --write (nli.runs)--> findings file, errors.jsonl, run manifest
+      --write (nli.runs)--> findings file, OUTPUT.errors.jsonl, run manifest
 
 - :mod:`nli.config`: :class:`ScoringConfig`, :class:`ArticleConfig` and
   :class:`RunCounts`, the options and accounting every step shares.

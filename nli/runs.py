@@ -34,6 +34,7 @@ from nli.io import (
     InputError,
     convert_jsonl,
     count_article_files,
+    errors_path,
     fsync_handle,
     fsync_path,
     input_fingerprint,
@@ -58,7 +59,7 @@ class ScoreResult:
 
     Attributes:
         counts (RunCounts): Totals of the whole run (all sessions, when resumed).
-        errors (list[ErrorRecord]): Everything written to ``errors.jsonl``.
+        errors (list[ErrorRecord]): Everything written to ``OUTPUT.errors.jsonl``.
         seconds (float): Wall time of the whole run (all sessions).
         manifest_path (Path): The run manifest.
         resumed (bool): Whether this call continued an interrupted run.
@@ -106,7 +107,7 @@ class RunFiles:
             partial=output.with_name(output.name + ".partial.jsonl"),
             errors_partial=output.with_name(output.name + ".errors.partial.jsonl"),
             checkpoint=output.with_name(output.name + ".checkpoint.json"),
-            errors=output.with_name("errors.jsonl"),
+            errors=errors_path(output),
             manifest=output.with_name(output.name + ".manifest.json"),
             lock=output.with_name(output.name + ".lock"),
         )
@@ -386,6 +387,8 @@ def _finish_run(files: RunFiles, manifest: dict[str, Any]) -> list[ErrorRecord]:
     errors = _read_errors(files.errors_partial)
     if errors:
         convert_jsonl(files.errors_partial, files.errors)
+    else:  # a finished earlier run's errors must not pass for this run's
+        files.errors.unlink(missing_ok=True)
     write_json(files.manifest, manifest)
     if files.partial.exists():
         if output_format(files.output) == "jsonl":
@@ -467,7 +470,8 @@ def run_score(
     atomically replaced. A resumed run cuts the partial files back to the checkpoint,
     skips the records done and goes on, so nothing is lost or written twice. At the
     end the partial files become ``OUTPUT`` (converted to CSV/Parquet by suffix) and
-    ``errors.jsonl`` (only when there are errors), and the manifest is written.
+    ``OUTPUT.errors.jsonl`` (only when there are errors; an old one is removed), and the
+    manifest is written.
 
     Args:
         input_path (Path): Directory of .txt/.html files, or JSONL/CSV/Parquet.
@@ -585,7 +589,7 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
 
     Streams: one article at a time is in memory. Articles that fail (unreadable,
     duplicate id, longer than ``config.max_article_chars``, an extraction error) go to
-    ``errors.jsonl`` beside the output. In the counts, ``scored`` means "had at least
+    ``OUTPUT.errors.jsonl`` beside the output. In the counts, ``scored`` means "had at least
     one claim" and ``skipped`` "read fine, no claim".
     """
     counts = RunCounts()
@@ -616,5 +620,5 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
     write_records(output_path, rows())
     for error in errors:
         logger.warning("%s: %s", error.id or error.source, error.message)
-    write_errors(output_path.with_name("errors.jsonl"), errors)
+    write_errors(errors_path(output_path), errors)
     return counts

@@ -130,7 +130,7 @@ class PairScore:
 
 @dataclass(frozen=True)
 class ErrorRecord:
-    """A record that could not be processed; written to ``errors.jsonl``."""
+    """A record that could not be processed; written to ``OUTPUT.errors.jsonl``."""
 
     source: str
     line: int | None

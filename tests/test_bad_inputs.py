@@ -55,7 +55,7 @@ def _score(source: Path, tmp_path: Path, scorer, model_dir: Path, **options: Any
     run = Run(
         result.counts,
         _read_jsonl(out),
-        _read_jsonl(out.with_name("errors.jsonl")),
+        _read_jsonl(out.with_name("findings.jsonl.errors.jsonl")),
         json.loads(result.manifest_path.read_text(encoding="utf-8")),
     )
     counts = run.counts
@@ -387,7 +387,7 @@ def test_folder_of_50_good_and_20_broken_files_scores_50_and_records_20(
     counts = manifest["counts"]
     assert counts["read"] == 70 and counts["errored"] == 20
     assert counts["scored"] + counts["skipped"] == 50
-    errors = _read_jsonl(tmp_path / "errors.jsonl")
+    errors = _read_jsonl(out.with_name("findings.jsonl.errors.jsonl"))
     assert sorted(e["id"] for e in errors) == sorted(p.name for p in folder.glob("broken-*"))
     scored_ids = {json.loads(line)["article_id"] for line in out.read_text().splitlines()}
     assert scored_ids and all(i.startswith("good-") for i in scored_ids)

@@ -57,8 +57,28 @@ def test_pairs_bad_rows_go_to_errors_jsonl_with_exit_3(tmp_path: Path, tiny_mode
     result = runner.invoke(app, ["pairs", str(src), "-o", str(out), "-m", str(tiny_model_dir)])
     assert result.exit_code == 3
     assert len(out.read_text().splitlines()) == 1
-    errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    errors = [
+        json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()
+    ]
     assert [e["line"] for e in errors] == [2, 3]
+
+
+def test_pairs_force_rerun_without_bad_rows_removes_the_old_errors_file(
+    tmp_path: Path, tiny_model_dir: Path
+):
+    bad = _write(
+        tmp_path / "bad.jsonl", [{"statement": "No troops.", "report": "Troops came."}, "{"]
+    )
+    good = _write(tmp_path / "good.jsonl", [{"statement": "No troops.", "report": "Troops came."}])
+    out = tmp_path / "out.jsonl"
+    first = runner.invoke(app, ["pairs", str(bad), "-o", str(out), "-m", str(tiny_model_dir)])
+    assert first.exit_code == 3
+    assert (tmp_path / "out.jsonl.errors.jsonl").exists()
+    again = runner.invoke(
+        app, ["pairs", str(good), "-o", str(out), "-m", str(tiny_model_dir), "--force"]
+    )
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "out.jsonl.errors.jsonl").exists()
 
 
 def test_pairs_long_report_is_windowed(tmp_path: Path, tiny_model_dir: Path):

@@ -67,7 +67,10 @@ def test_score_writes_findings_with_spans_into_the_original_text(
     assert (counts.skipped, counts.errored) == (1, 1)
     manifest = json.loads(result.manifest_path.read_text())
     assert manifest["counts"]["read"] == 3
-    errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    errors = [
+        json.loads(line)
+        for line in (out.with_name(out.name + ".errors.jsonl")).read_text().splitlines()
+    ]
     assert [e["id"] for e in errors] == ["binary.txt"]
 
 
@@ -100,6 +103,43 @@ def test_extract_writes_statements_and_reports(articles_dir: Path, tmp_path: Pat
     claims = [json.loads(line) for line in out.read_text().splitlines()]
     assert {c["kind"] for c in claims} == {"statement", "report"}
     assert counts.errored == 1
+    errors = [json.loads(line) for line in (tmp_path / "claims.jsonl.errors.jsonl").open()]
+    assert [e["id"] for e in errors] == ["binary.txt"]
+
+
+def test_two_runs_into_one_folder_keep_their_own_errors(
+    articles_dir: Path, tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    table = tmp_path / "table.jsonl"
+    table.write_text(
+        json.dumps({"id": "t1", "text": "The ministry denied it."}) + "\n{broken\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run_score(articles_dir, out / "folder.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
+    run_score(table, out / "table.csv", _config(tiny_model_dir), scorer=tiny_scorer)
+    folder_errors = [json.loads(line) for line in (out / "folder.jsonl.errors.jsonl").open()]
+    table_errors = [json.loads(line) for line in (out / "table.csv.errors.jsonl").open()]
+    assert [e["id"] for e in folder_errors] == ["binary.txt"]
+    assert [e["line"] for e in table_errors] == [2]
+    assert not (out / "errors.jsonl").exists()
+    manifest = json.loads((out / "table.csv.manifest.json").read_text())
+    assert manifest["errors_file"] == str(out / "table.csv.errors.jsonl")
+
+
+def test_force_rerun_without_errors_leaves_no_stale_errors_file(
+    articles_dir: Path, tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    out = tmp_path / "f.jsonl"
+    run_score(articles_dir, out, _config(tiny_model_dir), scorer=tiny_scorer)
+    assert out.with_name("f.jsonl.errors.jsonl").exists()
+    (articles_dir / "binary.txt").unlink()  # the only article that fails
+    result = run_score(
+        articles_dir, out, _config(tiny_model_dir), scorer=tiny_scorer, overwrite=True
+    )
+    assert result.counts.errored == 0
+    assert not out.with_name("f.jsonl.errors.jsonl").exists()
+    assert json.loads(result.manifest_path.read_text())["errors_file"] is None
 
 
 @pytest.mark.parametrize(

@@ -135,10 +135,10 @@ def test_interrupted_run_resumes_to_the_uninterrupted_output(
     assert result.resumed
     _assert_same_records(_rows(out), _rows(tmp_path / "ref" / f"f{suffix}"))
     assert vars(result.counts) == vars(reference.counts)
-    errors = (tmp_path / "run" / "errors.jsonl").read_text(encoding="utf-8")
-    assert errors == (tmp_path / "ref" / "errors.jsonl").read_text(encoding="utf-8")
+    errors = (tmp_path / "run" / f"f{suffix}.errors.jsonl").read_text(encoding="utf-8")
+    assert errors == (tmp_path / "ref" / f"f{suffix}.errors.jsonl").read_text(encoding="utf-8")
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(
-        [out.name, "errors.jsonl", f"{out.name}.manifest.json"]
+        [out.name, f"{out.name}.errors.jsonl", f"{out.name}.manifest.json"]
     )
     manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
     assert manifest["counts"] == vars(reference.counts)
@@ -267,8 +267,8 @@ def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(
     assert resumed.exit_code == 3, resumed.output  # the malformed lines are recorded errors
     assert "resumed" in resumed.output
     _assert_same_records(_rows(out), _rows(tmp_path / "ref" / "f.jsonl"))
-    errors = (tmp_path / "run" / "errors.jsonl").read_text(encoding="utf-8")
-    assert errors == (tmp_path / "ref" / "errors.jsonl").read_text(encoding="utf-8")
+    errors = (tmp_path / "run" / "f.jsonl.errors.jsonl").read_text(encoding="utf-8")
+    assert errors == (tmp_path / "ref" / "f.jsonl.errors.jsonl").read_text(encoding="utf-8")
     manifest = json.loads(out.with_name("f.jsonl.manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == vars(reference.counts)
     assert not RunFiles.for_output(out).interrupted()
