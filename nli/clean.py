@@ -200,6 +200,51 @@ def clean_text(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+#: What :func:`html_page_fields` reads from a page: our field name, trafilatura's.
+PAGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("date", "date"),
+    ("outlet", "sitename"),
+    ("url", "url"),
+    ("title", "title"),
+)
+
+
+def html_page_fields(html: str) -> dict[str, str]:
+    """The page's own date, site name (as ``outlet``), URL and title, as trafilatura reads them.
+
+    Only the fields the page gives are returned. A page whose metadata cannot be read
+    gives ``{}``: its text is still usable.
+
+    Args:
+        html: The raw HTML document.
+
+    Returns:
+        dict[str, str]: Some of ``date`` (ISO), ``outlet``, ``url`` and ``title``.
+
+    Example:
+        >>> page = (
+        ...     '<html><head><meta property="og:site_name" content="Daily Planet">'
+        ...     '<meta property="article:published_time" content="2015-03-12T10:00:00Z">'
+        ...     "</head><body><p>Text.</p></body></html>"
+        ... )
+        >>> html_page_fields(page)
+        {'date': '2015-03-12', 'outlet': 'Daily Planet'}
+    """
+    if not html.strip():
+        return {}
+    import trafilatura
+
+    try:
+        document = trafilatura.extract_metadata(html)
+    except Exception as error:  # metadata is a bonus: a parser failure must not cost the text
+        logger.debug("cannot read page metadata: %r", error)
+        return {}
+    if document is None:
+        return {}
+    found = ((ours, getattr(document, theirs, None)) for ours, theirs in PAGE_FIELDS)
+    return {ours: str(value) for ours, value in found if value}
+
+
 def html_to_text(html: str) -> str:
     """Extract the main text of an HTML page with trafilatura.
 

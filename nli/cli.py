@@ -546,7 +546,19 @@ SCORE_REPORT_HELP = "Also write a self-contained HTML report of the findings her
 ENGINE_HELP = "local: this process. ray: Ray Data actors (needs: pip install 'denial-nli\\[ray]')."
 ADDRESS_HELP = "--engine ray: cluster to join (auto, ray://HEAD:10001); default: start one here."
 WORKERS_HELP = "--engine ray: scoring actors, each with a model and a share of the CPUs (default 2)"
+KEEP_FIELDS_HELP = "a,b: fields copied into findings as article.a (.html: date,outlet,url,title)."
+DATE_FIELD_HELP = "Field read as a date (any format) into article.date (ISO); unreadable: counted."
 # fmt: on
+
+
+def _field_names(value: str | None) -> tuple[str, ...]:
+    """``"date, outlet"`` as ``("date", "outlet")``: the names of a comma-separated option."""
+    if value is None:
+        return ()
+    names = tuple(name.strip() for name in value.split(","))
+    if not all(names):
+        raise _fail(f"--keep-fields: empty field name in {value!r}")
+    return tuple(dict.fromkeys(names))
 
 
 @app.command("score")
@@ -588,6 +600,8 @@ def score_cli(
     report: Annotated[Path | None, typer.Option("--report", help=SCORE_REPORT_HELP)] = None,
     cross_article: Annotated[bool, typer.Option("--cross-article", help=CROSS_HELP)] = False,
     event_field: Annotated[str | None, typer.Option("--event-field", help=EVENT_FIELD_HELP)] = None,
+    keep_fields: Annotated[str | None, typer.Option("--keep-fields", help=KEEP_FIELDS_HELP)] = None,
+    date_field: Annotated[str | None, typer.Option("--date-field", help=DATE_FIELD_HELP)] = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Find official statements contradicted by third-party reports in articles.
@@ -600,10 +614,14 @@ def score_cli(
     The output format follows the suffix: .jsonl, .csv (dotted columns) or .parquet.
     An interrupted run (Ctrl-C, kill, crash) continues with --resume. With
     --report, an HTML report of the findings is written too (as `nli report`).
+    --keep-fields carries article fields (a table's columns; an HTML page's date,
+    site name as outlet, URL) into each finding, for `nli summarize`.
 
     Example:
 
         nli score ../shared/examples -o out/findings.jsonl --report out/report.html
+
+        nli score news.jsonl -o out/f.csv --keep-fields outlet,url --date-field published
     """
     _setup_logging(verbose)
     from nli.config import ArticleConfig
@@ -642,6 +660,8 @@ def score_cli(
             max_article_chars=max_chars,
             cross_article=cross_article,
             event_field=event_field,
+            keep_fields=_field_names(keep_fields),
+            date_field=date_field,
         )
     except ValueError as error:
         raise _fail(str(error)) from None

@@ -82,6 +82,12 @@ class ArticleConfig:
             naming each article's event; articles with the same value are about one
             event, articles without one are paired with no other. None: the whole
             collection is about one event.
+        keep_fields (tuple[str, ...]): Fields of each article copied into its findings
+            as the object ``article`` (see :mod:`nli.metadata`): a table's columns, or
+            for ``.html`` pages ``date``, ``outlet``, ``url`` and ``title`` as the page
+            gives them.
+        date_field (str | None): Field parsed as a date into ``article.date`` (ISO);
+            unreadable dates are null and counted.
     """
 
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
@@ -99,8 +105,26 @@ class ArticleConfig:
     max_pairs_per_article: int = 1_000
     cross_article: bool = False
     event_field: str | None = None
+    keep_fields: tuple[str, ...] = ()
+    date_field: str | None = None
+
+    @property
+    def keeps_article_fields(self) -> bool:
+        """Whether findings carry an ``article`` object (``keep_fields`` or ``date_field``)."""
+        return bool(self.keep_fields) or self.date_field is not None
 
     def __post_init__(self) -> None:
+        if isinstance(self.keep_fields, str):
+            raise TypeError("keep_fields must be a sequence of field names, not a string")
+        object.__setattr__(self, "keep_fields", tuple(self.keep_fields))  # a list is fine too
+        for name in (*self.keep_fields, self.date_field):
+            if name is not None and not name.strip():
+                raise ValueError("keep_fields and date_field need non-empty field names")
+        if self.text_field in self.keep_fields:
+            raise ValueError(
+                f"keep_fields must not hold the text field {self.text_field!r} (each finding "
+                "would carry the whole article)"
+            )
         if self.finder not in FINDERS:
             raise ValueError(f"finder must be one of {FINDERS}, got {self.finder!r}")
         if self.pairing not in PAIRINGS:
@@ -152,6 +176,9 @@ class RunCounts:
         cross_article_pairs (int): Of ``pairs``, those of a statement and a report
             from two articles of one event (``cross_article``).
         findings_written (int): Rows written to the output (after ``min_score``).
+        dates_missing (int): With ``date_field``: articles without a date.
+        dates_unparsed (int): With ``date_field``: articles whose date cannot be read
+            (their ``article.date`` is null).
     """
 
     read: int = 0
@@ -164,3 +191,5 @@ class RunCounts:
     pairs_dropped: int = 0
     cross_article_pairs: int = 0
     findings_written: int = 0
+    dates_missing: int = 0
+    dates_unparsed: int = 0

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,6 +47,7 @@ from nli.io import (
     write_json,
     write_records,
 )
+from nli.metadata import add_article_fields
 from nli.model import ContradictionScorer, set_threads_once
 from nli.pair_jobs import load_scorer, write_errors
 from nli.runs import (
@@ -225,8 +227,10 @@ def encode_batch_output(
 RowKind = Literal["table", "files"]
 
 
-def read_file_row(row: dict[str, Any]) -> Article | ErrorRecord:
+def read_file_row(row: dict[str, Any], *, page_metadata: bool = False) -> Article | ErrorRecord:
     """Read the article file a ``"files"`` row names, with the id the local engine gives it.
+
+    ``page_metadata`` is that of :func:`nli.io.read_articles`.
 
     Example:
         >>> read_file_row({"path": "/no/such/a.txt", "id": "sub/a.txt"}).id
@@ -235,7 +239,7 @@ def read_file_row(row: dict[str, Any]) -> Article | ErrorRecord:
     path = Path(row[_FILE_PATH_FIELD])
     if not path.exists():  # read_articles refuses a missing path as a whole input
         return ErrorRecord(str(path), None, row[_FILE_ID_FIELD], "cannot read article: not found")
-    record = next(read_articles(path))
+    record = next(read_articles(path, page_metadata=page_metadata))
     return replace(record, id=row[_FILE_ID_FIELD])
 
 
@@ -272,7 +276,7 @@ class ArticleBatchScorer:
         self.source = source
         readers: dict[str, Callable[[dict[str, Any]], Article | ErrorRecord]] = {
             "table": self._read_table_row,
-            "files": read_file_row,
+            "files": partial(read_file_row, page_metadata=config.keeps_article_fields),
         }
         if row_kind not in readers:
             raise ValueError(f"row_kind must be 'table' or 'files', got {row_kind!r}")
@@ -299,6 +303,7 @@ class ArticleBatchScorer:
         findings, errors = score_record_batch(
             records, self.scorer, self.config, counts, source=self.source
         )
+        findings = add_article_fields(findings, records, self.config, counts)
         columns = encode_batch_output(
             findings,
             errors,

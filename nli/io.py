@@ -652,8 +652,10 @@ def _decode_document(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def _read_article_file(file: Path, article_id: str) -> Article | ErrorRecord:
-    from nli.clean import html_to_text
+def _read_article_file(
+    file: Path, article_id: str, *, page_metadata: bool = False
+) -> Article | ErrorRecord:
+    from nli.clean import html_page_fields, html_to_text
 
     try:
         with _open_binary(file) as handle:
@@ -662,16 +664,31 @@ def _read_article_file(file: Path, article_id: str) -> Article | ErrorRecord:
             raise ValueError("looks like a binary file (NUL bytes), not text or HTML")
         text = _decode_document(data)
         fmt = "html" if _suffix(file) in (".html", ".htm") else "text"
+        meta: dict[str, Any] = {"format": fmt}
+        if fmt == "html" and page_metadata:
+            meta.update(html_page_fields(text))
         if fmt == "html":
             text = html_to_text(text)
-        return Article(article_id, text, meta={"format": fmt}, source=str(file))
+        return Article(
+            article_id,
+            text,
+            url=meta.get("url"),
+            date=meta.get("date"),
+            meta=meta,
+            source=str(file),
+        )
     except Exception as error:  # one unreadable file (even a parser crash) must not end the run
         message = str(error) or type(error).__name__
         return ErrorRecord(str(file), None, article_id, f"cannot read article: {message}")
 
 
 def read_articles(
-    path: str | Path, *, text_field: str = "text", id_field: str = "id", skip: int = 0
+    path: str | Path,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    skip: int = 0,
+    page_metadata: bool = False,
 ) -> Iterator[Article | ErrorRecord]:
     """Stream articles from a directory of .txt/.html files or a JSONL/CSV/Parquet file.
 
@@ -685,6 +702,10 @@ def read_articles(
         id_field (str): Field holding the article id (defaults to the row number).
         skip (int): Leave out the first ``skip`` records (articles and errors alike),
             as a resumed run does; skipped files are not even opened.
+        page_metadata (bool): Read each ``.html`` page's date, site name, URL and title
+            into the article's ``meta`` (``date``, ``outlet``, ``url``, ``title``; see
+            :func:`nli.clean.html_page_fields`). Off by default: it costs about as much
+            as extracting the text.
 
     Yields:
         Article | ErrorRecord: One per file or non-blank row, in a stable order.
@@ -700,11 +721,13 @@ def read_articles(
         if not files:
             logger.warning("%s: no .txt/.html files found", path)
         for file in files[skip:]:
-            yield _read_article_file(file, file.relative_to(path).as_posix())
+            yield _read_article_file(
+                file, file.relative_to(path).as_posix(), page_metadata=page_metadata
+            )
         return
     if _suffix(path) in ARTICLE_SUFFIXES:
         if skip < 1:
-            yield _read_article_file(path, path.name)
+            yield _read_article_file(path, path.name, page_metadata=page_metadata)
         return
     yield from islice(_table_articles(path, text_field, id_field), skip, None)
 

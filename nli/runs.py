@@ -46,6 +46,7 @@ from nli.io import (
     write_json,
     write_records,
 )
+from nli.metadata import add_article_fields, attach_fields, fields_by_article
 from nli.model import ContradictionScorer
 from nli.pair_jobs import load_scorer, write_errors
 from nli.types import ErrorRecord
@@ -176,7 +177,7 @@ def run_settings(
 ) -> dict[str, Any]:
     """Everything that decides a run's output; a resumed run must match it exactly."""
     calibration = getattr(scorer, "calibration", None)
-    return {
+    settings: dict[str, Any] = {
         "input": input_fingerprint(input_path),
         "model": config.scoring.model,
         "model_sha256": model["sha256"],
@@ -204,6 +205,12 @@ def run_settings(
         "event_field": config.event_field,
         "version": __version__,
     }
+    # Only when used, so a run without them resumes a checkpoint written before they existed.
+    if config.keep_fields:
+        settings["keep_fields"] = list(config.keep_fields)
+    if config.date_field is not None:
+        settings["date_field"] = config.date_field
+    return settings
 
 
 def _write_checkpoint(files: RunFiles, settings: dict[str, Any], progress: _Progress) -> None:
@@ -438,6 +445,8 @@ def _build_manifest(
             "event_field": config.event_field,
             "text_field": config.text_field,
             "id_field": config.id_field,
+            "keep_fields": list(config.keep_fields),
+            "date_field": config.date_field,
         },
         "counts": vars(counts),
         "seconds": round(progress.seconds, 3),
@@ -510,6 +519,19 @@ def run_score(
         )
 
 
+def _article_fields_of(input_path: Path, config: ArticleConfig) -> dict[str, dict[str, Any]] | None:
+    """The ``article`` object of every article, for cross-article findings (None: not kept).
+
+    Read again rather than kept from the batches: a resumed run has not seen them all.
+    """
+    if not config.keeps_article_fields:
+        return None
+    records = read_articles(
+        input_path, text_field=config.text_field, id_field=config.id_field, page_metadata=True
+    )
+    return fields_by_article(records, config)
+
+
 def _score_collection(
     input_path: Path,
     files: RunFiles,
@@ -529,7 +551,11 @@ def _score_collection(
     progress, resumed = _begin_run(files, settings, resume=resume, overwrite=overwrite)
     before = progress.seconds
     records = read_articles(
-        input_path, text_field=config.text_field, id_field=config.id_field, skip=progress.completed
+        input_path,
+        text_field=config.text_field,
+        id_field=config.id_field,
+        skip=progress.completed,
+        page_metadata=config.keeps_article_fields,
     )
     counts = progress.counts
     bar = tqdm(
@@ -549,6 +575,7 @@ def _score_collection(
                     found, errors = score_record_batch(
                         batch, scorer, config, counts, source=str(input_path)
                     )
+                    found = add_article_fields(found, batch, config, counts)
                     _append_batch((findings_out, errors_out), found, errors)
                     counts.findings_written += len(found)
                     progress.completed += len(batch)
@@ -560,7 +587,10 @@ def _score_collection(
                 if config.cross_article:
                     # No checkpoint until it ends: a resumed run cuts the partial file back
                     # to the last batch above and scores the cross-article pairs again.
+                    fields = _article_fields_of(input_path, config)
                     for found in score_cross_article(input_path, scorer, config, counts):
+                        if fields is not None:
+                            found = attach_fields(found, fields, config)
                         _append_batch((findings_out, errors_out), found, [])
                         counts.findings_written += len(found)
                     progress.findings_bytes = findings_out.tell()

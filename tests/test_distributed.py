@@ -24,6 +24,7 @@ from nli.distributed import (
     BATCH,
     ERROR,
     FINDING,
+    ArticleBatchScorer,
     RayOptions,
     RayUnavailableError,
     _Collected,
@@ -262,6 +263,29 @@ def test_batch_output_round_trips_findings_errors_and_counts():
     )
     assert collected.precisions == {"fp32"}
     assert columns["kind"] == [FINDING, ERROR, BATCH]
+
+
+def test_batch_scorer_carries_kept_fields_as_the_local_engine_does(tiny_model_dir: Path):
+    text = '"We have no troops in Karsk," the minister said. Reuters said troops arrived in Karsk.'
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"),
+        finder="rules",
+        pairing="topics",
+        keep_fields=("outlet",),
+        date_field="published",
+    )
+    scorer = ArticleBatchScorer(config, row_kind="table", source="in.jsonl")  # no Ray needed
+    rows = [
+        {"id": "a", "text": text, "outlet": "AP", "published": "12 March 2015"},
+        {"id": "b", "text": text, "outlet": "UPI", "published": "someday"},
+    ]
+    collected = _Collected(RunCounts(), [], set())
+    findings = list(stream_findings(iter([scorer(pa.Table.from_pylist(rows))]), collected))
+    assert {f["article_id"]: f["article"] for f in findings} == {
+        "a": {"outlet": "AP", "date": "2015-03-12"},
+        "b": {"outlet": "UPI", "date": None},
+    }
+    assert collected.counts.dates_unparsed == 1
 
 
 def test_stream_findings_refuses_an_unknown_row_kind():
