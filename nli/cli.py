@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from nli import __version__
-from nli.config import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
+from nli.config import DEFAULT_DENIAL_TOP_K, DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
 
 if TYPE_CHECKING:
     from nli.pair_jobs import EvalResult
@@ -68,6 +68,10 @@ PairingOpt = Annotated[
 ]
 TopKOpt = Annotated[
     int, typer.Option("--top-k", min=1, help="Reports kept per statement (--pairing retrieval).")
+]
+DenialTopKOpt = Annotated[
+    int,
+    typer.Option("--denial-top-k", min=1, help="Reports kept per denial (--pairing retrieval)."),
 ]
 MinSimOpt = Annotated[
     float,
@@ -393,6 +397,7 @@ def eval_cli(
     finder: FinderOpt = "parse",
     pairing: PairingOpt = "retrieval",
     top_k: TopKOpt = DEFAULT_TOP_K,
+    denial_top_k: DenialTopKOpt = DEFAULT_DENIAL_TOP_K,
     min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
     min_pairing_recall: Annotated[
         float | None,
@@ -435,7 +440,11 @@ def eval_cli(
     try:
         if articles:
             options = ArticleConfig(
-                finder=finder, pairing=pairing, top_k=top_k, min_similarity=min_similarity
+                finder=finder,
+                pairing=pairing,
+                top_k=top_k,
+                denial_top_k=denial_top_k,
+                min_similarity=min_similarity,
             )
             result = run_eval_articles(
                 fixtures, config, article_config=options, n_resamples=bootstrap, seed=seed
@@ -557,7 +566,7 @@ def _field_names(value: str | None) -> tuple[str, ...]:
         return ()
     names = tuple(name.strip() for name in value.split(","))
     if not all(names):
-        raise _fail(f"--keep-fields: empty field name in {value!r}")
+        raise _fail(f"empty field name in {value!r}")
     return tuple(dict.fromkeys(names))
 
 
@@ -582,6 +591,7 @@ def score_cli(
     finder: FinderOpt = "parse",
     pairing: PairingOpt = "retrieval",
     top_k: TopKOpt = DEFAULT_TOP_K,
+    denial_top_k: DenialTopKOpt = DEFAULT_DENIAL_TOP_K,
     min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
@@ -653,6 +663,7 @@ def score_cli(
             finder=finder,
             pairing=pairing,
             top_k=top_k,
+            denial_top_k=denial_top_k,
             min_similarity=min_similarity,
             min_score=min_score,
             threshold=threshold,
@@ -800,6 +811,65 @@ def report_cli(
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if result.rows_not_shown else EXIT_OK)
+
+
+SUMMARIZE_BY_HELP = "Groupings, comma-separated: speaker, organisation, source, outlet, month."
+SUMMARIZE_THRESHOLD_HELP = "Calibrated score counted as a contradiction (default: the run's label)."
+
+
+@app.command("summarize")
+def summarize_cli(
+    findings: Annotated[
+        Path, typer.Argument(metavar="FINDINGS", help="Findings written by nli score.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for tables and plots.")],
+    by: Annotated[
+        str, typer.Option("--by", help=SUMMARIZE_BY_HELP)
+    ] = "speaker,organisation,source,outlet,month",
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0, help=SUMMARIZE_THRESHOLD_HELP),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Groups drawn per bar chart.")] = 15,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite existing tables.")
+    ] = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Tables and plots of denials and contradictions by speaker, source, outlet and month.
+
+    For each grouping, by_<grouping>.csv and .parquet: statements, denials, reports,
+    scored pairs, contradictions, contradicted statements and denials, the
+    contradiction rate with its Wilson 95% interval, the mean calibrated score and the
+    strongest example. PNG plots: contradictions by speaker and by source (--top
+    groups) and, with dated findings, a monthly timeline of denials and contradicted
+    denials (timeline.csv too). outlet and month need findings scored with
+    --keep-fields outlet and --date-field F.
+
+    Example:
+
+        nli summarize out/findings.csv -o out/summary --by speaker,source,month
+    """
+    _setup_logging(verbose)
+    from nli.summarize import run_summarize
+
+    groupings = _field_names(by)
+    existing = [output / f"by_{name}.csv" for name in groupings] + [output / "timeline.csv"]
+    if not force and any(path.exists() for path in existing):
+        raise _fail(f"{output} holds an earlier summary; pass --force to overwrite it")
+    try:
+        result = run_summarize(findings, output, by=groupings, threshold=threshold, top=top)
+    except _user_errors() as error:
+        raise _fail(str(error)) from None
+    for name in result.skipped:
+        typer.echo(f"warning: no {name} table: the findings lack its field", err=True)
+    typer.echo(
+        f"summarized {result.findings} findings: "
+        + ", ".join(f"{len(t)} {name} groups" for name, t in result.tables.items())
+        + f" -> {output} ({len(result.files)} files)",
+        err=True,
+    )
+    raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -224,3 +225,92 @@ def write_eval_plots(
     return [
         save_png(figure, directory / name) for figure, name in zip(figures, PLOT_FILES, strict=True)
     ]
+
+
+def _short(text: object, limit: int = 42) -> str:
+    value = " ".join(str(text).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def group_bars_figure(table: pd.DataFrame, by: str, *, top: int = 15) -> Figure:
+    """Horizontal bars of the ``top`` groups of a :func:`nli.summarize.summarize` table.
+
+    Each group shows its scored pairs (grey) and, over them, its contradictions (red),
+    with ``contradicted statements / statements`` and the rate written beside.
+
+    Args:
+        table (pd.DataFrame): A summary table, most contradictions first.
+        by (str): The grouping (the table's first column), for the title.
+        top (int): Groups drawn. Defaults to 15.
+
+    Returns:
+        Figure: The figure (render it with :func:`save_png`).
+    """
+    from nli.summarize import UNKNOWN
+
+    unnamed = table[table[by] == UNKNOWN]
+    named = table[table[by] != UNKNOWN]  # "(unknown)" is no one to compare: in the table only
+    rows = named.head(top).iloc[::-1]  # barh draws bottom-up: the top group goes last
+    figure = Figure(figsize=(9.5, 1.6 + 0.38 * max(len(rows), 1)))
+    axes = figure.add_subplot()
+    if rows.empty:
+        axes.text(0.5, 0.5, "no findings", ha="center", va="center", transform=axes.transAxes)
+        axes.set_axis_off()
+    else:
+        positions = np.arange(len(rows))
+        axes.barh(positions, rows["pairs"], color="#d5d8dc", label="pairs scored")
+        axes.barh(positions, rows["contradictions"], color="#c0392b", label="contradictions")
+        axes.set_yticks(positions, [_short(v) for v in rows[by]], fontsize=8)
+        for y, (_, row) in zip(positions, rows.iterrows(), strict=True):
+            axes.text(
+                row["pairs"],
+                y,
+                f"  {row['contradicted_statements']}/{row['statements']} statements "
+                f"({row['contradiction_rate']:.0%})",
+                va="center",
+                fontsize=7,
+                color="#4d5656",
+            )
+        axes.set_xlim(0, rows["pairs"].max() * 1.45 + 0.5)
+        axes.set_xlabel("statement/report pairs")
+        axes.legend(loc="lower right", fontsize=8)
+    shown = f"top {min(top, len(named))} of {len(named)}, most contradictions first"
+    title = f"Contradictions by {by} ({shown})"
+    if not unnamed.empty:
+        title += f"\nnot shown: {int(unnamed['pairs'].sum())} pairs with no {by} named"
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def timeline_figure(timeline: pd.DataFrame) -> Figure:
+    """Denials and contradicted denials per month (:func:`nli.summarize.monthly_timeline`).
+
+    Returns:
+        Figure: One bar per month: denials (blue), the contradicted ones over it (red).
+    """
+    figure = Figure(figsize=(10, 4.2))
+    axes = figure.add_subplot()
+    if timeline.empty:
+        axes.text(0.5, 0.5, "no dated findings", ha="center", va="center")
+        axes.set_axis_off()
+        return figure
+    positions = np.arange(len(timeline))
+    # Overlaid, not side by side: contradicted denials are a part of the denials, and
+    # bars stay readable over many years of months.
+    axes.bar(positions, timeline["denials"], width=0.9, color="#85c1e9", label="denials")
+    axes.bar(
+        positions,
+        timeline["contradicted_denials"],
+        width=0.9,
+        color="#c0392b",
+        label="of which contradicted",
+    )
+    step = max(1, len(timeline) // 24)  # at most about 24 month labels
+    axes.set_xticks(positions[::step], list(timeline["month"])[::step], rotation=60, fontsize=7)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_ylabel("statements")
+    axes.set_title("Denials per month, and those contradicted by a report", fontsize=10)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
