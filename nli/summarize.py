@@ -22,6 +22,10 @@ Pure functions over a :class:`pandas.DataFrame` of findings with dotted columns 
   calibrated score).
 
 Rows are sorted by contradictions, then contradicted statements, then pairs, most first.
+
+``nli.summarize`` is the function :func:`summarize` (the package binds the name to it,
+as the notebook API promises); import this module's other names with
+``from nli.summarize import wilson_interval``, not ``import nli.summarize as m``.
 """
 
 from __future__ import annotations
