@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from nli.evaluate import (
@@ -263,8 +264,8 @@ def group_bars_figure(table: pd.DataFrame, by: str, *, top: int = 15) -> Figure:
         axes.set_yticks(positions, [_short(v) for v in rows[by]], fontsize=8)
         for y, (_, row) in zip(positions, rows.iterrows(), strict=True):
             axes.text(
-                row["pairs"],
-                y,
+                float(row["pairs"]),
+                float(y),
                 f"  {row['contradicted_statements']}/{row['statements']} statements "
                 f"({row['contradiction_rate']:.0%})",
                 va="center",
@@ -308,7 +309,7 @@ def timeline_figure(timeline: pd.DataFrame) -> Figure:
     )
     step = max(1, len(timeline) // 24)  # at most about 24 month labels
     axes.set_xticks(positions[::step], list(timeline["month"])[::step], rotation=60, fontsize=7)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of statements
     axes.set_ylabel("statements")
     axes.set_title("Denials per month, and those contradicted by a report", fontsize=10)
     axes.legend(fontsize=8)
