@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from nli import __version__
-from nli.config import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
+from nli.config import (
+    DEFAULT_BLANKET_TOP_K,
+    DEFAULT_DENIAL_TOP_K,
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_TOP_K,
+)
 
 if TYPE_CHECKING:
     from nli.pair_jobs import EvalResult
@@ -68,6 +73,18 @@ PairingOpt = Annotated[
 ]
 TopKOpt = Annotated[
     int, typer.Option("--top-k", min=1, help="Reports kept per statement (--pairing retrieval).")
+]
+DenialTopKOpt = Annotated[
+    int,
+    typer.Option("--denial-top-k", min=1, help="Reports kept per denial (--pairing retrieval)."),
+]
+BlanketTopKOpt = Annotated[
+    int,
+    typer.Option(
+        "--blanket-top-k",
+        min=1,
+        help="Reports kept per blanket denial ('the report is false'; --pairing retrieval).",
+    ),
 ]
 MinSimOpt = Annotated[
     float,
@@ -393,6 +410,8 @@ def eval_cli(
     finder: FinderOpt = "parse",
     pairing: PairingOpt = "retrieval",
     top_k: TopKOpt = DEFAULT_TOP_K,
+    denial_top_k: DenialTopKOpt = DEFAULT_DENIAL_TOP_K,
+    blanket_top_k: BlanketTopKOpt = DEFAULT_BLANKET_TOP_K,
     min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
     min_pairing_recall: Annotated[
         float | None,
@@ -435,7 +454,12 @@ def eval_cli(
     try:
         if articles:
             options = ArticleConfig(
-                finder=finder, pairing=pairing, top_k=top_k, min_similarity=min_similarity
+                finder=finder,
+                pairing=pairing,
+                top_k=top_k,
+                denial_top_k=denial_top_k,
+                blanket_top_k=blanket_top_k,
+                min_similarity=min_similarity,
             )
             result = run_eval_articles(
                 fixtures, config, article_config=options, n_resamples=bootstrap, seed=seed
@@ -582,6 +606,8 @@ def score_cli(
     finder: FinderOpt = "parse",
     pairing: PairingOpt = "retrieval",
     top_k: TopKOpt = DEFAULT_TOP_K,
+    denial_top_k: DenialTopKOpt = DEFAULT_DENIAL_TOP_K,
+    blanket_top_k: BlanketTopKOpt = DEFAULT_BLANKET_TOP_K,
     min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
@@ -653,6 +679,8 @@ def score_cli(
             finder=finder,
             pairing=pairing,
             top_k=top_k,
+            denial_top_k=denial_top_k,
+            blanket_top_k=blanket_top_k,
             min_similarity=min_similarity,
             min_score=min_score,
             threshold=threshold,

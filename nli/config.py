@@ -42,7 +42,9 @@ class ScoringConfig:
 FINDERS: tuple[str, ...] = ("parse", "rules")
 PAIRINGS: tuple[str, ...] = ("retrieval", "topics")
 #: Retrieval defaults, tuned on the dev half of the real-news set (``fixtures/real/``).
-DEFAULT_TOP_K = 4
+DEFAULT_TOP_K = 3
+DEFAULT_DENIAL_TOP_K = 8
+DEFAULT_BLANKET_TOP_K = 3
 DEFAULT_MIN_SIMILARITY = 0.2
 
 
@@ -63,6 +65,11 @@ class ArticleConfig:
             reports by sentence embedding, :mod:`nli.retrieval`) or ``"topics"``
             (every pair sharing ``min_overlap`` topic words).
         top_k (int): Reports kept per statement with ``pairing="retrieval"``.
+        denial_top_k (int): Reports kept per denial (polarity ``-`` or a blanket
+            denial): denials are what the tool is for, so they get a wider net.
+        blanket_top_k (int): Reports kept per blanket denial ("the report is false"):
+            it is scored against each report's own content, so a wrong report would be
+            flagged; a narrower net keeps precision.
         min_similarity (float): Lowest cosine similarity of a retrieved pair.
         min_score (float | None): Write only findings scoring at least this (None: all).
         threshold (float | None): Calibrated score at which a finding is labelled
@@ -97,6 +104,8 @@ class ArticleConfig:
     finder: str = "parse"
     pairing: str = "retrieval"
     top_k: int = DEFAULT_TOP_K
+    denial_top_k: int = DEFAULT_DENIAL_TOP_K
+    blanket_top_k: int = DEFAULT_BLANKET_TOP_K
     min_similarity: float = DEFAULT_MIN_SIMILARITY
     min_score: float | None = None
     threshold: float | None = None
@@ -129,8 +138,9 @@ class ArticleConfig:
             raise ValueError(f"finder must be one of {FINDERS}, got {self.finder!r}")
         if self.pairing not in PAIRINGS:
             raise ValueError(f"pairing must be one of {PAIRINGS}, got {self.pairing!r}")
-        if self.top_k < 1:
-            raise ValueError(f"top_k must be >= 1, got {self.top_k}")
+        for name in ("top_k", "denial_top_k", "blanket_top_k"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not -1.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1], got {self.min_similarity}")
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):

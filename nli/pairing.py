@@ -310,7 +310,13 @@ def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) ->
     if config.pairing == "retrieval":
         from nli.retrieval import retrieve_pairs
 
-        found = retrieve_pairs(claims, k=config.top_k, min_similarity=config.min_similarity)
+        found = retrieve_pairs(
+            claims,
+            k=config.top_k,
+            denial_k=config.denial_top_k,
+            blanket_k=config.blanket_top_k,
+            min_similarity=config.min_similarity,
+        )
         pairs = [(statement, report) for statement, report, _ in found]
     else:
         pairs = pair_claims(claims, min_overlap=config.min_overlap)

@@ -122,6 +122,8 @@ SPEECH_LEMMAS = frozenset(
         "cite",
     ]
 )
+#: Verbs that label their object ("called the report a rumour"): a denial with a falsity word.
+LABELLING_LEMMAS = frozenset(["call", "describe", "brand", "label", "term", "dub"])
 #: Verbs that show evidence when a document or third party is their subject.
 EVIDENCE_LEMMAS = frozenset(
     ["show", "reveal", "find", "indicate", "suggest", "put", "carry", "quote", "cite"]
@@ -580,7 +582,11 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
     got_any = False
     for verb in doc:
         lemma = verb.lemma_.lower()
-        is_denial = lemma in DENIAL_LEMMAS
+        # "calling the reports a rumour", "described as 'inaccurate' a TV report"
+        is_denial = lemma in DENIAL_LEMMAS or (
+            lemma in LABELLING_LEMMAS
+            and bool(FALSITY.search(doc.text[verb.idx : verb.right_edge.idx + 1]))
+        )
         is_report = lemma in REPORT_LEMMAS
         if verb.pos_ not in ("VERB", "AUX") and not (verb.tag_.startswith("VB")):
             continue
@@ -762,6 +768,9 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     found = _Found()
     for i, sent in enumerate(sentences):
         doc = docs.get(i)
+        if i == 0 and _is_headline(sent):
+            _headline_claims(doc, sent, found)
+            continue
         if doc is None:
             continue
         previous = sentences[i - 1].text if i else ""
@@ -771,6 +780,28 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
     return found.claims
+
+
+def _is_headline(sent: Sentence) -> bool:
+    """A first line without final punctuation, of headline length."""
+    text = sent.text.rstrip()
+    return bool(text) and text[-1] not in ".!?\"”’'" and 3 <= len(text.split()) <= 25
+
+
+def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
+    """A headline states the matter of the article: with a cue or a falsity word it is
+    read like a sentence; otherwise it is kept in both roles ("Coalition Aircraft Killed
+    Afghan Civilians" may be the report the article's denial answers)."""
+    before = len(found.claims)
+    if doc is not None:
+        _sentence_claims(doc, sent, found, "")
+        _falsity_claims(doc, sent, found, "")
+        if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
+            _carried_reports(doc, sent, found)
+    if len(found.claims) == before:
+        whole = (sent.start, sent.end)
+        found.add("both", sent, whole, sent.text, None, None, "+")
+    found.last_role = found.last_speaker = None
 
 
 #: Nouns that name what others claimed: "reports that P", "rumours of P".
@@ -873,19 +904,53 @@ def _name_words(speaker: str | None) -> frozenset[str]:
     return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
 
 
+#: Capitalised words of office titles that say nothing about whose side a speaker is on.
+TITLE_WORDS = frozenset(
+    ["foreign", "defence", "defense", "interior", "senior", "deputy", "press", "state",
+     "national", "federal", "prime", "general", "chief", "elite", "home", "health",
+     "information", "justice", "finance", "public", "affairs", "security", "the", "a", "an",
+     "acting", "former", "top", "vice", "high", "supreme", "central"]
+)  # fmt: skip
+
+
 def _official_speaker(speaker: str | None) -> bool:
     words = {w.lower().strip(".,'’s") for w in (speaker or "").split()}
     return bool(words & OFFICIAL_HEADS)
 
 
-def both_roles(claims: Sequence[Claim], *, official_only: bool = True) -> list[Claim]:
+def _affiliation(speaker: str | None) -> frozenset[str]:
+    """Who a speaker belongs to: the stems of its capitalised words other than office
+    words ("Belarus Defence Ministry" -> {"belar"}; "Iran's elite Revolutionary Guards"
+    and "an Iranian deputy foreign minister" share "iran")."""
+    return frozenset(
+        w.lower()[:4]
+        for w in _name_words(speaker)
+        if w.lower() not in OFFICIAL_HEADS and w.lower() not in TITLE_WORDS
+    )
+
+
+def _other_side(claim: Claim, denier_names: set[str], denier_sides: set[str]) -> bool:
+    """Whether a non-denying statement may speak for another party than the denier's.
+
+    A person or body that is not an official may; an official does only when it names an
+    affiliation the deniers do not share (a rival government, another army): an office
+    with no affiliation of its own ("a senior Foreign Ministry official") is taken to be
+    on the denier's side.
+    """
+    if not _official_speaker(claim.speaker):
+        return True
+    side = _affiliation(claim.speaker) - denier_names
+    return bool(side) and not side & denier_sides
+
+
+def both_roles(claims: Sequence[Claim]) -> list[Claim]:
     """Pair uncertain roles both ways: the side that denies decides who is official.
 
     In an article where someone denies or dismisses something, the official side is the
-    denier: a statement by anyone else (a rival government, an analyst, a relative the
-    rules took for an official) may be the report the denial answers, so it also becomes
-    a report; a report whose source is a denier also becomes a statement. Articles
-    without a denial keep their roles.
+    denier's: a statement by another party (a rival government, an analyst, a relative
+    the rules took for an official; see :func:`_other_side`) may be the report the
+    denial answers, so it also becomes a report; a report whose source is a denier also
+    becomes a statement. Articles without a denial keep their roles.
     """
     deniers: set[str] = set()
     for claim in claims:
@@ -893,16 +958,16 @@ def both_roles(claims: Sequence[Claim], *, official_only: bool = True) -> list[C
             deniers |= _name_words(claim.speaker)
     if not deniers:
         return list(claims)
+    denier_sides = {w.lower()[:4] for w in deniers}
     have = {(c.kind, c.span) for c in claims}
     out = list(claims)
     for claim in claims:
-        names = _name_words(claim.speaker)
-        denier = bool(names & deniers)
+        denier = bool(_name_words(claim.speaker) & deniers)
         if (
             claim.kind == "statement"
             and not denier
             and claim.polarity == "+"
-            and not (official_only and _official_speaker(claim.speaker))
+            and _other_side(claim, deniers, denier_sides)
         ):
             twin = replace(claim, kind="report", blanket=False, context=None)
         elif claim.kind == "report" and denier and claim.within is None:

@@ -132,6 +132,11 @@ def may_pair(statement: Claim, report: Claim) -> bool:
     return not (s[0] < r[1] and r[0] < s[1])
 
 
+def is_denial(claim: Claim) -> bool:
+    """A statement that denies: a reported denial (polarity ``-``) or a blanket denial."""
+    return claim.polarity == "-" or claim.blanket
+
+
 def carried(statement: Claim, report: Claim) -> bool:
     """Whether the report is named inside the statement's sentence (always paired)."""
     w = report.within
@@ -143,14 +148,20 @@ def retrieve_pairs(
     *,
     k: int,
     min_similarity: float,
+    denial_k: int | None = None,
+    blanket_k: int | None = None,
+    report_k: int = 0,
     encoder: SentenceEncoder | None = None,
 ) -> list[tuple[Claim, Claim, float]]:
     """The statement/report pairs of one article, chosen by embedding similarity.
 
     Each statement keeps its ``k`` most similar reports (cosine of the embeddings of
     :func:`claim_query`) with similarity at least ``min_similarity``, among the reports
-    it may pair with (:func:`may_pair`); a report carried inside the statement is always
-    kept. Pairs come in text order of the statement, then of the report.
+    it may pair with (:func:`may_pair`), a denial (polarity ``-``) its ``denial_k`` and a
+    blanket denial its ``blanket_k`` (both default ``k``); with ``report_k``, each report
+    also keeps its ``report_k`` most similar statements (the union is returned). A report carried
+    inside the statement is always kept. Pairs come in text order of the statement, then
+    of the report.
 
     Returns:
         list: ``(statement, report, similarity)`` triples.
@@ -163,12 +174,20 @@ def retrieve_pairs(
     texts = [claim_query(c) for c in statements] + [claim_query(c) for c in reports]
     emb = encoder.encode(texts)
     sims = emb[: len(statements)] @ emb[len(statements) :].T
-    chosen: dict[tuple[int, int], float] = {}
+    allowed = np.array([[may_pair(s, r) for r in reports] for s in statements], dtype=bool)
+    chosen: set[tuple[int, int]] = set()
     for i, statement in enumerate(statements):
-        allowed = [j for j, report in enumerate(reports) if may_pair(statement, report)]
-        ranked = sorted(allowed, key=lambda j: -sims[i, j])
+        ranked = sorted(np.flatnonzero(allowed[i]), key=lambda j: -sims[i, j])
+        keep = k
+        if statement.blanket and blanket_k is not None:
+            keep = blanket_k
+        elif is_denial(statement) and denial_k is not None:
+            keep = denial_k
         for rank, j in enumerate(ranked):
-            if carried(statement, reports[j]) or (rank < k and sims[i, j] >= min_similarity):
-                chosen[(i, j)] = round(float(sims[i, j]), 6)
+            if carried(statement, reports[j]) or (rank < keep and sims[i, j] >= min_similarity):
+                chosen.add((i, int(j)))
+    for j in range(len(reports)) if report_k > 0 else ():
+        ranked = sorted(np.flatnonzero(allowed[:, j]), key=lambda i: -sims[i, j])
+        chosen.update((int(i), j) for i in ranked[:report_k] if sims[i, j] >= min_similarity)
     order = sorted(chosen, key=lambda ij: (statements[ij[0]].span, reports[ij[1]].span))
-    return [(statements[i], reports[j], chosen[(i, j)]) for i, j in order]
+    return [(statements[i], reports[j], round(float(sims[i, j]), 6)) for i, j in order]

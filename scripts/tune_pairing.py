@@ -34,6 +34,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finder", default="parse", choices=("parse", "rules"))
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 3, 4, 5, 8])
     parser.add_argument("--sims", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.4])
+    parser.add_argument("--report-ks", type=int, nargs="+", default=[0])
+    parser.add_argument(
+        "--blanket-ks",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="k for blanket denials (0: as for other denials)",
+    )
+    parser.add_argument(
+        "--denial-ks",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="k for denials and blanket denials (0: the same k as other statements)",
+    )
     parser.add_argument("--json", type=Path, help="Also write the grid as JSON here.")
     args = parser.parse_args(argv)
     if "test" in args.gold.name:
@@ -49,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     t_claims = time.perf_counter() - start
     widest = {
         g.article.id: retrieve_pairs(
-            claims[g.article.id], k=max(args.ks), min_similarity=-1.0, encoder=encoder
+            claims[g.article.id],
+            k=max(args.ks + args.denial_ks),
+            min_similarity=-1.0,
+            report_k=max(args.report_ks),
+            encoder=encoder,
         )
         for g in gold
     }
@@ -62,37 +81,60 @@ def main(argv: list[str] | None = None) -> int:
     claim_dicts = {
         aid: [{"kind": c.kind, "span": c.span} for c in found] for aid, found in claims.items()
     }
-    # rank of each pair within its statement, for replaying top-k
-    rank: dict[int, int] = {}
-    for _, group in itertools.groupby(
-        sorted(
-            range(len(flat)),
-            key=lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind, -flat[i][3]),
-        ),
-        key=lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind),
-    ):
-        for n, i in enumerate(group):
-            rank[i] = n
+
+    # rank of each pair within its statement and within its report, for replaying top-k
+    def ranks(key: object) -> dict[int, int]:
+        out: dict[int, int] = {}
+        ordered = sorted(range(len(flat)), key=lambda i: (key(i), -flat[i][3]))  # type: ignore[operator]
+        for _, group in itertools.groupby(ordered, key=key):  # type: ignore[arg-type]
+            for n, i in enumerate(group):
+                out[i] = n
+        return out
+
+    s_rank = ranks(lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind))
+    r_rank = ranks(lambda i: (flat[i][0], flat[i][2].span, flat[i][2].kind))
     rows = []
     print(
-        f"{'k':>3} {'min_sim':>7} {'pair_rec':>8} {'recall':>7} {'prec':>6} {'top1':>6} "
-        f"{'pairs/art':>9}"
+        f"{'k':>3} {'dk':>3} {'bk':>3} {'rk':>3} {'min_sim':>7} {'pair_rec':>8} {'recall':>7} "
+        f"{'prec':>6} {'top1':>6} {'pairs/art':>9}"
     )
-    for k, min_sim in itertools.product(args.ks, args.sims):
-        keep = [
-            i
-            for i in range(len(flat))
-            if carried(flat[i][1], flat[i][2]) or (rank[i] < k and flat[i][3] >= min_sim)
-        ]
+    for k, dk, bk, rk, min_sim in itertools.product(
+        args.ks, args.denial_ks, args.blanket_ks, args.report_ks, args.sims
+    ):
+
+        def keep_pair(
+            i: int, k: int = k, dk: int = dk, bk: int = bk, rk: int = rk, min_sim: float = min_sim
+        ) -> bool:
+            _, s, r, sim = flat[i]
+            if carried(s, r):
+                return True
+            if sim < min_sim:
+                return False
+            kk = dk if dk and (s.polarity == "-" or s.blanket) else k
+            if bk and s.blanket:
+                kk = bk
+            return s_rank[i] < kk or r_rank[i] < rk
+
+        keep = [i for i in range(len(flat)) if keep_pair(i)]
         findings = [
             make_finding(articles[flat[i][0]], flat[i][1], flat[i][2], scores[i], scorer, base)
             for i in keep
         ]
         q = pipeline_quality(gold, findings, claim_dicts, pairs_scored=len(keep))
-        rows.append({"k": k, "min_similarity": min_sim, **q.as_dict()})
+        rows.append(
+            {
+                "k": k,
+                "denial_k": dk,
+                "blanket_k": bk,
+                "report_k": rk,
+                "min_similarity": min_sim,
+                **q.as_dict(),
+            }
+        )
         print(
-            f"{k:>3} {min_sim:>7.2f} {q.pairing_recall:>8.3f} {q.recall:>7.3f} "
-            f"{q.precision:>6.3f} {q.top1:>6.3f} {q.pairs_per_article:>9.1f}  {q.misses}"
+            f"{k:>3} {dk:>3} {bk:>3} {rk:>3} {min_sim:>7.2f} {q.pairing_recall:>8.3f} "
+            f"{q.recall:>7.3f} {q.precision:>6.3f} {q.top1:>6.3f} "
+            f"{q.pairs_per_article:>9.1f}  {q.misses}"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")

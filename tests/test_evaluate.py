@@ -78,6 +78,7 @@ ARTICLE_KEYS = {
     "pairs_matched",
     "pairs_without_finding",
     "findings_without_gold",
+    "pipeline",
 }
 
 

@@ -77,16 +77,20 @@ def _claim(kind: str, speaker: str, polarity: str, span: tuple[int, int]) -> Cla
     return Claim(kind, "t", "some content here", speaker, "said", polarity, span)  # type: ignore[arg-type]
 
 
-def test_both_roles_makes_non_deniers_reports_too_and_leaves_officials() -> None:
-    denial = _claim("statement", "Minister Anna Berg", "-", (0, 10))
-    rival = _claim("statement", "Kurt Lanz", "+", (11, 20))
-    official = _claim("statement", "a ministry spokesman", "+", (21, 30))
-    out = both_roles([denial, rival, official])
-    assert ("report", (11, 20)) in {(c.kind, c.span) for c in out}
-    assert ("report", (21, 30)) not in {(c.kind, c.span) for c in out}
-    assert ("report", (0, 10)) not in {(c.kind, c.span) for c in out}
+def test_both_roles_makes_other_parties_reports_too_and_leaves_the_deniers_side() -> None:
+    denial = _claim("statement", "Ukrainian Minister Anna Berg", "-", (0, 10))
+    person = _claim("statement", "Kurt Lanz", "+", (11, 20))
+    own_office = _claim("statement", "a ministry spokesman", "+", (21, 30))
+    rival = _claim("statement", "the Belarus Defence Ministry", "+", (31, 40))
+    same_side = _claim("statement", "the Ukraine Defence Ministry", "+", (41, 50))
+    out = {(c.kind, c.span) for c in both_roles([denial, person, own_office, rival, same_side])}
+    assert ("report", (11, 20)) in out
+    assert ("report", (31, 40)) in out
+    assert ("report", (21, 30)) not in out
+    assert ("report", (41, 50)) not in out
+    assert ("report", (0, 10)) not in out
     # without a denial in the article, roles stay as they are
-    assert both_roles([rival, official]) == [rival, official]
+    assert both_roles([person, own_office]) == [person, own_office]
 
 
 def test_merge_keeps_the_rules_and_adds_what_they_missed() -> None:
