@@ -60,6 +60,7 @@ from nli.runs import (
     model_fingerprint,
     run_settings,
 )
+from nli.speakers import add_speaker_entities
 from nli.types import Article, ErrorRecord
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ class ArticleBatchScorer:
         findings, errors = score_record_batch(
             records, self.scorer, self.config, counts, source=self.source
         )
-        findings = add_article_fields(findings, records, self.config, counts)
+        findings = add_speaker_entities(add_article_fields(findings, records, self.config, counts))
         columns = encode_batch_output(
             findings,
             errors,

@@ -49,6 +49,7 @@ from nli.io import (
 from nli.metadata import add_article_fields, attach_fields, fields_by_article
 from nli.model import ContradictionScorer
 from nli.pair_jobs import load_scorer, write_errors
+from nli.speakers import add_speaker_entities
 from nli.types import ErrorRecord
 
 logger = logging.getLogger(__name__)
@@ -575,7 +576,7 @@ def _score_collection(
                     found, errors = score_record_batch(
                         batch, scorer, config, counts, source=str(input_path)
                     )
-                    found = add_article_fields(found, batch, config, counts)
+                    found = add_speaker_entities(add_article_fields(found, batch, config, counts))
                     _append_batch((findings_out, errors_out), found, errors)
                     counts.findings_written += len(found)
                     progress.completed += len(batch)
@@ -591,6 +592,7 @@ def _score_collection(
                     for found in score_cross_article(input_path, scorer, config, counts):
                         if fields is not None:
                             found = attach_fields(found, fields, config)
+                        found = add_speaker_entities(found)
                         _append_batch((findings_out, errors_out), found, [])
                         counts.findings_written += len(found)
                     progress.findings_bytes = findings_out.tell()

@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from nli.speakers import canonical_outlet
+
 if TYPE_CHECKING:  # pandas is imported where used: `import nli` must stay fast
     import pandas as pd
 
@@ -46,9 +48,9 @@ logger = logging.getLogger(__name__)
 
 #: Groupings :func:`summarize` knows, and what each groups by.
 GROUPINGS: dict[str, str] = {
-    "speaker": "who made the statement (statement.speaker)",
+    "speaker": "who made the statement (statement.speaker_entity, else statement.speaker)",
     "organisation": "the body the speaker speaks for (see organisation_of)",
-    "source": "who made the report (report.source)",
+    "source": "who made the report (report.source_entity, else report.source)",
     "outlet": "the publishing outlet (article.outlet, else the site of article.url)",
     "month": "the month the article appeared (article.date, YYYY-MM)",
 }
@@ -175,6 +177,16 @@ def organisation_of(speaker: str | None) -> str:
     return text.strip(" .,;:") or UNKNOWN
 
 
+def _named(findings: pd.DataFrame, column: str) -> pd.Series:
+    """The canonical entity of each speaker (``<column>_entity``), else the text as written.
+
+    Findings of ``nli score`` carry the entity (:mod:`nli.speakers`); others fall back.
+    """
+    written = _column(findings, column)
+    entity = _column(findings, f"{column}_entity")
+    return entity.where(entity.notna(), written)
+
+
 def _site_of(url: Any) -> str | None:
     if not isinstance(url, str) or "://" not in url:
         return None
@@ -199,9 +211,9 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
     import pandas as pd
 
     if by == "speaker":
-        return _text(_column(findings, "statement.speaker"))
+        return _text(_named(findings, "statement.speaker"))
     if by == "source":
-        return _text(_column(findings, "report.source"))
+        return _text(_named(findings, "report.source"))
     if by == "organisation":
         return _column(findings, "statement.speaker").map(
             lambda v: organisation_of(v if isinstance(v, str) else None)
@@ -212,9 +224,11 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
                 "grouping by outlet needs article.outlet or article.url in the findings: "
                 "run nli score with --keep-fields outlet (or url)"
             )
-        outlet = _column(findings, "article.outlet")
+        outlet = _column(findings, "article.outlet").map(
+            lambda v: canonical_outlet(v) if isinstance(v, str) and v.strip() else None
+        )
         sites = _column(findings, "article.url").map(_site_of)
-        return _text(outlet.where(outlet.notna() & (outlet.astype(str) != ""), sites))
+        return _text(outlet.where(outlet.notna(), sites))
     if by == "month":
         if "article.date" not in findings.columns:
             raise ValueError(

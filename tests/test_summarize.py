@@ -132,7 +132,7 @@ def test_by_source_counts_the_statements_each_source_was_paired_with(findings):
 def test_by_outlet_and_month(findings):
     outlets = summarize(findings, "outlet")
     assert _rows(outlets, ["outlet", *COUNTS, "contradicted_statements"]) == [
-        ["AP", 3, 2, 3, 4, 3, 3],
+        ["Associated Press", 3, 2, 3, 4, 3, 3],  # "AP": one name per outlet (nli.speakers)
         ["Reuters", 1, 1, 2, 2, 0, 0],
     ]
     months = summarize(findings, "month")
@@ -158,6 +158,15 @@ def test_timeline_fills_months_without_findings(findings):
         ["2015-02", 0, 0, 0],
         ["2015-03", 1, 1, 0],
     ]
+
+
+def test_speakers_and_sources_group_by_their_canonical_entity(findings):
+    named = findings.copy()
+    named["statement.speaker"] = ["FM spokesman", "Mr Zarif", "he", "Pentagon", "it", "it"]
+    named["statement.speaker_entity"] = [IRAN, IRAN, IRAN, "Pentagon", "Pentagon", None]
+    table = summarize(named, "speaker")
+    assert table["speaker"].tolist() == [IRAN, "it", "Pentagon"]  # no entity: the text
+    assert table["pairs"].tolist() == [3, 1, 2]
 
 
 def test_outlet_falls_back_to_the_site_of_the_url():

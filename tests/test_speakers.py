@@ -1,0 +1,160 @@
+"""Speaker normalisation within an article (nli.speakers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nli.config import ArticleConfig, ScoringConfig
+from nli.runs import run_score
+from nli.speakers import Mention, add_speaker_entities, canonical_outlet, resolve_mentions
+
+
+def _entities(*texts: str | None) -> list[str | None]:
+    mentions = [Mention(text, 100 * i) for i, text in enumerate(texts)]
+    return [e.entity for e in resolve_mentions(mentions)]
+
+
+def test_a_person_is_named_by_the_full_name_whatever_the_mention():
+    assert (
+        _entities(
+            "Spokesman Lieutenant Colonel Bryan Hilferty", "Lieutenant Colonel Hilferty", "He"
+        )
+        == ["Bryan Hilferty"] * 3
+    )
+
+
+def test_a_surname_first_takes_the_full_name_given_later():
+    assert _entities("Lt Gen Thakur", "Lt Gen BS Thakur") == ["BS Thakur", "BS Thakur"]
+
+
+def test_family_name_first_and_a_trailing_clause():
+    assert _entities("Foreign Ministry spokeswoman Hua Chunying", "Hua") == ["Hua Chunying"] * 2
+    assert _entities("Kurt Sutter, creator of the drama", "Sutter, who also wrote it") == [
+        "Kurt Sutter",
+        "Kurt Sutter",
+    ]
+
+
+def test_two_people_are_not_merged():
+    assert _entities("Col. Roger King", "Capt. Christa D'Andrea") == [
+        "Roger King",
+        "Christa D'Andrea",
+    ]
+
+
+def test_a_body_and_its_later_references():
+    assert (
+        _entities("Niger's defence ministry", "the defence ministry", "a ministry statement")
+        == ["Niger's defence ministry"] * 3
+    )
+    assert _entities("The U.S. military", "U.S. military") == ["U.S. military"] * 2
+
+
+def test_a_role_alone_is_the_one_person_named_with_that_role():
+    assert (
+        _entities(
+            "Venezuelan defense minister", "Venezuelan defense minister Vladimir Padrino Lopez"
+        )
+        == ["Vladimir Padrino Lopez"] * 2
+    )
+    # two spokesmen of the junta: the role alone is tied to neither
+    assert _entities(
+        "a junta spokesman", "junta spokesman Zaw Min Tun", "junta spokesman Ye Htut"
+    ) == ["junta spokesman", "Zaw Min Tun", "Ye Htut"]
+
+
+def test_an_outlet_is_not_a_person():
+    assert _entities("Robert Plant's publicist Ann Lee", "the Daily Mirror", "he") == [
+        "Ann Lee",
+        "Daily Mirror",
+        "Ann Lee",
+    ]
+
+
+def test_a_speaker_text_that_runs_into_its_clause_is_cut_at_the_verb():
+    assert _entities("Chicago police are trying to calm a community", "Chicago police") == [
+        "Chicago police",
+        "Chicago police",
+    ]
+
+
+def test_generic_report_nouns_do_not_swallow_names():
+    assert _entities("reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        ((None, "He"), [None, None]),  # no one named: nothing to resolve to
+        (("he",), [None]),  # a pronoun first
+        (("",), [None]),  # empty text
+    ],
+)
+def test_nothing_to_resolve_to(mentions, expected):
+    assert _entities(*mentions) == expected
+
+
+def test_mentions_are_resolved_in_text_order_whatever_the_order_given():
+    mentions = [Mention("He", 200), Mention("border guard spokesman Andriy Demchenko", 10)]
+    assert [e.entity for e in resolve_mentions(mentions)] == ["Andriy Demchenko"] * 2
+
+
+def test_roles_are_kept_apart_from_the_name():
+    (entity,) = resolve_mentions([Mention("Andriy Demchenko, Ukrainian border guard spokesman", 0)])
+    assert (entity.entity, entity.role, entity.kind) == (
+        "Andriy Demchenko",
+        "Ukrainian border guard spokesman",
+        "person",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("AP", "Associated Press"),
+        ("the Associated Press", "Associated Press"),
+        ("AFP", "Agence France-Presse"),
+        ("Daily Planet", "Daily Planet"),  # unknown outlets keep their name
+    ],
+)
+def test_canonical_outlet(name, canonical):
+    assert canonical_outlet(name) == canonical
+
+
+def test_cross_article_reports_are_resolved_in_their_own_article():
+    findings = [
+        {
+            "article_id": "a",
+            "report_article_id": "b",
+            "statement": {"speaker": "Minister Jane Roe", "span": [0, 5]},
+            "report": {"source": "He", "span": [0, 5]},  # nobody named before it in b
+        }
+    ]
+    (out,) = add_speaker_entities(findings)
+    assert out["statement"]["speaker_entity"] == "Jane Roe"
+    assert out["report"]["source_entity"] is None
+    assert "speaker_entity" not in findings[0]["statement"]  # the input is left alone
+
+
+def test_findings_of_a_run_carry_entities(tmp_path: Path, tiny_scorer, tiny_model_dir: Path):
+    text = (
+        '"We have no troops in Karsk," defence minister Ivan Petrov said. Witnesses told '
+        'Reuters that troops had arrived. "Nonsense," Petrov said of the Reuters report.'
+    )
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"),
+        finder="rules",
+        pairing="topics",
+    )
+    out = tmp_path / "f.jsonl"
+    run_score(source, out, config, scorer=tiny_scorer)
+    findings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert findings
+    speakers = {(f["statement"]["speaker"], f["statement"]["speaker_entity"]) for f in findings}
+    assert all(entity == "Ivan Petrov" for _, entity in speakers), speakers
+    assert all("source_entity" in f["report"] for f in findings)
