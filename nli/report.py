@@ -85,6 +85,46 @@ class ReportSummary:
     rows_not_shown: int = 0
 
 
+#: Groups shown per table of the report's "Who is contradicted" section.
+SUMMARY_ROWS = 10
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One group of a summary table (see :func:`nli.summarize.summarize`)."""
+
+    name: str
+    statements: int
+    denials: int
+    pairs: int
+    contradictions: int
+    contradicted_statements: int
+    rate: float
+    rate_low: float
+    rate_high: float
+    top_statement: str
+    top_report: str
+    top_calibrated: float
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    """The top groups of one grouping (speaker, source, outlet, month)."""
+
+    by: str
+    total_groups: int
+    rows: list[GroupRow]
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    """Denials of one month and how many of them a report contradicts."""
+
+    month: str
+    denials: int
+    contradicted: int
+
+
 @dataclass(frozen=True)
 class ReportContent:
     """Everything the template needs; built by :func:`prepare_report`.
@@ -96,6 +136,9 @@ class ReportContent:
         data (dict): The JSON document the page script renders (articles, findings).
         top_findings (list[dict]): The highest-scoring findings for the no-script table.
         articles_with_text (int): Articles shown with their text highlighted.
+        groups (list[GroupTable]): Summary tables by speaker, source (and outlet and
+            month when the findings carry them), as ``nli summarize`` computes them.
+        timeline (list[MonthBar]): Denials per month, with dated findings.
     """
 
     title: str
@@ -104,6 +147,8 @@ class ReportContent:
     data: dict[str, Any]
     top_findings: list[Mapping[str, Any]] = field(default_factory=list)
     articles_with_text: int = 0
+    groups: list[GroupTable] = field(default_factory=list)
+    timeline: list[MonthBar] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -721,6 +766,7 @@ def prepare_report(
     )
     scores = [ranking_score(row) for row in good]
     top = sorted(range(len(good)), key=lambda i: -scores[i])[:NOSCRIPT_ROWS]
+    groups, timeline = summary_tables(good, threshold=threshold)
     default_title = f"denial-nli report: {Path(summary.input).name}" if summary.input else None
     return ReportContent(
         title=title or default_title or "denial-nli report",
@@ -735,7 +781,67 @@ def prepare_report(
         },
         top_findings=[good[i] for i in top],
         articles_with_text=sum(article["has_text"] for article in article_data),
+        groups=groups,
+        timeline=timeline,
     )
+
+
+def summary_tables(
+    findings: Sequence[Mapping[str, Any]], *, threshold: float, top: int = SUMMARY_ROWS
+) -> tuple[list[GroupTable], list[MonthBar]]:
+    """The report's summary: :func:`nli.summarize.summarize` per grouping, and the timeline.
+
+    A finding is a contradiction when its :func:`ranking_score` is at least
+    ``threshold``, as everywhere in the report. Outlet and month tables appear only
+    when the findings carry ``article.outlet`` / ``article.url`` and ``article.date``.
+
+    Returns:
+        tuple: The top ``top`` groups per grouping, and the denials of every month.
+    """
+    if not findings:
+        return [], []
+    import pandas as pd
+
+    from nli.summarize import monthly_timeline, summarize
+
+    frame = pd.json_normalize([dict(row) for row in findings])
+    frame["calibrated"] = [ranking_score(row) for row in findings]
+    groupings = ["speaker", "source"]
+    if "article.outlet" in frame.columns or "article.url" in frame.columns:
+        groupings.append("outlet")
+    if "article.date" in frame.columns:
+        groupings.append("month")
+    tables = []
+    for by in groupings:
+        table = summarize(frame, by, threshold=threshold)
+        rows = [
+            GroupRow(
+                name=str(row[by]),
+                statements=int(row["statements"]),
+                denials=int(row["denials"]),
+                pairs=int(row["pairs"]),
+                contradictions=int(row["contradictions"]),
+                contradicted_statements=int(row["contradicted_statements"]),
+                rate=float(row["contradiction_rate"]),
+                rate_low=float(row["rate_low"]),
+                rate_high=float(row["rate_high"]),
+                top_statement=str(row["top_statement"]),
+                top_report=str(row["top_report"]),
+                top_calibrated=float(row["top_calibrated"]),
+            )
+            for _, row in table.head(top).iterrows()
+        ]
+        tables.append(GroupTable(by, len(table), rows))
+    timeline = []
+    if "article.date" in frame.columns:
+        months = monthly_timeline(frame, threshold=threshold)
+        timeline = [
+            MonthBar(str(m), int(d), int(c))
+            for m, d, c in zip(
+                months["month"], months["denials"], months["contradicted_denials"], strict=True
+            )
+        ]
+    return tables, timeline
 
 
 def json_for_script(value: Any) -> str:

@@ -28,6 +28,7 @@ from nli.report import (
     render_report_content,
     report_from_files,
     score_histogram,
+    summary_tables,
     write_report,
 )
 from nli.runs import run_score
@@ -448,3 +449,52 @@ def test_report_of_the_tools_own_outputs_with_no_findings_and_other_suffixes(
     write_records(other, [row])
     rows, errors = load_findings(other)
     assert errors == [] and len(rows) == 1 and rows[0]["article_id"] == "a"
+
+
+def _summary_rows() -> list[dict[str, Any]]:
+    """Six findings of three articles, counted by hand in tests/test_summarize.py."""
+    from test_summarize import FINDINGS
+
+    return [dict(row) for row in FINDINGS]
+
+
+def test_summary_tables_count_as_nli_summarize_does():
+    tables, timeline = summary_tables(_summary_rows(), threshold=0.5)
+    assert [t.by for t in tables] == ["speaker", "source", "outlet", "month"]
+    speaker = tables[0]
+    assert [(r.name, r.statements, r.denials, r.pairs, r.contradictions) for r in speaker.rows] == [
+        ("Iran's foreign ministry", 2, 1, 3, 2),  # 0.9 and 0.6 are >= 0.5
+        ("Pentagon", 2, 2, 3, 1),
+    ]
+    assert speaker.rows[0].rate == 1.0 and speaker.rows[0].top_calibrated == 0.9
+    assert [(m.month, m.denials, m.contradicted) for m in timeline] == [
+        ("2015-01", 1, 1),
+        ("2015-02", 0, 0),
+        ("2015-03", 1, 0),
+    ]
+
+
+def test_summary_tables_follow_the_report_threshold():
+    tables, _ = summary_tables(_summary_rows(), threshold=0.8)
+    assert [r.contradictions for r in tables[0].rows] == [1, 0]  # only 0.9
+
+
+def test_summary_section_without_article_fields_has_speaker_and_source_only():
+    rows = [{k: v for k, v in row.items() if k != "article"} for row in _summary_rows()]
+    tables, timeline = summary_tables(rows, threshold=0.5)
+    assert [t.by for t in tables] == ["speaker", "source"] and timeline == []
+    html = render_report(rows)
+    assert 'id="by-speaker"' in html and 'id="by-month"' not in html
+    assert 'id="timeline"' not in html
+
+
+def test_summary_section_is_rendered_and_escaped():
+    rows = _summary_rows()
+    rows[0]["statement"] = {**rows[0]["statement"], "speaker": "<b>Evil</b> ministry"}
+    html = render_report(rows)
+    assert 'id="who"' in html and 'id="by-outlet"' in html and 'id="timeline"' in html
+    assert "&lt;b&gt;Evil&lt;/b&gt; ministry" in html and "<b>Evil</b>" not in html
+
+
+def test_no_summary_section_without_findings():
+    assert 'id="who"' not in render_report([])

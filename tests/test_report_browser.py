@@ -155,3 +155,25 @@ def test_browser_pages_through_ten_thousand_findings(chromium: str, tmp_path: Pa
     assert "Page 1 of 200" in dom
     scores = [float(s) for s in re.findall(r'<td class="num[^"]*">([\d.]+)</td>', table)]
     assert scores == sorted(scores, reverse=True) and scores[0] == round(996 / 997, 3)
+
+
+def test_browser_shows_the_summary_section(chromium: str, tmp_path: Path):
+    from test_summarize import FINDINGS
+
+    page = write_report(tmp_path / "summary.html", [dict(row) for row in FINDINGS])
+    dom = _dump_dom(chromium, tmp_path, page.as_uri())
+    assert 'data-rendered="true"' in dom  # the page script still runs to the end
+    section = re.search(r'<section id="who".*?</section>', dom, re.S)
+    assert section is not None
+    for by in ("speaker", "source", "outlet", "month"):
+        assert f'id="by-{by}"' in section.group(0)
+    speaker = re.search(r'id="by-speaker".*?</table>', section.group(0), re.S)
+    assert speaker is not None
+    cells = re.findall(r'<td class="g-name-cell">([^<]*)</td>', speaker.group(0))
+    assert cells == ["Iran's foreign ministry", "Pentagon"]
+    assert "2/2 (100%)" in speaker.group(0) and "1/2 (50%)" in speaker.group(0)
+    assert section.group(0).count('class="bar above"') == 3  # one red bar per month
+    png = tmp_path / "summary.png"
+    _run_chromium(chromium, tmp_path / "profile", f"--screenshot={png}", page.as_uri())
+    assert _png_size(png) == WINDOW
+    assert png.stat().st_size > 20_000
