@@ -470,6 +470,8 @@ def _resolve_one(text: str, known: list[_Known]) -> Entity:
         ):
             return Entity(item.entity, None, "body")
     entity = canonical_outlet(head) or head  # "Foxnews.es, a hoax website": the name
+    if entity.lower() in _GENERIC:  # "Reports" opening a sentence is "reports"
+        entity = entity.lower()
     known.append(_Known(entity, "body", head_key, None))
     return Entity(entity, None, "body")
 

@@ -82,7 +82,7 @@ def test_a_speaker_text_that_runs_into_its_clause_is_cut_at_the_verb():
 
 
 def test_generic_report_nouns_do_not_swallow_names():
-    assert _entities("reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
+    assert _entities("Reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
 
 
 @pytest.mark.parametrize(
