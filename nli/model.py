@@ -391,7 +391,13 @@ class ContradictionScorer:
                 if reverse:
                     inputs.append((statement, window))
                     owners.append((i, "statement->report", w, len(windows)))
-        probs = self.predict(inputs, batch_size=batch_size, show_progress_bar=show_progress_bar)
+        # the same sentence pair (a claim paired twice, a statement and its report twin)
+        # goes through the model once
+        unique: dict[tuple[str, str], int] = {}
+        index = [unique.setdefault(pair, len(unique)) for pair in inputs]
+        probs = self.predict(
+            list(unique), batch_size=batch_size, show_progress_bar=show_progress_bar
+        )[index]
         best: dict[int, tuple[int, Direction, int, int]] = {}
         for row, (i, direction, w, n) in enumerate(owners):
             if i not in best or probs[row, columns[i]] > probs[best[i][0], columns[i]]:

@@ -12,15 +12,20 @@ The annotation rules are in ``fixtures/ANNOTATION.md``. ``dev`` is ``fixtures/ar
 (the rules were developed on it); ``heldout`` is ``fixtures/articles_heldout.jsonl`` (never
 used for tuning).
 
+The real-news set (``fixtures/real/dev.jsonl``, text inline) is read the same way; compare
+the claim finders there with ``--finder rules`` and ``--finder parse`` (words per second of
+extraction are printed too).
+
 Usage:
     python scripts/eval_extraction.py [--split dev|heldout|all] [--min-overlap N] [--errors]
-    python scripts/eval_extraction.py --gold other.jsonl
+    python scripts/eval_extraction.py --gold fixtures/real/dev.jsonl --finder parse
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +93,10 @@ def read_gold(paths: Sequence[Path]) -> Iterator[tuple[dict[str, Any], str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 record = json.loads(line)
-                text = (path.parent / record["file"]).read_text(encoding="utf-8")
+                if "text" in record:
+                    text = record["text"]
+                else:
+                    text = (path.parent / record["file"]).read_text(encoding="utf-8")
                 yield record, text
 
 
@@ -135,18 +143,24 @@ def score_article(
 
 
 def evaluate(
-    paths: Sequence[Path], *, min_overlap: int, show_errors: bool
-) -> tuple[dict[str, KindCounts], PairCounts]:
-    """Extract and pair every gold article; return the counts (errors printed on request)."""
+    paths: Sequence[Path], *, min_overlap: int, show_errors: bool, finder: str = "parse"
+) -> tuple[dict[str, KindCounts], PairCounts, float]:
+    """Extract and pair every gold article; return the counts and the words per second of
+    extraction (errors printed on request)."""
     kinds = {kind: KindCounts() for kind, _ in KINDS}
     pairs = PairCounts()
+    words = 0
+    seconds = 0.0
     for record, text in read_gold(paths):
-        claims = extract_claims(Article(record["id"], text))
+        start = time.perf_counter()
+        claims = extract_claims(Article(record["id"], text), finder)
+        seconds += time.perf_counter() - start
+        words += len(text.split())
         errors = score_article(record, claims, kinds, pairs, min_overlap=min_overlap)
         if show_errors and errors:
             print(record["id"])
             print("\n".join(errors))
-    return kinds, pairs
+    return kinds, pairs, words / max(seconds, 1e-9)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -155,9 +169,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--gold", type=Path, nargs="*", help="gold JSONL files (overrides --split)")
     parser.add_argument("--min-overlap", type=int, default=1, help="pair_claims min_overlap")
     parser.add_argument("--errors", action="store_true", help="list false/missed claims")
+    parser.add_argument("--finder", choices=("parse", "rules"), default="parse")
     args = parser.parse_args(argv)
     paths = tuple(args.gold) if args.gold else SPLITS[args.split]
-    kinds, pairs = evaluate(paths, min_overlap=args.min_overlap, show_errors=args.errors)
+    if args.finder == "parse":  # load spaCy before timing
+        from nli.parsed import load_nlp
+
+        load_nlp()
+    kinds, pairs, wps = evaluate(
+        paths, min_overlap=args.min_overlap, show_errors=args.errors, finder=args.finder
+    )
     print(
         f"split: {args.split if not args.gold else 'custom'} ({', '.join(p.name for p in paths)})"
     )
@@ -176,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         what = "recall" if name != "neutral kept" else "share"
         print(f"pairs {name:<14} {what} {share:.3f} ({kept}/{gold})")
     print(f"pairs predicted  {pairs.predicted} (min_overlap {args.min_overlap})")
+    print(f"extraction {wps:,.0f} words/s (finder {args.finder})")
 
 
 if __name__ == "__main__":

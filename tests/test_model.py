@@ -167,3 +167,21 @@ def test_score_pairs_entailment_target_scores_entailment_one_way(tiny_scorer):
     assert scored.direction == "report->statement"
     assert scored.score == pytest.approx(tiny_scorer.predict([(report, statement)])[0, 2], abs=1e-6)
     assert scored.score == pytest.approx(scored.probs.entailment)
+
+
+def test_score_pairs_sends_each_distinct_sentence_pair_to_the_model_once(tiny_scorer, monkeypatch):
+    statements = ["We have no troops there.", "We have no troops there.", "Prices rose."]
+    reports = ["Troops arrived on Sunday.", "Troops arrived on Sunday.", "Troops arrived."]
+    expected = tiny_scorer.score_pairs(statements[1:], reports[1:], show_progress_bar=False)
+    seen: list[int] = []
+    predict = tiny_scorer.predict
+
+    def counting(pairs, **kwargs):
+        seen.append(len(pairs))
+        return predict(pairs, **kwargs)
+
+    monkeypatch.setattr(tiny_scorer, "predict", counting)
+    got = tiny_scorer.score_pairs(statements, reports, show_progress_bar=False)
+    assert seen == [4]  # 2 distinct pairs x 2 directions, not 6
+    assert got[0] == got[1] == expected[0]
+    assert got[2] == expected[1]
