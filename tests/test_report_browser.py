@@ -6,6 +6,7 @@ skipped with that reason.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -92,7 +93,14 @@ def evil_report(tmp_path_factory: pytest.TempPathFactory, tiny_scorer) -> tuple[
     config = ArticleConfig(scoring=ScoringConfig(model="tiny", precision="fp32"))
     run_score(articles, findings, config, scorer=tiny_scorer)
     rows = findings.read_text(encoding="utf-8").splitlines()
-    evil_index = next(i for i, row in enumerate(rows) if '"article_id": "evil.txt"' in row)
+    # the finding of the ministry's denial sentence (the headline is a statement too)
+    evil_index = next(
+        i
+        for i, row in enumerate(rows)
+        if '"article_id": "evil.txt"' in row
+        and json.loads(row)["statement"]["speaker"] == "The defence ministry"
+        and "<img" in json.loads(row)["report"]["text"]
+    )
     report = root / "report.html"
     report_from_files(findings, report, articles_path=articles)
     return report, evil_index
