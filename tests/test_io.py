@@ -246,7 +246,9 @@ def test_read_articles_skip_does_not_open_skipped_files(tmp_path: Path, monkeypa
     opened: list[str] = []
     original = nli.io._read_article_file
     monkeypatch.setattr(
-        nli.io, "_read_article_file", lambda f, i: opened.append(i) or original(f, i)
+        nli.io,
+        "_read_article_file",
+        lambda f, i, **kw: opened.append(i) or original(f, i, **kw),
     )
     assert [r.id for r in read_articles(tmp_path, skip=2)] == ["c.txt"]
     assert opened == ["c.txt"]
