@@ -122,6 +122,10 @@ SPEECH_LEMMAS = frozenset(
         "cite",
     ]
 )
+#: Nouns of a message whose verb of saying hangs on them ("issued a statement denying P").
+STATEMENT_NOUNS = frozenset(["statement", "tweet", "post", "release", "letter", "email", "note"])
+#: Predicates whose negation calls something false ("This is not true").
+TRUTH_WORDS = frozenset(["true", "accurate", "correct", "right", "case", "factual"])
 #: Verbs that label their object ("called the report a rumour"): a denial with a falsity word.
 LABELLING_LEMMAS = frozenset(["call", "describe", "brand", "label", "term", "dub"])
 #: Verbs that show evidence when a document or third party is their subject.
@@ -377,7 +381,7 @@ _CUE_HINT = re.compile(
     r"claim|alleg|report|rumou?r|accord|add|state|announc|tweet|twit|post|wr[io]te|publish|"
     r"assert|maintain|stress|explain|warn|contradict|call|brand|describ|source|witness|"
     r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|"
-    r"untrue|baseless|nonsense|wrong|fake|accurate|speculat|media|news)",
+    r"untrue|true|correct|baseless|nonsense|wrong|fake|accurate|speculat|media|news)",
     re.IGNORECASE,
 )
 
@@ -493,6 +497,14 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
     if subj is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
         return _subject(verb.head)
+    if (
+        subj is None
+        and verb.dep_ == "acl"
+        and verb.head.lemma_.lower() in STATEMENT_NOUNS
+        and verb.head.head is not verb.head
+    ):
+        # "The university released a statement reassuring students that P"
+        return _subject(verb.head.head)
     return (list(subj.subtree) if subj is not None else []), False
 
 
@@ -853,7 +865,13 @@ def _falsity_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str)
         if subj is None or pred is None:
             continue
         pred_text = doc.text[pred.left_edge.idx : pred.right_edge.idx + len(pred.right_edge.text)]
-        if not FALSITY.search(pred_text) or any(c.dep_ == "neg" for c in verb.children):
+        if _FALSE_THAT.search(sent.text) or any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "It is not true that P" denies P itself, it is no blanket denial
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        if negated:
+            if pred.lemma_.lower() not in TRUTH_WORDS:
+                continue
+        elif not FALSITY.search(pred_text):
             continue
         text, span = _clause_text(doc, subj)
         found.add(

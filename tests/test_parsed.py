@@ -111,3 +111,15 @@ def test_extract_claims_finders_differ_only_by_the_parse_layer() -> None:
     assert any(c.kind == "report" and c.text.startswith("Reuters") for c in parsed)
     with pytest.raises(ValueError, match="finder"):
         extract_claims(Article("a", text), "regex")
+
+
+def test_a_follow_up_calling_the_report_untrue_is_blanket_but_not_true_that_p_is_not() -> None:
+    text = (
+        "The university said it would remain open next semester. This is not true. "
+        '"It is not true that the campus will close in the spring," the president said.'
+    )
+    claims = _claims(text)
+    blanket = [c for c in claims if c.blanket]
+    assert [c.text for c in blanket] == ["This is not true."]
+    assert blanket[0].kind == "statement" and blanket[0].speaker == "The university"
+    assert not any(c.blanket for c in claims if "campus" in c.text)

@@ -20,10 +20,10 @@ REAL = ROOT / "fixtures" / "real"
 # Measured on the test half with the shipped model (README, "Quality on real news"); the
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
-    "--min-pairing-recall": "0.40",
-    "--min-recall": "0.26",
+    "--min-pairing-recall": "0.42",
+    "--min-recall": "0.27",
     "--min-precision": "0.70",
-    "--min-top1": "0.44",
+    "--min-top1": "0.46",
     "--max-pairs-per-article": "16",
 }
 
