@@ -203,3 +203,16 @@ class RunCounts:
     findings_written: int = 0
     dates_missing: int = 0
     dates_unparsed: int = 0
+
+
+def pairing_settings(config: ArticleConfig) -> dict[str, object]:
+    """The options that decide which claims are found and paired (for run settings and
+    manifests: a resumed run must find and pair as the interrupted one did)."""
+    return {
+        "finder": config.finder,
+        "pairing": config.pairing,
+        "top_k": config.top_k,
+        "denial_top_k": config.denial_top_k,
+        "blanket_top_k": config.blanket_top_k,
+        "min_similarity": config.min_similarity,
+    }

@@ -586,6 +586,26 @@ def _blanket(text: str) -> bool:
     return any(FALSITY.match(text, m.end()) for m in _POINTER_FALSE.finditer(text))
 
 
+def _add_quote(
+    found: _Found,
+    role: Role,
+    sent: Sentence,
+    where: tuple[int, int],
+    speaker: str | None,
+    cue: str | None,
+    previous_text: str,
+) -> None:
+    """A quotation (``where``: offsets in the sentence) as a claim: a blanket denial
+    ("That's not accurate") when an official says it, else the quoted assertion."""
+    q_text = sent.text[where[0] : where[1]]
+    span = (sent.start + where[0], sent.start + where[1])
+    if role != "report" and _blanket(q_text):
+        found.add(role, sent, span, q_text, speaker, cue, "-", blanket=True,
+                  context=f"{previous_text} {q_text}")  # fmt: skip
+    else:
+        found.add(role, sent, span, q_text, speaker, cue, "+")
+
+
 def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
     """Add the claims the parse of one sentence gives."""
     base = sent.start
@@ -662,22 +682,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             return
         if quotes:
             for q_start, q_end in quotes:
-                q_text = sent.text[q_start:q_end]
-                span = (base + q_start, base + q_end)
-                if role != "report" and _blanket(q_text):
-                    found.add(
-                        role,
-                        sent,
-                        span,
-                        q_text,
-                        speaker,
-                        verb.text,
-                        "-",
-                        blanket=True,
-                        context=f"{previous_text} {q_text}",
-                    )
-                else:
-                    found.add(role, sent, span, q_text, speaker, verb.text, "+")
+                _add_quote(found, role, sent, (q_start, q_end), speaker, verb.text, previous_text)
             got_any = True
         elif ccomp is not None:
             c_text, _ = _clause_text(doc, ccomp)
@@ -732,23 +737,10 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
     if quotes and found.last_role is not None and len(quotes) == 1:
         q_start, q_end = quotes[0]
         if q_end - q_start >= 0.6 * len(sent.text):
-            q_text = sent.text[q_start:q_end]
-            span = (base + q_start, base + q_end)
-            role = found.last_role
-            if role != "report" and _blanket(q_text):
-                found.add(
-                    role,
-                    sent,
-                    span,
-                    q_text,
-                    found.last_speaker,
-                    None,
-                    "-",
-                    blanket=True,
-                    context=f"{previous_text} {q_text}",
-                )
-            else:
-                found.add(role, sent, span, q_text, found.last_speaker, None, "+")
+            _add_quote(
+                found, found.last_role, sent, (q_start, q_end), found.last_speaker, None,
+                previous_text,
+            )  # fmt: skip
 
 
 def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list[Claim]:

@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
-from nli.config import ArticleConfig, RunCounts, decision_threshold
+from nli.config import ArticleConfig, RunCounts, decision_threshold, pairing_settings
 from nli.cross_article import score_cross_article
 from nli.findings import _batched, _error_for, score_record_batch
 from nli.io import (
@@ -198,12 +198,7 @@ def run_settings(
         "text_field": config.text_field,
         "id_field": config.id_field,
         "min_overlap": config.min_overlap,
-        "finder": config.finder,
-        "pairing": config.pairing,
-        "top_k": config.top_k,
-        "denial_top_k": config.denial_top_k,
-        "blanket_top_k": config.blanket_top_k,
-        "min_similarity": config.min_similarity,
+        **pairing_settings(config),
         "min_score": config.min_score,
         "threshold": config.threshold,
         "max_article_chars": config.max_article_chars,
@@ -440,12 +435,7 @@ def _build_manifest(
         "precision": scorer.precision,
         "config": {
             "min_overlap": config.min_overlap,
-            "finder": config.finder,
-            "pairing": config.pairing,
-            "top_k": config.top_k,
-            "denial_top_k": config.denial_top_k,
-            "blanket_top_k": config.blanket_top_k,
-            "min_similarity": config.min_similarity,
+            **pairing_settings(config),
             "min_score": config.min_score,
             "threshold": decision_threshold(config, scorer),
             "max_length": scorer.max_length,
