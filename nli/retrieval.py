@@ -177,7 +177,7 @@ def retrieve_pairs(
     allowed = np.array([[may_pair(s, r) for r in reports] for s in statements], dtype=bool)
     chosen: set[tuple[int, int]] = set()
     for i, statement in enumerate(statements):
-        ranked = sorted(np.flatnonzero(allowed[i]), key=lambda j: -sims[i, j])
+        ranked = sorted((int(j) for j in np.flatnonzero(allowed[i])), key=lambda j: -sims[i, j])
         keep = k
         if statement.blanket and blanket_k is not None:
             keep = blanket_k
@@ -185,9 +185,11 @@ def retrieve_pairs(
             keep = denial_k
         for rank, j in enumerate(ranked):
             if carried(statement, reports[j]) or (rank < keep and sims[i, j] >= min_similarity):
-                chosen.add((i, int(j)))
+                chosen.add((i, j))
     for j in range(len(reports)) if report_k > 0 else ():
-        ranked = sorted(np.flatnonzero(allowed[:, j]), key=lambda i: -sims[i, j])
-        chosen.update((int(i), j) for i in ranked[:report_k] if sims[i, j] >= min_similarity)
+        by_report = sorted(
+            (int(i) for i in np.flatnonzero(allowed[:, j])), key=lambda i: -sims[i, j]
+        )
+        chosen.update((i, j) for i in by_report[:report_k] if sims[i, j] >= min_similarity)
     order = sorted(chosen, key=lambda ij: (statements[ij[0]].span, reports[ij[1]].span))
     return [(statements[i], reports[j], round(float(sims[i, j]), 6)) for i, j in order]

@@ -59,3 +59,19 @@ def test_retrieve_pairs_keeps_top_k_by_meaning_and_always_the_carried_report() -
     assert "the bank will cut its rates" in reports  # carried: kept whatever its rank
     assert "Fuel prices rose by a fifth since January" not in reports
     assert retrieve_pairs(claims[:1], k=3, min_similarity=0.0) == []
+
+
+def test_denials_blanket_denials_and_reports_get_their_own_k() -> None:
+    claims = [
+        Claim("statement", "t", "We have no troops in Syria", "X", "denied", "-", (0, 10)),
+        Claim("statement", "t", "That is false", "X", "said", "-", (11, 20), blanket=True),
+        _c("report", "Hundreds of Iranian soldiers arrived in Syria", (30, 40)),
+        _c("report", "Iranian troops fought near Aleppo", (41, 50)),
+        _c("report", "Fuel prices rose by a fifth", (51, 60)),
+    ]
+    wide = retrieve_pairs(claims, k=1, denial_k=3, blanket_k=1, min_similarity=-1.0)
+    per_statement = [sum(s.span == span for s, _, _ in wide) for span in ((0, 10), (11, 20))]
+    assert per_statement == [3, 1]
+    # each report also keeps its best statement with report_k
+    both = retrieve_pairs(claims, k=1, denial_k=1, blanket_k=1, report_k=1, min_similarity=-1.0)
+    assert {r.span for _, r, _ in both} == {(30, 40), (41, 50), (51, 60)}
