@@ -15,15 +15,24 @@ report"), take officials for third parties when the article never introduced the
   rumours, sources, witnesses -> report; officials, offices, named people and organisations
   -> statement; pronouns take the role of the source before; anything else is uncertain and
   the claim is kept in **both** roles, so that pairing decides.
-- **Reported claims inside denials.** "X denied reports that P" gives the statement (content
-  P, polarity ``-``) and P as a report (:attr:`nli.types.Claim.within`).
-- **Blanket denials** ("the reporting is wrong", "it's all nonsense", "fake news"): statements
-  that deny a report as a whole (:attr:`nli.types.Claim.blanket`); they are scored against the
-  content of the report they are paired with.
+- **Reported claims inside denials.** "X denied reports that P", "rumours of P", "<claim> is
+  fake news" give the statement and P as a report carried by it
+  (:attr:`nli.types.Claim.within`), which always pairs with its denial.
+- **Blanket denials** ("the reporting is wrong", "it's all nonsense", a follow-up "This is not
+  true."; never "It is not true that P"): statements that deny a report as a whole
+  (:attr:`nli.types.Claim.blanket`); they are scored against the content of the report they
+  are paired with. "called the reports a rumour" is a denial too.
 - **Quotes.** A quotation with a cue outside it gives a claim whose span is the quoted words.
+- **Headlines** (a first line without final punctuation) are read like sentences, or kept in
+  both roles when they have no cue: a headline often states the report the article answers.
 
 Every claim is added only where the rules found none of the same kind overlapping it, so the
-rules' precise readings are kept and the parse fills gaps.
+rules' precise readings are kept and the parse fills gaps. Finally :func:`both_roles` pairs
+uncertain roles both ways: in an article with a denial, statements by others than the denier
+(people who are not officials, officials of another party) are also reports.
+
+Measured on the real-news dev half (README, "Quality on real news"): statement recall 0.50 ->
+0.84 and report recall 0.38 -> 0.74 over the rules alone, at about a sixth of their speed.
 """
 
 from __future__ import annotations
