@@ -1,19 +1,28 @@
-"""Tests for nli.synthetic: template phenomena, negation, real-sentence pairs, the script."""
+"""Tests for scripts/training/synthetic.py: template phenomena, negation, real pairs, the script."""
 
 from __future__ import annotations
 
 import csv
+import doctest
 import gzip
 import importlib.util
 import json
 import random
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from nli.synthetic import (
+from nli.types import LABELS
+
+# The generator is training code: it lives in scripts/training, which is not a package.
+TRAINING = Path(__file__).resolve().parent.parent / "scripts" / "training"
+sys.path.insert(0, str(TRAINING))
+
+import synthetic  # noqa: E402
+from synthetic import (  # noqa: E402
     DETAIL_SLOTS,
     EVENTS,
     LABEL_WEIGHTS,
@@ -35,9 +44,8 @@ from nli.synthetic import (
     template_slots,
     trim_clause,
 )
-from nli.types import LABELS
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_synthetic.py"
+SCRIPT = TRAINING / "make_synthetic.py"
 
 # Two short news bodies on different topics, written for these tests.
 BODY_ROADS = (
@@ -357,6 +365,24 @@ def test_count_pairs_counts_labels_phenomena_and_origins() -> None:
     assert counts["label"] == {"contradiction": 1, "neutral": 1}
     assert counts["origin"] == {"real": 1, "template": 1}
     assert counts["phenomenon"] == {"real_denial": 1, "unrelated_event": 1}
+
+
+# --- the data file and the doctests ---------------------------------------------------
+
+
+def test_tables_come_from_the_data_file() -> None:
+    assert synthetic.TABLES_PATH.name == "synthetic_events.json"
+    assert synthetic.TABLES_PATH.parent == TRAINING
+    assert len(EVENTS) == len(synthetic._TABLES["events"])
+    assert all(isinstance(event.report, tuple) for event in EVENTS)
+    assert any(event.number is not None for event in EVENTS)
+
+
+def test_module_doctests() -> None:
+    # The module is outside the nli package, so pytest's --doctest-modules does not see it.
+    result = doctest.testmod(synthetic)
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 # --- the script ------------------------------------------------------------------------

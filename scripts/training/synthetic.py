@@ -34,7 +34,12 @@ number_undetermined      neutral        "at least 40" -> "exactly 55"
 Real-sentence phenomena (``origin == "real"``) are listed in :data:`REAL_PHENOMENA`.
 
 Every function that draws takes a :class:`random.Random`, so the same seed gives the same
-pairs; nothing here reads files.
+pairs. The tables (slot vocabularies, event templates, denial/hedge wrappers, the verb
+lexicon) are data, in ``synthetic_events.json`` next to this file, read once at import;
+nothing else reads files.
+
+This is training code, not part of the runtime ``nli`` package: ``make_synthetic.py`` and the
+tests put ``scripts/training`` on ``sys.path`` and ``import synthetic``.
 
 Example:
     >>> import random
@@ -48,6 +53,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
 import random
@@ -56,6 +62,7 @@ import string
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from nli.types import Label
@@ -92,72 +99,45 @@ class SyntheticPair:
 
 
 # --------------------------------------------------------------------------------------
+# The data tables (slot vocabularies, event templates, wrappers, verb lexicon) live in
+# synthetic_events.json next to this file and are read once, at import.
+# --------------------------------------------------------------------------------------
+
+#: The data file that holds the tables.
+TABLES_PATH = Path(__file__).with_name("synthetic_events.json")
+
+
+def _tupled(value: Any) -> Any:
+    """Turn JSON lists into tuples, recursively (the tables are read-only)."""
+    if isinstance(value, list):
+        return tuple(_tupled(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tupled(item) for key, item in value.items()}
+    return value
+
+
+def _load_tables(path: Path = TABLES_PATH) -> dict[str, Any]:
+    """Read the data file; lists become tuples, objects stay dicts in file order."""
+    with path.open(encoding="utf-8") as handle:
+        return {key: _tupled(value) for key, value in json.load(handle).items()}
+
+
+_TABLES = _load_tables()
+
+
+# --------------------------------------------------------------------------------------
 # Slot vocabularies. Companies, groups, drugs and rivers are invented on purpose: the
 # templates accuse them of things.
 # --------------------------------------------------------------------------------------
 
 #: (country, demonym, cities)
-COUNTRIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Iran", "Iranian", ("Tehran", "Isfahan", "Tabriz", "Mashhad", "Shiraz")),
-    ("Russia", "Russian", ("Kazan", "Rostov", "Novosibirsk", "Samara")),
-    ("Turkey", "Turkish", ("Izmir", "Gaziantep", "Bursa", "Konya")),
-    ("Syria", "Syrian", ("Aleppo", "Homs", "Hama", "Latakia", "Idlib")),
-    ("Ukraine", "Ukrainian", ("Kharkiv", "Odesa", "Dnipro", "Lviv")),
-    ("Nigeria", "Nigerian", ("Lagos", "Kano", "Maiduguri", "Ibadan")),
-    ("Ethiopia", "Ethiopian", ("Mekelle", "Gondar", "Bahir Dar", "Dire Dawa")),
-    ("Sudan", "Sudanese", ("Port Sudan", "El Fasher", "Kassala", "Omdurman")),
-    ("Egypt", "Egyptian", ("Alexandria", "Aswan", "Port Said", "Luxor")),
-    ("Pakistan", "Pakistani", ("Lahore", "Karachi", "Peshawar", "Quetta")),
-    ("India", "Indian", ("Mumbai", "Chennai", "Kolkata", "Lucknow")),
-    ("China", "Chinese", ("Wuhan", "Chengdu", "Guangzhou", "Tianjin")),
-    ("Venezuela", "Venezuelan", ("Maracaibo", "Valencia", "Barquisimeto")),
-    ("Colombia", "Colombian", ("Medellin", "Cali", "Barranquilla", "Cucuta")),
-    ("Brazil", "Brazilian", ("Recife", "Manaus", "Salvador", "Curitiba")),
-    ("Mexico", "Mexican", ("Monterrey", "Guadalajara", "Tijuana", "Puebla")),
-    ("France", "French", ("Lyon", "Marseille", "Toulouse", "Lille")),
-    ("Germany", "German", ("Hamburg", "Leipzig", "Dortmund", "Bremen")),
-    ("Poland", "Polish", ("Gdansk", "Krakow", "Wroclaw", "Lodz")),
-    ("Belarus", "Belarusian", ("Gomel", "Grodno", "Vitebsk", "Mogilev")),
-    ("Lebanon", "Lebanese", ("Sidon", "Tyre", "Baalbek", "Byblos")),
-    ("Iraq", "Iraqi", ("Mosul", "Basra", "Kirkuk", "Erbil")),
-    ("Libya", "Libyan", ("Benghazi", "Misrata", "Sirte", "Sabha")),
-    ("Kenya", "Kenyan", ("Mombasa", "Kisumu", "Nakuru", "Eldoret")),
-    ("Indonesia", "Indonesian", ("Surabaya", "Medan", "Makassar", "Bandung")),
-    ("Israel", "Israeli", ("Haifa", "Ashdod", "Beersheba", "Eilat")),
-    ("Azerbaijan", "Azerbaijani", ("Ganja", "Sumqayit", "Lankaran")),
-    ("Armenia", "Armenian", ("Gyumri", "Vanadzor", "Kapan")),
-    ("North Korea", "North Korean", ("Wonsan", "Hamhung", "Sinpo")),
-    ("Myanmar", "Burmese", ("Mandalay", "Sittwe", "Myitkyina")),
-)
+COUNTRIES: tuple[tuple[str, str, tuple[str, ...]], ...] = _TABLES["countries"]
 
 #: Invented companies by sector.
-COMPANIES: dict[str, tuple[str, ...]] = {
-    "motors": ("Veltro Motors", "Karsten Automotive", "Orion Mobility", "Hanshin Motors",
-               "Duvall Motor Group"),
-    "chemicals": ("Norwick Chemicals", "Bellmont Chemical", "Altara Industries",
-                  "Ridgefield Polymers", "Soren Chemie"),
-    "mining": ("Kestrel Mining", "Granite Peak Resources", "Ossory Minerals", "Copperline Metals"),
-    "energy": ("Castell Energy", "Northmarsh Oil", "Sunvale Power", "Petrova Energy"),
-    "pharma": ("Halden Pharma", "Corvant Therapeutics", "Mirelle Labs", "Aster Biosciences"),
-    "bank": ("Auriga Bank", "Fenwick Savings", "Ledgerstone Bank", "Pallas Financial"),
-    "telecom": ("Brightline Telecom", "Nexacom", "Skyreach Mobile", "Tellara Networks"),
-    "tech": ("Lumen Data", "Quillsoft", "Parallax Systems", "Cobaltix"),
-    "retail": ("Harbor & Finch", "Meridian Stores", "Tollgate Retail", "Brookvale Market"),
-    "food": ("Greenacre Foods", "Oakridge Dairy", "Sunfield Farms", "Maple Crest Foods"),
-    "construction": ("Tarrant Construction", "Ironbridge Group", "Calder Engineering",
-                     "Westmark Builders"),
-    "electronics": ("Voltari Electronics", "Pixelon", "Corvex Devices", "Tandem Audio"),
-}  # fmt: skip
+COMPANIES: dict[str, tuple[str, ...]] = _TABLES["companies"]
 
 #: Third parties that a report can be attributed to.
-SOURCES: tuple[str, ...] = (
-    "witnesses", "local residents", "two people familiar with the matter",
-    "a regional news agency", "human rights monitors", "a local newspaper",
-    "sources close to the investigation", "independent observers", "a former employee",
-    "journalists at the scene", "documents seen by reporters", "an industry newsletter",
-    "union representatives", "a person with knowledge of the decision", "a monitoring group",
-    "investigators", "aid workers in the area", "a leaked internal report",
-)  # fmt: skip
+SOURCES: tuple[str, ...] = _TABLES["sources"]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -458,970 +438,15 @@ class EventType:
     sector_extras: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
-EVENTS: tuple[EventType, ...] = (
-    EventType(
-        name="troops", domain="military", actor="country", place="target",
-        number=NumberSpec(150, 6000),
-        report=(
-            "{vague} {demonym} troops arrived in {place} {when}",
-            "{n} {demonym} soldiers were deployed to {country} {when}",
-            "{actor} has sent {vague} ground troops to {country}",
-            "a convoy carrying {n} {demonym} troops crossed into {country} {when}",
-            "{vague} {demonym} soldiers are fighting alongside government forces in {place}",
-            "{actor} has quietly moved {n} combat troops into {country}",
-        ),
-        fact=(
-            "{demonym} troops are in {country}",
-            "{actor} has soldiers on the ground in {country}",
-            "we have troops deployed in {country}",
-            "our soldiers are in {country}",
-            "there are {demonym} forces in {country}",
-            "{demonym} soldiers are present in {place}",
-            "{actor} has {n} soldiers in {country}",
-            "{vague} {demonym} troops are in {country}",
-        ),
-        deny=(
-            "we have no fighting troops in {country}",
-            "there are no {demonym} troops in {country}",
-            "{actor} does not have a single soldier in {country}",
-            "our armed forces are not present in {country}",
-            "no {demonym} ground forces are operating in {country}",
-            "none of our soldiers are in {country}",
-            "no {demonym} soldiers are stationed in {place}",
-        ),
-        deny3=(
-            "there are no {demonym} troops in {country}",
-            "{actor} has no soldiers in {country}",
-            "no {demonym} forces are present anywhere in {country}",
-        ),
-        hedge=(
-            "{demonym} troops may have entered {country} {when}, according to unconfirmed reports",
-            "it is not clear whether {actor} has sent soldiers to {country}",
-            "unverified posts on social media suggested that {demonym} troops could be heading to "
-            "{place}",
-            "analysts believe {actor} might be preparing to send troops to {country}",
-            "{actor} is said to be considering whether to send troops to {country}",
-        ),
-        facets=(
-            ("when", ("the first {demonym} units crossed into {country} {when}",
-                      "{demonym} troops first entered {country} {when}",
-                      "the initial {demonym} deployment reached {country} {when}")),
-            ("n", ("the {demonym} contingent in {country} numbers {n} soldiers",
-                   "{actor} has {n} troops deployed in {country}",
-                   "the {demonym} force in {country} is made up of {n} soldiers")),
-            ("place", ("the {demonym} force in {country} has its headquarters in {place}",
-                       "the headquarters of the {demonym} force in {country} is in {place}")),
-        ),
-        exclusive=("actor", (
-            "the troops who entered {place} {when} were {demonym}",
-            "the soldiers who entered {place} {when} were sent by {actor}",
-            "the forces that took control of {place} {when} were {demonym}, not {other_demonym}",
-        )),
-        scope=(
-            ("{demonym} military advisers are training local officers in {place}",
-             "we have no combat troops in {country}"),
-            ("{vague} {demonym} troops are massed on their side of the border with {country}",
-             "there are no {demonym} troops inside {country}"),
-            ("{demonym} warships docked at a port in {country} {when}",
-             "{actor} has no ground troops in {country}"),
-            ("{demonym} volunteers are fighting in {country}, according to their families",
-             "no regular {demonym} army units are deployed in {country}"),
-        ),
-        noun=("{demonym} military presence in {country}",
-              "deployment of {demonym} troops in {country}"),
-    ),
-    EventType(
-        name="airstrike", domain="military", actor="country", place="target",
-        number=NumberSpec(3, 150), when_kinds=("weekday", "date", "time"),
-        report=(
-            "{demonym} warplanes bombed a market in {place} {when}, killing {n} civilians",
-            "an air strike by {demonym} jets hit a residential district of {place} {when}",
-            "{actor} carried out air strikes on {place} {when}",
-            "{n} people were killed when {demonym} aircraft struck a hospital in {place}",
-            "{demonym} drones attacked targets in {place} {when}, leaving {n} people dead",
-        ),
-        fact=(
-            "{demonym} aircraft have carried out strikes in {country}",
-            "{actor} has conducted air strikes in {country}",
-            "we have carried out air strikes in {country}",
-            "our air force has struck targets in {country}",
-            "{demonym} strikes killed {n} people",
-            "there have been {demonym} air strikes in {country}",
-        ),
-        deny=(
-            "we have not carried out any air strikes in {country}",
-            "{demonym} aircraft have not attacked any targets in {country}",
-            "our air force has not struck any target in {country}",
-            "no {demonym} aircraft have struck {place}",
-            "{actor} has not bombed anything in {country}",
-        ),
-        deny3=(
-            "{actor} has not carried out any air strikes in {country}",
-            "no {demonym} aircraft have struck targets anywhere in {country}",
-        ),
-        hedge=(
-            "the strike on {place} may have been carried out by {demonym} jets, a local monitor "
-            "said",
-            "it remains unclear who carried out the air strike on {place} {when}",
-            "unconfirmed reports said {demonym} aircraft could have been involved in the bombing "
-            "of {place}",
-            "{actor} is believed to be weighing air strikes in {country}",
-        ),
-        facets=(
-            ("when", ("the air strike on {place} took place {when}",
-                      "{place} was bombed {when}",
-                      "the bombing of {place} happened {when}")),
-            ("n", ("the air strike on {place} killed {n} people",
-                   "{n} people died in the bombing of {place}",
-                   "the death toll from the strike on {place} is {n}")),
-            ("place", ("the market hit by the air strike {when} is in {place}",
-                       "the air strike {when} hit a market in {place}")),
-        ),
-        exclusive=("actor", (
-            "the air strike on {place} {when} was carried out by {demonym} jets",
-            "{demonym} aircraft were responsible for the bombing of {place} {when}",
-            "the jets that bombed {place} {when} belonged to {actor}",
-            "it was {demonym} aircraft, not {other_demonym} ones, that bombed {place} {when}",
-        )),
-        scope=(
-            ("{n} soldiers were killed when {demonym} jets struck a military base near {place}",
-             "no civilians have been killed in our operations in {country}"),
-            ("{demonym} jets struck an ammunition depot near {place} {when}",
-             "our air strikes have not hit any hospitals or schools"),
-            ("{demonym} aircraft flew reconnaissance missions over {place}",
-             "we have not bombed {place}"),
-        ),
-        noun=("{demonym} air strikes in {country}", "bombing by our air force in {country}"),
-    ),
-    EventType(
-        name="border", domain="government", actor="country", place="home",
-        number=NumberSpec(200, 20000), when_kinds=("weekday", "date", "time"),
-        report=(
-            "{actor} closed its border with {country} {when}",
-            "{demonym} authorities have shut every crossing on the border with {country}, "
-            "including the one at {place}",
-            "{demonym} authorities sealed the frontier with {country} {when}, stranding {n} "
-            "travellers",
-            "{actor} shut all crossings into {country} {when}",
-        ),
-        fact=(
-            "{actor} has closed the border with {country}",
-            "we have shut our border with {country}",
-            "the border between {actor} and {country} is closed",
-            "{demonym} authorities have closed the border",
-            "the crossing at {place} is closed",
-        ),
-        deny=(
-            "the border with {country} remains open",
-            "we have not closed the border with {country}",
-            "none of our crossings into {country} has been closed",
-            "{actor} has not sealed its frontier with {country}",
-            "the crossing at {place} is open",
-        ),
-        deny3=(
-            "{actor} has not closed any of its crossings into {country}",
-            "every crossing between {actor} and {country} remains open",
-        ),
-        hedge=(
-            "{actor} could close its border with {country} as early as next week, officials "
-            "familiar with the plans said",
-            "there were unconfirmed reports that the crossing at {place} had been shut {when}",
-            "it is unclear whether the border with {country} is still open",
-        ),
-        facets=(
-            ("when", ("{actor} closed the border with {country} {when}",
-                      "the border with {country} was sealed by {actor} {when}",
-                      "{demonym} authorities shut the frontier with {country} {when}")),
-            ("n", ("{n} travellers were stranded when {actor} closed the border with {country}",
-                   "{actor_gen} closure of the border with {country} left {n} travellers "
-                   "stranded")),
-            ("place", ("the only crossing that {actor} closed was at {place}",
-                       "the crossing that {demonym} authorities shut is the one at {place}")),
-        ),
-        scope=(
-            ("{actor} closed the crossing at {place} to cargo trucks {when}",
-             "the border with {country} remains open to travellers"),
-            ("{actor} suspended flights to {country} {when}",
-             "we have not closed the land border with {country}"),
-        ),
-        noun=("closure of the border with {country}",),
-    ),
-    EventType(
-        name="arrests", domain="crime", actor="country", place="home",
-        number=NumberSpec(3, 400),
-        report=(
-            "police in {place} arrested {n} protesters {when}",
-            "{n} demonstrators were detained by {demonym} security forces in {place} {when}",
-            "{demonym} police rounded up {vague} protesters in {place} {when}",
-            "security forces in {place} detained {vague} demonstrators at a protest {when}",
-        ),
-        fact=(
-            "protesters were arrested in {place}",
-            "our police detained demonstrators",
-            "{demonym} security forces have arrested protesters",
-            "demonstrators were taken into custody in {place}",
-            "police detained {n} people in {place}",
-        ),
-        deny=(
-            "no protesters have been arrested in {place}",
-            "our police have not detained a single demonstrator",
-            "there have been no arrests of protesters in {actor}",
-            "no demonstrators were detained in {place}",
-        ),
-        deny3=(
-            "{demonym} police have not arrested any protesters",
-            "no demonstrators anywhere in {actor} have been detained",
-        ),
-        hedge=(
-            "some protesters in {place} may have been detained, according to unverified social "
-            "media posts",
-            "activists said they were trying to confirm reports of arrests in {place}",
-            "it is not known whether anyone was detained during the protest in {place} {when}",
-        ),
-        facets=(
-            ("when", ("the arrests at the protest in {place} took place {when}",
-                      "police detained the protesters in {place} {when}")),
-            ("n", ("{n} protesters were detained during the demonstration in {place}",
-                   "the number of protesters arrested in {place} is {n}",
-                   "police arrested {n} protesters at the demonstration in {place}")),
-            ("place", ("the protesters were arrested at a rally in {place}",
-                       "the rally where the arrests took place was held in {place}")),
-        ),
-        scope=(
-            ("police in {place} arrested {n} people suspected of looting {when}",
-             "no peaceful protesters have been detained in {place}"),
-            ("{n} protesters were injured in clashes with police in {place}",
-             "nobody was arrested during the demonstrations in {place}"),
-        ),
-        noun=("arrests of protesters in {place}",),
-    ),
-    EventType(
-        name="layoffs", domain="corporate", actor="company", place="any",
-        sectors=("motors", "chemicals", "energy", "bank", "telecom", "tech", "retail",
-                 "food", "electronics", "construction"),
-        number=NumberSpec(40, 12000), when_kinds=("weekday", "date", "month"),
-        report=(
-            "{actor} laid off {n} workers at its plant in {place} {when}",
-            "{n} employees at {actor_gen} {place} factory lost their jobs {when}",
-            "{actor} has cut {vague} jobs, according to an internal memo",
-            "{actor} told {n} staff {when} that their jobs had been eliminated",
-            "{actor} has eliminated {n} positions across its operations",
-        ),
-        fact=(
-            "{actor} has cut jobs",
-            "we have laid off staff",
-            "workers at {actor} lost their jobs",
-            "{actor} has reduced its workforce",
-            "our company has made {n} employees redundant",
-            "jobs were cut at the {place} plant",
-        ),
-        deny=(
-            "we have not laid off any workers",
-            "there have been no job cuts at {actor}",
-            "{actor} has not eliminated a single position",
-            "no employees at our {place} plant have lost their jobs",
-            "our workforce has not been reduced",
-        ),
-        deny3=(
-            "{actor} has not cut any jobs anywhere",
-            "no workers at {actor} have been laid off",
-        ),
-        hedge=(
-            "{actor} may cut up to {n} jobs next year, analysts said",
-            "{actor} is reportedly considering job cuts at its {place} plant",
-            "union leaders fear that {actor} could announce layoffs soon",
-        ),
-        facets=(
-            ("n", ("{actor} laid off {n} workers",
-                   "the number of jobs cut at {actor} is {n}",
-                   "{n} people lost their jobs at {actor}")),
-            ("when", ("{actor} announced the layoffs {when}",
-                      "the job cuts at {actor} were announced {when}")),
-            ("place", ("all of the job cuts at {actor} were made at its {place} factory",
-                       "the only {actor} plant that lost jobs is the one in {place}")),
-        ),
-        exclusive=("actor", (
-            "it was {actor} that cut {n} jobs in {place} {when}",
-            "the {n} layoffs announced in {place} {when} were made by {actor}",
-        )),
-        scope=(
-            ("{actor} cut {n} contractor positions at its {place} site",
-             "none of our permanent employees have been laid off"),
-            ("{actor} froze hiring at its {place} plant {when}",
-             "we have not laid off any workers"),
-            ("{n} workers at {actor} took voluntary retirement {when}",
-             "we have not fired anyone"),
-        ),
-        noun=("job cuts at {actor}", "layoffs at our {place} plant"),
-    ),
-    EventType(
-        name="data_breach", domain="technology", actor="company", place="any",
-        sectors=("bank", "telecom", "tech", "retail"),
-        number=NumberSpec(8000, 60_000_000), when_kinds=("weekday", "date", "month"),
-        extras={"group": ("a criminal gang known as Black Lantern",
-                          "the hacking group Silent Viper",
-                          "a ransomware gang called Nightjar", "a group of teenage hackers",
-                          "a hacking unit linked to a foreign government",
-                          "a former employee of the company")},
-        report=(
-            "hackers stole the personal data of {n} customers from {actor} {when}",
-            "a breach at {actor} exposed {n} customer records, including passwords",
-            "{actor_gen} servers were accessed by an unauthorised group {when}, and customer data "
-            "was copied",
-            "the personal details of {vague} {actor} customers are being sold online after a "
-            "cyberattack",
-        ),
-        fact=(
-            "{actor} suffered a data breach",
-            "hackers gained access to customer data at {actor}",
-            "our systems were breached",
-            "customer information held by {actor} was compromised",
-            "the data of {n} customers was exposed",
-        ),
-        deny=(
-            "no customer data has been compromised",
-            "our systems have not been breached",
-            "{actor} has not suffered any data breach",
-            "hackers did not gain access to any of our customer information",
-            "customer records at {actor} have remained secure",
-        ),
-        deny3=(
-            "{actor} has not suffered a data breach",
-            "no customer data held by {actor} has been accessed by anyone outside the company",
-        ),
-        hedge=(
-            "{actor} may have been targeted by hackers, a security researcher said",
-            "a hacking forum claimed, without evidence, to hold data stolen from {actor}",
-            "it is unclear whether any customer data at {actor} was accessed",
-        ),
-        facets=(
-            ("n", ("the breach at {actor} affected {n} customers",
-                   "{n} customer records were exposed in the {actor} breach",
-                   "hackers took the data of {n} {actor} customers")),
-            ("when", ("the breach at {actor} happened {when}",
-                      "hackers broke into {actor_gen} systems {when}",
-                      "the cyberattack on {actor} took place {when}")),
-        ),
-        exclusive=("group", (
-            "the attack on {actor} was carried out by {group}",
-            "{group} was behind the breach at {actor}",
-            "the hackers who breached {actor} were {group}",
-        )),
-        scope=(
-            ("hackers accessed the email accounts of {n} {actor} employees",
-             "no customer data has been compromised"),
-            ("{actor_gen} website was knocked offline by a denial-of-service attack {when}",
-             "hackers did not gain access to any of our customer information"),
-        ),
-        noun=("breach of our customer database", "unauthorised access to {actor} customer data"),
-    ),
-    EventType(
-        name="contamination", domain="environment", actor="company", place="any",
-        sectors=("chemicals", "mining", "energy", "food"),
-        number=NumberSpec(2, 900), when_kinds=("weekday", "date", "month"),
-        extras={
-            "substance": ("benzene", "mercury", "cyanide", "ammonia", "lead", "arsenic",
-                          "chromium", "sulphuric acid", "diesel"),
-            "river": ("Kolva River", "Marrow River", "Tessa River", "Brenn River", "Ilse River",
-                      "Sorrel River"),
-        },
-        report=(
-            "a leak at {actor_gen} plant in {place} released {substance} into the {river} {when}",
-            "tests showed that {actor_gen} plant near {place} had leaked {substance} into the "
-            "{river}",
-            "{actor_gen} {place} plant discharged {n} tonnes of waste containing {substance} into "
-            "the {river}",
-            "{substance} from {actor_gen} {place} facility has polluted the {river}, killing "
-            "thousands of fish",
-        ),
-        fact=(
-            "{substance} from {actor_gen} plant entered the {river}",
-            "our facility released {substance} into the {river}",
-            "the {river} was contaminated by {actor}",
-            "{actor} polluted the {river}",
-            "{substance} from the {place} site reached the {river}",
-        ),
-        deny=(
-            "no {substance} from our plant has entered the {river}",
-            "the {river} has not been contaminated by our operations",
-            "our {place} facility has not released any pollutants into the {river}",
-            "{actor} has not discharged any {substance} into the {river}",
-            "our site has had no impact on water quality in the {river}",
-        ),
-        deny3=(
-            "{actor} has not released any {substance} or other pollutants into the {river}",
-            "the {river} has not been polluted by {actor} in any way",
-        ),
-        hedge=(
-            "environmental groups suspect that {actor_gen} plant may be the source of {substance} "
-            "found in the {river}",
-            "it is not yet known where the {substance} detected in the {river} came from",
-            "local residents fear the {river} could be contaminated by {actor_gen} {place} "
-            "facility",
-        ),
-        facets=(
-            ("when", ("the {substance} leak at {actor_gen} plant began {when}",
-                      "{substance} started leaking from {actor_gen} plant {when}")),
-            ("n", ("{n} tonnes of {substance} were released into the {river}",
-                   "the leak released {n} tonnes of {substance} into the {river}")),
-            ("place", ("the leak occurred at {actor_gen} plant in {place}",
-                       "the {substance} came from {actor_gen} facility in {place}")),
-        ),
-        exclusive=("actor", (
-            "the {substance} in the {river} came from {actor_gen} plant",
-            "{actor} is the company responsible for the {substance} spill in the {river}",
-            "it was {actor_gen} plant that leaked {substance} into the {river}",
-        )),
-        scope=(
-            ("{actor_gen} plant released {substance} into the air {when}",
-             "no {substance} from our plant has entered the {river}"),
-            ("{substance} was found in soil at a disused site that {actor} sold years ago",
-             "our current operations have not polluted the {river}"),
-        ),
-        noun=("{substance} pollution from our plant",
-              "contamination of the {river} by our facility"),
-    ),
-    EventType(
-        name="bribery", domain="crime", actor="company", place="target",
-        sectors=("construction", "mining", "energy", "telecom", "pharma"),
-        number=NumberSpec(50_000, 40_000_000, money=True), when_kinds=("month",),
-        report=(
-            "{actor} paid {n} in bribes to officials in {country} to win a port contract",
-            "investigators found that {actor} funnelled {n} in bribes to a minister in {country}",
-            "{actor} bribed government officials in {country} {when}, according to court documents",
-            "documents show that {actor} paid {n} in kickbacks to officials in {country}",
-        ),
-        fact=(
-            "{actor} paid bribes",
-            "our company made illegal payments to officials in {country}",
-            "{actor} bribed officials in {country}",
-            "officials in {country} took bribes from {actor}",
-            "{actor} paid {n} in bribes",
-        ),
-        deny=(
-            "we have never paid bribes to anyone",
-            "{actor} has made no improper payments to officials in {country}",
-            "our company did not bribe any officials",
-            "no bribe was ever paid by {actor} to officials in {country}",
-        ),
-        deny3=(
-            "{actor} has never paid a bribe or made any improper payment to anyone",
-            "no bribe or improper payment of any kind has ever been made by {actor}",
-        ),
-        hedge=(
-            "prosecutors are investigating whether {actor} paid bribes in {country}",
-            "{actor} may have made improper payments to officials in {country}, a former employee "
-            "alleged",
-            "it is unclear whether any money from {actor} reached officials in {country}",
-        ),
-        facets=(
-            ("n", ("the bribes paid by {actor} totalled {n}",
-                   "{actor} paid {n} in bribes",
-                   "the amount {actor} paid to officials was {n}")),
-            ("when", ("{actor} paid the bribes {when}",
-                      "the bribes from {actor} were paid {when}")),
-        ),
-        exclusive=("actor", (
-            "the company that bribed officials in {country} was {actor}",
-            "it was {actor} that paid the bribes in {country}",
-            "the bribes in {country} were paid by {actor}",
-        )),
-        scope=(
-            ("{actor} paid {n} to a consultant in {country} whose role is under investigation",
-             "we have never paid bribes to government officials"),
-            ("a former {actor} manager admitted paying bribes in {country} while working for "
-             "another firm",
-             "{actor} has never paid bribes"),
-        ),
-        noun=("bribery of officials in {country}", "improper payment to officials in {country}"),
-    ),
-    EventType(
-        name="emissions", domain="environment", actor="company", place="any",
-        sectors=("chemicals", "energy", "mining", "motors"),
-        number=NumberSpec(2, 40), when_kinds=("date", "month"),
-        extras={"pollutant": ("sulphur dioxide", "nitrogen oxides", "fine particulates", "methane",
-                              "benzene", "carbon monoxide")},
-        report=(
-            "{actor_gen} {place} plant emitted {n} times the permitted level of {pollutant} {when}",
-            "{actor} exceeded legal limits for emissions of {pollutant} at its {place} plant",
-            "{actor_gen} plant in {place} has been releasing more {pollutant} than its permit "
-            "allows",
-        ),
-        fact=(
-            "{actor} broke emissions rules",
-            "our {place} plant exceeded pollution limits",
-            "emissions from {actor_gen} plant were above legal limits",
-            "we breached our emissions permit",
-        ),
-        deny=(
-            "our emissions are within legal limits",
-            "{actor} has complied with all emissions rules",
-            "our {place} plant has never exceeded its permitted {pollutant} levels",
-            "we have not breached any pollution limits",
-        ),
-        deny3=(
-            "{actor} has not breached any emissions rules at any of its plants",
-            "all of {actor_gen} emissions have stayed within legal limits",
-        ),
-        hedge=(
-            "{actor_gen} {place} plant may be emitting more {pollutant} than allowed, campaigners "
-            "said",
-            "regulators are checking whether {actor} exceeded its emissions limits",
-            "it is not clear if the {pollutant} detected near {place} came from {actor_gen} plant",
-        ),
-        facets=(
-            ("n", ("{actor_gen} {place} plant emitted {n} times the permitted level of {pollutant}",
-                   "{pollutant} emissions from {actor_gen} {place} plant were {n} times the legal "
-                   "limit")),
-            ("when", ("{actor_gen} plant breached its {pollutant} limit {when}",
-                      "the {pollutant} limit at {actor_gen} plant was breached {when}")),
-        ),
-        exclusive=("actor", (
-            "the plant that exceeded the {pollutant} limit in {place} belongs to {actor}",
-            "it was {actor_gen} plant that breached the {pollutant} limit in {place}",
-        )),
-        scope=(
-            ("{actor_gen} {place} plant exceeded its noise limits {when}",
-             "our emissions are within legal limits"),
-            ("a plant in {place} that {actor} sold last year exceeded its emissions limits",
-             "our plants are within all emissions limits"),
-        ),
-        noun=("breach of emissions limits at our plants",),
-    ),
-    EventType(
-        name="drug_side_effects", domain="health", actor="company", place="any",
-        sectors=("pharma",), number=NumberSpec(3, 900), when_kinds=("date", "month"),
-        extras={
-            "drug": ("Zolventra", "Cardimax", "Neuralex", "Lumitrex", "Ostavir", "Pravenol",
-                     "Duralin", "Xelotane"),
-            "effect": ("liver damage", "heart rhythm problems", "severe skin reactions",
-                       "kidney failure", "memory loss", "blood clots", "seizures"),
-        },
-        report=(
-            "{n} patients taking {drug} developed {effect} during clinical trials",
-            "{drug}, made by {actor}, has been linked to {n} cases of {effect} in patients",
-            "a study found that patients on {actor_gen} drug {drug} suffered {effect}",
-            "doctors in {place} reported that {vague} patients taking {drug} developed {effect}",
-        ),
-        fact=(
-            "patients taking {drug} have developed {effect}",
-            "{drug} has been linked to {effect}",
-            "some people on our drug {drug} suffered {effect}",
-            "{effect} occurred in patients using {drug}",
-            "there were {n} cases of {effect} among {drug} patients",
-        ),
-        deny=(
-            "no patient taking {drug} has developed {effect}",
-            "there have been no cases of {effect} in patients using {drug}",
-            "{drug} has a clean safety record with no cases of {effect}",
-            "none of the patients on our drug has suffered {effect}",
-        ),
-        deny3=(
-            "no patient who has taken {drug} has ever developed {effect}",
-            "{effect} has not occurred in anyone using {drug}",
-        ),
-        hedge=(
-            "researchers are investigating whether {drug} may be linked to {effect}",
-            "some doctors suspect {drug} could cause {effect}, but no study has confirmed it",
-            "it is not known if the cases of {effect} in {place} are related to {drug}",
-        ),
-        facets=(
-            ("n", ("{n} patients on {drug} developed {effect}",
-                   "the number of cases of {effect} linked to {drug} is {n}",
-                   "{drug} has been linked to {n} cases of {effect}")),
-            ("when", ("the first case of {effect} in a {drug} patient was reported {when}",
-                      "the first {effect} case in a patient taking {drug} was reported {when}")),
-        ),
-        exclusive=("drug", (
-            "the drug linked to the {effect} cases is {drug}",
-            "the {effect} cases were caused by {drug}",
-        )),
-        scope=(
-            ("{n} patients taking {drug} reported mild headaches",
-             "no patient taking {drug} has developed {effect}"),
-            ("patients on a rival drug developed {effect} in a separate trial",
-             "{drug} has not been linked to {effect}"),
-        ),
-        noun=("link between {drug} and {effect}",),
-    ),
-    EventType(
-        name="election_fraud", domain="government", actor="country", place="home",
-        number=NumberSpec(300, 90000),
-        extras={"party": ("the ruling party", "the main opposition party",
-                          "the National Renewal Party",
-                          "the Democratic Front", "the Green Alliance", "the governing coalition")},
-        report=(
-            "election officials in {place} were filmed stuffing ballot boxes {when}",
-            "observers found {n} fake ballots at polling stations in {place}",
-            "{n} votes in {place} were cast in the names of dead people, an audit found",
-            "{party} rigged the vote count in {place}, according to international monitors",
-        ),
-        fact=(
-            "there was fraud in the election in {place}",
-            "the vote in {place} was rigged",
-            "ballots in {place} were tampered with",
-            "irregularities occurred during voting in {place}",
-            "{n} fraudulent ballots were cast in {place}",
-        ),
-        deny=(
-            "the election in {place} was free and fair",
-            "there was no fraud in the vote in {place}",
-            "no ballots were tampered with in {place}",
-            "the vote count in {place} was accurate and transparent",
-            "not a single fraudulent vote was cast in {place}",
-        ),
-        deny3=(
-            "there was no fraud of any kind in the election in {place}",
-            "the vote in {place} was not rigged and no ballot was tampered with",
-        ),
-        hedge=(
-            "opposition activists allege that the vote in {place} may have been rigged, but have "
-            "offered no evidence",
-            "monitors said they could not yet say whether there was fraud in {place}",
-            "an investigation into possible irregularities in {place} is under way",
-        ),
-        facets=(
-            ("n", ("{n} fraudulent ballots were found in {place}",
-                   "auditors identified {n} fake votes in {place}",
-                   "the number of forged ballots discovered in {place} is {n}")),
-            ("when", ("the fake ballots in {place} were discovered {when}",
-                      "auditors found the fraudulent votes in {place} {when}")),
-        ),
-        exclusive=("party", (
-            "the ballot stuffing in {place} was organised by {party}",
-            "{party} was behind the vote rigging in {place}",
-        )),
-        scope=(
-            ("{n} ballots in {place} were rejected because they were filled in incorrectly",
-             "there was no fraud in the vote in {place}"),
-            ("turnout in {place} was unusually high",
-             "the election in {place} was free and fair"),
-        ),
-        noun=("vote rigging in {place}", "fraud in the election in {place}"),
-    ),
-    EventType(
-        name="recall", domain="corporate", actor="company", place="any",
-        sectors=("motors", "food", "electronics"), number=NumberSpec(500, 2_000_000),
-        sector_extras={
-            "motors": {"product": ("cars", "delivery vans", "pickup trucks", "SUVs", "buses"),
-                       "defect": ("brake fault", "faulty airbag", "steering defect", "fuel leak",
-                                  "battery fault")},
-            "food": {"product": ("jars of baby food", "packs of frozen chicken", "bags of salad",
-                                 "tins of tuna", "bottles of apple juice"),
-                     "defect": ("labelling error", "salmonella risk", "packaging fault",
-                                "contamination risk", "listeria risk")},
-            "electronics": {"product": ("laptops", "phone chargers", "e-scooters", "power banks",
-                                        "smart speakers"),
-                            "defect": ("battery fault", "wiring defect", "fire risk",
-                                       "charging fault", "software fault")},
-        },
-        report=(
-            "{actor} recalled {n} {product} {when} because of a {defect}",
-            "{actor} has pulled {vague} {product} from shops after finding a {defect}",
-            "a {defect} forced {actor} to recall {n} {product}",
-            "owners of {n} {actor} {product} have been told to return them because of a {defect}",
-        ),
-        fact=(
-            "{actor} has recalled {product}",
-            "we recalled some of our {product}",
-            "{product} made by {actor} were recalled",
-            "{actor} has withdrawn {product} from sale",
-            "{actor} recalled {n} {product}",
-        ),
-        deny=(
-            "we have not recalled any {product}",
-            "none of our {product} have been recalled",
-            "{actor} has not withdrawn any {product} from sale",
-            "there has been no recall of {actor} {product}",
-        ),
-        deny3=(
-            "{actor} has not recalled or withdrawn any {product}",
-            "no {actor} {product} have been recalled",
-        ),
-        hedge=(
-            "{actor} may have to recall some {product} if a review confirms a {defect}, analysts "
-            "said",
-            "regulators are examining complaints about a possible {defect} in {actor} {product}",
-            "it is unclear whether {actor} will recall any {product}",
-        ),
-        facets=(
-            ("n", ("the {actor} recall covers {n} {product}",
-                   "{actor} recalled {n} {product}",
-                   "the number of {product} recalled by {actor} is {n}")),
-            ("when", ("{actor} announced the recall {when}",
-                      "the recall of {actor} {product} was announced {when}")),
-        ),
-        exclusive=("actor", (
-            "the {product} recalled because of a {defect} were made by {actor}",
-            "it was {actor} that recalled {n} {product} {when}",
-        )),
-        scope=(
-            ("{actor} issued a safety notice about its {product} {when}",
-             "we have not recalled any {product}"),
-            ("{actor} recalled {n} {product} made by a supplier for another brand",
-             "none of our own {product} have been recalled"),
-        ),
-        noun=("recall of our {product}",),
-    ),
-    EventType(
-        name="weapons", domain="military", actor="country", place="target",
-        number=NumberSpec(5, 400),
-        extras={"group": ("the Northern Front", "the Free Valley Brigade", "the Red River militia",
-                          "the Sahel Liberation Front", "the Crescent Brigade",
-                          "the Mountain Defence Force")},
-        report=(
-            "{actor} shipped large quantities of rifles and rockets to {group} in {country} {when}",
-            "a cargo plane carrying {demonym} weapons for {group} landed in {place} {when}",
-            "{n} tonnes of {demonym} arms were delivered to {group}, according to a UN panel",
-            "missiles supplied by {actor} were found in {group} depots in {place}",
-        ),
-        fact=(
-            "{actor} has armed {group}",
-            "we supplied weapons to {group}",
-            "{demonym} arms reached {group}",
-            "{group} received weapons from {actor}",
-            "{actor} delivered {n} tonnes of weapons to {group}",
-        ),
-        deny=(
-            "we have never supplied weapons to {group}",
-            "{actor} has not sent any arms to {group}",
-            "{group} has received no weapons from us",
-            "no {demonym} weapons have ever been delivered to {group}",
-        ),
-        deny3=(
-            "{actor} has never supplied any weapons to {group}",
-            "{group} has never received arms of any kind from {actor}",
-        ),
-        hedge=(
-            "{group} may have obtained {demonym} weapons on the black market, a UN panel said",
-            "it is unclear how {group} acquired its rockets",
-            "western officials suspect that {actor} could be arming {group}",
-        ),
-        facets=(
-            ("n", ("{actor} delivered {n} tonnes of weapons to {group}",
-                   "the weapons shipment to {group} weighed {n} tonnes")),
-            ("when", ("the {demonym} cargo plane carrying weapons for {group} landed {when}",
-                      "the {demonym} arms shipment for {group} arrived {when}")),
-            ("place", ("the {demonym} cargo plane carrying weapons for {group} landed in {place}",
-                       "the {demonym} arms for {group} were unloaded in {place}")),
-        ),
-        exclusive=("actor", (
-            "the weapons found in {group} depots were supplied by {actor}",
-            "the rockets used by {group} came from {actor}",
-            "it was {actor} that armed {group}",
-        )),
-        scope=(
-            ("{actor} supplied armoured vehicles to the government of {country}",
-             "we have never supplied weapons to {group}"),
-            ("{demonym} humanitarian aid reached areas of {country} held by {group}",
-             "{actor} has not sent any arms to {group}"),
-        ),
-        noun=("supply of weapons to {group}", "arms shipment to {group}"),
-    ),
-    EventType(
-        name="plant_explosion", domain="corporate", actor="company", place="any",
-        sectors=("chemicals", "energy", "mining"), number=NumberSpec(2, 120),
-        when_kinds=("weekday", "date", "time"),
-        report=(
-            "an explosion at {actor_gen} plant in {place} injured {n} workers {when}",
-            "a fire broke out at {actor_gen} processing plant in {place} {when}, sending {vague} "
-            "workers to hospital",
-            "{n} workers were hurt in a blast at {actor_gen} {place} facility",
-        ),
-        fact=(
-            "there was an accident at {actor_gen} plant",
-            "workers were injured at our {place} site",
-            "an incident occurred at {actor_gen} facility in {place}",
-            "{n} workers were injured at {actor_gen} plant",
-        ),
-        deny=(
-            "there has been no accident at our {place} plant",
-            "no workers have been injured at our facilities",
-            "nobody has been hurt at any {actor} site",
-            "there has been no accident at our {place} site and no one has been injured",
-        ),
-        deny3=(
-            "there has been no accident at any {actor} facility and no worker has been hurt",
-        ),
-        hedge=(
-            "residents near {place} reported hearing a loud bang, possibly from {actor_gen} plant",
-            "it is not yet known whether anyone was hurt at {actor_gen} {place} site",
-            "smoke was seen near {actor_gen} {place} plant, but the cause was unclear",
-        ),
-        facets=(
-            ("n", ("the explosion at {actor_gen} plant injured {n} workers",
-                   "{n} people were hurt in the blast at {actor_gen} plant")),
-            ("when", ("the explosion at {actor_gen} plant happened {when}",
-                      "the blast at the {actor} facility occurred {when}")),
-            ("place", ("the explosion happened at {actor_gen} plant in {place}",
-                       "the {actor} facility where the blast occurred is in {place}")),
-        ),
-        exclusive=("actor", (
-            "the plant where the explosion happened belongs to {actor}",
-            "the blast in {place} {when} was at a plant owned by {actor}",
-        )),
-        scope=(
-            ("{n} workers at {actor_gen} {place} plant were treated for heat exhaustion",
-             "there has been no explosion at our {place} plant"),
-            ("a fire damaged an empty warehouse next to {actor_gen} {place} plant",
-             "no workers have been injured at our facilities"),
-        ),
-        noun=("accident at our {place} plant",),
-    ),
-    EventType(
-        name="doping", domain="sport", actor="country", place="any",
-        number=NumberSpec(2, 30),
-        extras={"banned": ("a banned steroid", "EPO", "meldonium", "a banned stimulant",
-                           "testosterone", "a masking agent")},
-        report=(
-            "{n} members of the {demonym} national team tested positive for {banned} {when}",
-            "samples from {vague} {demonym} athletes contained traces of {banned}, the "
-            "anti-doping agency said",
-            "{demonym} athletes failed drug tests at the championships in {place} {when}",
-            "the anti-doping agency said {n} {demonym} competitors had tested positive for "
-            "{banned}",
-        ),
-        fact=(
-            "{demonym} athletes have failed drug tests",
-            "our athletes tested positive for a banned substance",
-            "{demonym} competitors have been caught doping",
-            "{n} {demonym} athletes failed doping tests",
-        ),
-        deny=(
-            "none of our athletes has failed a drug test",
-            "{demonym} athletes are clean and have passed every test",
-            "there has not been a single positive doping test in our team",
-            "no {demonym} competitor has tested positive for a banned substance",
-        ),
-        deny3=(
-            "no {demonym} athlete has ever failed a doping test",
-        ),
-        hedge=(
-            "{demonym} athletes could face extra drug tests amid rumours of doping",
-            "the anti-doping agency is reviewing unusual blood values of some {demonym} athletes",
-            "it is not known whether any {demonym} athletes will be tested before the "
-            "championships",
-        ),
-        facets=(
-            ("n", ("{n} {demonym} athletes tested positive",
-                   "the number of {demonym} athletes who failed drug tests is {n}")),
-            ("when", ("the positive tests of {demonym} athletes were announced {when}",
-                      "the {demonym} doping cases came to light {when}")),
-            ("place", ("the {demonym} athletes failed their tests at the championships in {place}",
-                       "the championships where the {demonym} athletes tested positive were held "
-                       "in {place}")),
-        ),
-        exclusive=("actor", (
-            "the athletes who tested positive for {banned} {when} were {demonym}",
-            "it was the {demonym} team whose athletes tested positive for {banned} {when}",
-        )),
-        scope=(
-            ("a {demonym} team physiotherapist was banned for supplying a cold medicine",
-             "none of our athletes has failed a drug test"),
-            ("{n} {demonym} athletes missed the championships because of injuries",
-             "{demonym} athletes are clean and have passed every test"),
-        ),
-        noun=("doping in our team",),
-    ),
-    EventType(
-        name="outbreak", domain="health", actor="country", place="home",
-        number=NumberSpec(5, 4000),
-        extras={"disease": ("cholera", "measles", "typhoid", "dengue fever", "bird flu",
-                            "diphtheria", "polio")},
-        report=(
-            "{n} cases of {disease} have been confirmed in {place}",
-            "hospitals in {place} are treating {vague} patients with {disease}",
-            "an outbreak of {disease} in {place} has killed {n} people",
-            "doctors in {place} confirmed {vague} cases of {disease} {when}",
-        ),
-        fact=(
-            "there are cases of {disease} in {place}",
-            "{disease} has broken out in {place}",
-            "we have confirmed cases of {disease}",
-            "people in {place} have been infected with {disease}",
-        ),
-        deny=(
-            "there are no cases of {disease} in {place}",
-            "{actor} is free of {disease}",
-            "not a single {disease} infection has been recorded in {place}",
-            "we have not detected any {disease} in the country",
-        ),
-        deny3=(
-            "there are no cases of {disease} anywhere in {actor}",
-            "no {disease} infection has been recorded anywhere in {actor}",
-        ),
-        hedge=(
-            "doctors in {place} suspect some patients may have {disease}, but tests are pending",
-            "unconfirmed reports suggest {disease} could be spreading in {place}",
-            "it is not clear whether the illness in {place} is {disease}",
-        ),
-        facets=(
-            ("n", ("{n} cases of {disease} have been confirmed in {place}",
-                   "the number of confirmed {disease} cases in {place} is {n}")),
-            ("when", ("the first case of {disease} in {place} was confirmed {when}",
-                      "{disease} was first confirmed in {place} {when}")),
-        ),
-        exclusive=("disease", (
-            "the illness spreading in {place} is {disease}",
-            "the patients in {place} have been diagnosed with {disease}",
-        )),
-        scope=(
-            ("{n} cases of {disease} were confirmed in {other}",
-             "there are no cases of {disease} in {actor}"),
-            ("{vague} people in {place} have fallen ill with food poisoning",
-             "there are no cases of {disease} in {place}"),
-        ),
-        noun=("{disease} outbreak in {place}",),
-    ),
-    EventType(
-        name="missile_test", domain="military", actor="country", place="home",
-        number=NumberSpec(2, 12), when_kinds=("weekday", "date", "time"),
-        report=(
-            "{actor} test-fired a ballistic missile into the sea {when}",
-            "{actor} launched {n} short-range missiles from a site near {place} {when}",
-            "satellite images showed a {demonym} missile launch from {place} {when}",
-        ),
-        fact=(
-            "{actor} has carried out a missile test",
-            "we have launched missiles",
-            "a {demonym} missile was fired",
-            "{demonym} forces fired missiles from {place}",
-        ),
-        deny=(
-            "we have not tested any missiles",
-            "no missile has been launched from {demonym} territory",
-            "{actor} has carried out no missile launches this year",
-            "there has been no launch from {place}",
-        ),
-        deny3=(
-            "{actor} has not launched or tested a single missile this year",
-        ),
-        hedge=(
-            "{actor} may be preparing a missile test, analysts said",
-            "it is unclear whether the object seen over {place} was a {demonym} missile",
-            "{actor} could carry out a missile launch in the coming days",
-        ),
-        facets=(
-            ("when", ("{actor} carried out the missile test {when}",
-                      "the {demonym} missile launch took place {when}")),
-            ("n", ("{actor} fired {n} missiles in the test",
-                   "the number of missiles {actor} launched in the test is {n}")),
-            ("place", ("the {demonym} missiles were launched from a site near {place}",
-                       "the launch site used by {actor} in the test is near {place}")),
-        ),
-        exclusive=("actor", (
-            "the missile that landed in the sea {when} was fired by {actor}",
-            "it was {actor} that launched the missile {when}",
-        )),
-        scope=(
-            ("{actor} tested a new rocket engine {when}",
-             "we have not launched any missiles"),
-            ("{actor} held a military parade featuring missiles {when}",
-             "we have not tested any missiles"),
-        ),
-        noun=("missile launch from our territory",),
-    ),
-)  # fmt: skip
+def _event_type(spec: Mapping[str, Any]) -> EventType:
+    """Build an :class:`EventType` from its entry in the data file."""
+    fields = dict(spec)
+    if fields.get("number") is not None:
+        fields["number"] = NumberSpec(**fields["number"])
+    return EventType(**fields)
+
+
+EVENTS: tuple[EventType, ...] = tuple(_event_type(spec) for spec in _TABLES["events"])
 
 EVENTS_BY_NAME: dict[str, EventType] = {event.name: event for event in EVENTS}
 
@@ -1437,54 +462,19 @@ OVERLAPPING_EVENTS: frozenset[frozenset[str]] = frozenset(
 )
 
 #: Wrappers that deny a clause P in the official's voice (contradicted by a report of P).
-DENIAL_WRAPPERS: tuple[str, ...] = (
-    "we deny that {p}",
-    "we categorically deny that {p}",
-    "it is not true that {p}",
-    "it is false that {p}",
-    "claims that {p} are baseless",
-    "reports that {p} are completely false",
-    "the allegation that {p} is untrue",
-    "there is no truth to reports that {p}",
-    "we reject suggestions that {p}",
-    "the suggestion that {p} is fake news",
-    "any claim that {p} is a lie",
-    "it is simply untrue that {p}",
-)
+DENIAL_WRAPPERS: tuple[str, ...] = _TABLES["denial_wrappers"]
 
 #: Denial wrappers in the third person; only for clauses that are not first person.
-THIRD_PERSON_DENIALS: tuple[str, ...] = (
-    "{speaker} denies that {p}",
-    "{speaker} has rejected reports that {p}",
-    "{speaker} denied that {p}",
-)
+THIRD_PERSON_DENIALS: tuple[str, ...] = _TABLES["third_person_denials"]
 
 #: Denial wrappers around a noun phrase of the event.
-NOUN_DENIALS: tuple[str, ...] = (
-    "we deny any {np}",
-    "there has been no {np}",
-    "reports of any {np} are false",
-    "we categorically reject allegations of any {np}",
-)
+NOUN_DENIALS: tuple[str, ...] = _TABLES["noun_denials"]
 
 #: Hedges around a real clause (the clause is neither asserted nor denied).
-HEDGE_WRAPPERS: tuple[str, ...] = (
-    "unconfirmed reports suggest that {p}",
-    "it is not yet known whether {p}",
-    "some observers speculated that {p}, but there is no evidence",
-    "it remains unclear whether {p}",
-    "there are unverified claims that {p}",
-    "a rumour circulating online says that {p}, though it could not be verified",
-)
+HEDGE_WRAPPERS: tuple[str, ...] = _TABLES["hedge_wrappers"]
 
 #: Attributions of a premise to a third party: "according to witnesses, P".
-ATTRIBUTIONS: tuple[str, ...] = (
-    "according to {src}, {p}",
-    "{p}, according to {src}",
-    "{p}, {src} said",
-    "{src} said that {p}",
-    "{src} reported that {p}",
-)
+ATTRIBUTIONS: tuple[str, ...] = _TABLES["attributions"]
 
 
 # --------------------------------------------------------------------------------------
@@ -1986,52 +976,13 @@ def _quotas(n: int, weights: Mapping[str, float]) -> dict[str, int]:
 _AUXILIARIES = frozenset(_word_tuple("is are was were has have had will can must shall am"))
 
 #: Regular verbs (base forms) whose past tense is base + "ed"/"d"/"ied" by the usual rules.
-_REGULAR_VERBS = _word_tuple("""
-abandon access accept acquire act adopt allow appoint approve arm arrest arrive assault assist
-attack attempt award block board boost borrow bomb boycott breach burn call capture cause
-charge check clash close collapse collect command complete conduct construct contact contain
-convert convict crash create cross damage decide delay deliver demand deploy destroy detain
-detect develop die disappear discharge discover donate earn employ end enter escape evacuate
-exceed expand explode export expose extend fail file film finish fire fix flood follow force
-form gain gather guard halt hand harm head help hijack hire host hunt import improve impose
-include infect injure install invade invest investigate jail join kill land launch lift limit
-list load lock loot manage mark miss mount move murder need obtain offer open operate order
-own pass perform pick place plant play pledge poison post pour prepare prevent print process
-produce promise protect protest provide publish pull purchase push raise reach receive record
-recover recruit reduce register release relocate remain remove rent repair replace request
-rescue resign restore restrict retire return review rule sack save search secure seize sell
-sentence settle shell shift sign smuggle spill spray start stay storm strengthen struggle
-suffer supply support surround survive suspend switch target test threaten track train trade
-carry marry bury try worry apply copy empty hurry rally study qualify identify justify notify
-transfer treat turn use vaccinate violate visit vote walk want wash watch weaken work worsen
-""")
+_REGULAR_VERBS: tuple[str, ...] = _TABLES["regular_verbs"]
 
 #: Regular verbs that double their last consonant ("stop" -> "stopped").
-_DOUBLING_VERBS = _word_tuple("""
-ban plan stop ship drop kidnap commit occur control patrol rob grab trap scrap step slip spot
-emit equip submit plot chop stab snub net skip tip tag bar scar ram shop wrap drag plug
-""")
+_DOUBLING_VERBS: tuple[str, ...] = _TABLES["doubling_verbs"]
 
 #: Irregular past tenses -> base forms (ambiguous ones like "cut", "put", "hit" left out).
-_IRREGULAR_PAST: dict[str, str] = {
-    "arose": "arise", "became": "become", "began": "begin", "bent": "bend", "blew": "blow",
-    "broke": "break", "brought": "bring", "built": "build", "bought": "buy", "caught": "catch",
-    "chose": "choose", "came": "come", "dealt": "deal", "dug": "dig", "drew": "draw",
-    "drank": "drink", "drove": "drive", "ate": "eat", "fell": "fall", "fed": "feed",
-    "felt": "feel", "fought": "fight", "fled": "flee", "flew": "fly", "forgot": "forget",
-    "froze": "freeze", "got": "get", "gave": "give", "went": "go", "grew": "grow",
-    "hung": "hang", "heard": "hear", "hid": "hide", "held": "hold", "kept": "keep",
-    "knew": "know", "laid": "lay", "led": "lead", "left": "leave", "lent": "lend",
-    "lost": "lose", "made": "make", "met": "meet", "paid": "pay", "rode": "ride",
-    "rose": "rise", "ran": "run", "sold": "sell", "sent": "send", "shook": "shake",
-    "shot": "shoot", "sank": "sink", "sat": "sit", "slept": "sleep", "sought": "seek",
-    "spent": "spend", "spoke": "speak", "stood": "stand", "stole": "steal", "stuck": "stick",
-    "struck": "strike", "swam": "swim", "took": "take", "taught": "teach", "tore": "tear",
-    "threw": "throw", "understood": "understand", "undertook": "undertake", "upheld": "uphold",
-    "withdrew": "withdraw", "withheld": "withhold", "woke": "wake", "wore": "wear", "won": "win",
-    "overthrew": "overthrow", "overtook": "overtake", "oversaw": "oversee", "saw": "see",
-    "found": "find", "forbade": "forbid",
-}  # fmt: skip
+_IRREGULAR_PAST: dict[str, str] = _TABLES["irregular_past"]
 
 
 def _past_of(base: str) -> str:

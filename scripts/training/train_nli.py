@@ -677,8 +677,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         action="append",
         default=[],
-        help="extra JSONL pairs {premise, hypothesis, label} (e.g. scripts/make_synthetic.py "
-        "output), added after --max-train-rows sampling; repeatable",
+        help="extra JSONL pairs {premise, hypothesis, label} (e.g. the output of "
+        "scripts/training/make_synthetic.py), added after --max-train-rows sampling; repeatable",
     )
     return p.parse_args(argv)
 

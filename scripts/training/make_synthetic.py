@@ -1,7 +1,8 @@
 """Write synthetic in-domain NLI training pairs (official statement vs third-party report).
 
-Template pairs come from :mod:`nli.synthetic` (phenomena over slot-filled event templates);
-real pairs come from report sentences of the FNC-1 *train* bodies
+Template pairs come from ``synthetic.py`` next to this script (phenomena over slot-filled
+event templates, whose tables are in ``synthetic_events.json``); real pairs come from report
+sentences of the FNC-1 *train* bodies
 (``stance/fnc1/train_bodies.csv.gz``, train-eligible in ``shared/data/SPLITS.md``), read
 with the project's own sentence splitter and attribution rules. Only the bodies are read,
 never the stance labels or headlines.
@@ -11,7 +12,7 @@ Output rows (JSONL, CSV or Parquet by suffix, written atomically):
 ``real``. Counts per label, phenomenon and origin are printed at the end.
 
 Usage:
-    python scripts/make_synthetic.py --data-dir ../shared/data -o runs/synthetic.jsonl \\
+    python scripts/training/make_synthetic.py --data-dir ../shared/data -o runs/synthetic.jsonl \\
         --n 20000 --seed 13 [--real-fraction 0.3] [--max-bodies N]
 """
 
@@ -28,14 +29,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nli.io import write_records
-from nli.synthetic import ReportSentence, count_pairs, make_pairs, report_sentences
+
+# synthetic.py is a training module next to this script, not part of the nli package.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import ReportSentence, count_pairs, make_pairs, report_sentences  # noqa: E402
 
 LOG = logging.getLogger("make_synthetic")
 
 #: The FNC-1 file read for real sentences, relative to ``--data-dir``.
 FNC1_BODIES = Path("stance") / "fnc1" / "train_bodies.csv.gz"
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def read_fnc1_bodies(data_dir: Path) -> list[str]:
