@@ -143,6 +143,56 @@ def carried(statement: Claim, report: Claim) -> bool:
     return w is not None and statement.span[0] < w[1] and w[0] < statement.span[1]
 
 
+def statement_k(
+    statement: Claim, *, k: int, denial_k: int | None = None, blanket_k: int | None = None
+) -> int:
+    """How many reports a statement keeps: ``blanket_k`` for a blanket denial, ``denial_k``
+    for a denial, else ``k`` (a missing one falls back to the next)."""
+    if statement.blanket and blanket_k is not None:
+        return blanket_k
+    if is_denial(statement) and denial_k is not None:
+        return denial_k
+    return k
+
+
+def keep_pair(
+    statement: Claim,
+    report: Claim,
+    similarity: float,
+    statement_rank: int,
+    report_rank: int,
+    *,
+    k: int,
+    min_similarity: float,
+    denial_k: int | None = None,
+    blanket_k: int | None = None,
+    report_k: int = 0,
+) -> bool:
+    """The selection rule of :func:`retrieve_pairs` for one candidate pair.
+
+    ``statement_rank`` is the report's rank among the statement's candidates (0: the most
+    similar), ``report_rank`` the statement's among the report's. A report carried inside
+    the statement is always kept; otherwise the pair needs ``min_similarity`` and a rank
+    within :func:`statement_k` for the statement or within ``report_k`` for the report.
+
+    Example:
+        >>> s = Claim("statement", "t", "no troops", "X", "said", "+", (0, 1))
+        >>> r = Claim("report", "t", "troops came", "Y", "said", "+", (2, 3))
+        >>> keep_pair(s, r, 0.5, 2, 5, k=3, min_similarity=0.2)
+        True
+        >>> keep_pair(s, r, 0.5, 3, 0, k=3, min_similarity=0.2, report_k=1)
+        True
+        >>> keep_pair(s, r, 0.1, 0, 0, k=3, min_similarity=0.2)
+        False
+    """
+    if carried(statement, report):
+        return True
+    if similarity < min_similarity:
+        return False
+    limit = statement_k(statement, k=k, denial_k=denial_k, blanket_k=blanket_k)
+    return statement_rank < limit or report_rank < report_k
+
+
 def retrieve_pairs(
     claims: Sequence[Claim],
     *,
@@ -159,9 +209,9 @@ def retrieve_pairs(
     :func:`claim_query`) with similarity at least ``min_similarity``, among the reports
     it may pair with (:func:`may_pair`), a denial (polarity ``-``) its ``denial_k`` and a
     blanket denial its ``blanket_k`` (both default ``k``); with ``report_k``, each report
-    also keeps its ``report_k`` most similar statements (the union is returned). A report carried
-    inside the statement is always kept. Pairs come in text order of the statement, then
-    of the report.
+    also keeps its ``report_k`` most similar statements (the union is returned). A report
+    carried inside the statement is always kept (:func:`keep_pair` is the rule). Pairs come
+    in text order of the statement, then of the report.
 
     Returns:
         list: ``(statement, report, similarity)`` triples.
@@ -175,21 +225,26 @@ def retrieve_pairs(
     emb = encoder.encode(texts)
     sims = emb[: len(statements)] @ emb[len(statements) :].T
     allowed = np.array([[may_pair(s, r) for r in reports] for s in statements], dtype=bool)
-    chosen: set[tuple[int, int]] = set()
-    for i, statement in enumerate(statements):
-        ranked = sorted((int(j) for j in np.flatnonzero(allowed[i])), key=lambda j: -sims[i, j])
-        keep = k
-        if statement.blanket and blanket_k is not None:
-            keep = blanket_k
-        elif is_denial(statement) and denial_k is not None:
-            keep = denial_k
-        for rank, j in enumerate(ranked):
-            if carried(statement, reports[j]) or (rank < keep and sims[i, j] >= min_similarity):
-                chosen.add((i, j))
-    for j in range(len(reports)) if report_k > 0 else ():
+    s_rank: dict[tuple[int, int], int] = {}
+    for i in range(len(statements)):
+        by_statement = sorted(
+            (int(j) for j in np.flatnonzero(allowed[i])), key=lambda j: -sims[i, j]
+        )
+        s_rank.update(((i, j), rank) for rank, j in enumerate(by_statement))
+    r_rank: dict[tuple[int, int], int] = {}
+    for j in range(len(reports)):
         by_report = sorted(
             (int(i) for i in np.flatnonzero(allowed[:, j])), key=lambda i: -sims[i, j]
         )
-        chosen.update((i, j) for i in by_report[:report_k] if sims[i, j] >= min_similarity)
+        r_rank.update(((i, j), rank) for rank, i in enumerate(by_report))
+    chosen = [
+        (i, j)
+        for (i, j), rank in s_rank.items()
+        if keep_pair(
+            statements[i], reports[j], float(sims[i, j]), rank, r_rank[(i, j)],
+            k=k, min_similarity=min_similarity, denial_k=denial_k, blanket_k=blanket_k,
+            report_k=report_k,
+        )
+    ]  # fmt: skip
     order = sorted(chosen, key=lambda ij: (statements[ij[0]].span, reports[ij[1]].span))
     return [(statements[i], reports[j], round(float(sims[i, j]), 6)) for i, j in order]

@@ -24,7 +24,7 @@ from nli.config import ArticleConfig, ScoringConfig
 from nli.evaluate import pipeline_quality, read_gold_articles
 from nli.findings import _score_claim_pairs, make_finding
 from nli.pair_jobs import load_scorer
-from nli.retrieval import carried, load_encoder, retrieve_pairs
+from nli.retrieval import keep_pair, load_encoder, retrieve_pairs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     widest = {
         g.article.id: retrieve_pairs(
             claims[g.article.id],
-            k=max(args.ks + args.denial_ks),
+            k=max(args.ks + args.denial_ks + args.blanket_ks),
             min_similarity=-1.0,
             report_k=max(args.report_ks),
             encoder=encoder,
@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         aid: [{"kind": c.kind, "span": c.span} for c in found] for aid, found in claims.items()
     }
 
-    # rank of each pair within its statement and within its report, for replaying top-k
+    # rank of each pair within its statement and within its report, for replaying top-k with
+    # retrieval's own rule (nli.retrieval.keep_pair); the widest run holds every top rank
     def ranks(key: object) -> dict[int, int]:
         out: dict[int, int] = {}
         ordered = sorted(range(len(flat)), key=lambda i: (key(i), -flat[i][3]))  # type: ignore[operator]
@@ -102,20 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         args.ks, args.denial_ks, args.blanket_ks, args.report_ks, args.sims
     ):
 
-        def keep_pair(
+        def kept(
             i: int, k: int = k, dk: int = dk, bk: int = bk, rk: int = rk, min_sim: float = min_sim
         ) -> bool:
             _, s, r, sim = flat[i]
-            if carried(s, r):
-                return True
-            if sim < min_sim:
-                return False
-            kk = dk if dk and (s.polarity == "-" or s.blanket) else k
-            if bk and s.blanket:
-                kk = bk
-            return s_rank[i] < kk or r_rank[i] < rk
+            return keep_pair(
+                s, r, sim, s_rank[i], r_rank[i], k=k, min_similarity=min_sim,
+                denial_k=dk or None, blanket_k=bk or None, report_k=rk,
+            )  # fmt: skip
 
-        keep = [i for i in range(len(flat)) if keep_pair(i)]
+        keep = [i for i in range(len(flat)) if kept(i)]
         findings = [
             make_finding(articles[flat[i][0]], flat[i][1], flat[i][2], scores[i], scorer, base)
             for i in keep
