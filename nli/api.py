@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nli.config import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, ArticleConfig, ScoringConfig
+from nli.config import (
+    DEFAULT_BLANKET_TOP_K,
+    DEFAULT_DENIAL_TOP_K,
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_TOP_K,
+    ArticleConfig,
+    ScoringConfig,
+)
 
 if TYPE_CHECKING:
     import datasets
@@ -69,6 +76,8 @@ def score_articles(
     finder: str = "parse",
     pairing: str = "retrieval",
     top_k: int = DEFAULT_TOP_K,
+    denial_top_k: int = DEFAULT_DENIAL_TOP_K,
+    blanket_top_k: int = DEFAULT_BLANKET_TOP_K,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     min_overlap: int = 1,
     min_score: float | None = None,
@@ -102,7 +111,9 @@ def score_articles(
         date_field (str, optional): Column read as a date into ``article.date`` (ISO).
         finder (str): ``"parse"`` or ``"rules"``. Defaults to ``"parse"``.
         pairing (str): ``"retrieval"`` or ``"topics"``. Defaults to ``"retrieval"``.
-        top_k (int): Reports kept per statement (retrieval). Defaults to 4.
+        top_k (int): Reports kept per statement (retrieval). Defaults to 3.
+        denial_top_k (int): Reports kept per reported denial. Defaults to 8.
+        blanket_top_k (int): Reports kept per blanket denial. Defaults to 3.
         min_similarity (float): Lowest cosine of a retrieved pair. Defaults to 0.2.
         min_overlap (int): Shared topic words needed (topics). Defaults to 1.
         min_score (float, optional): Keep only findings with ``score`` at least this.
@@ -162,6 +173,8 @@ def score_articles(
         finder=finder,
         pairing=pairing,
         top_k=top_k,
+        denial_top_k=denial_top_k,
+        blanket_top_k=blanket_top_k,
         min_similarity=min_similarity,
         min_score=min_score,
         threshold=threshold,
