@@ -52,6 +52,13 @@ def _error_for(article: Article, message: str) -> ErrorRecord:
     return ErrorRecord(article.source or "", None, article.id, message)
 
 
+def failed_article(article: Article, error: Exception) -> ErrorRecord:
+    """The error row of an article whose processing raised: a ValueError says why in
+    words (too long, ...), anything else is shown as it was raised."""
+    message = str(error) if isinstance(error, ValueError) else f"failed: {error!r}"
+    return _error_for(article, message)
+
+
 def hypothesis(statement: Claim, report: Claim) -> str:
     """What the model checks the report against: what the official asserts or denies.
 
@@ -171,8 +178,7 @@ def score_article_batch(
         try:
             pairs = article_pairs(article, config, counts)
         except Exception as error:  # one bad article must not end the run
-            message = str(error) if isinstance(error, ValueError) else f"failed: {error!r}"
-            errors.append(_error_for(article, message))
+            errors.append(failed_article(article, error))
             counts.errored += 1
             continue
         if pairs:

@@ -29,7 +29,7 @@ from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold, pairing_settings
 from nli.cross_article import score_cross_article
-from nli.findings import _batched, _error_for, score_record_batch
+from nli.findings import _batched, failed_article, score_record_batch
 from nli.io import (
     InputError,
     convert_jsonl,
@@ -640,8 +640,7 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
             try:
                 claims = article_claims(record, config, counts)
             except Exception as error:  # one bad article must not end the run
-                message = str(error) if isinstance(error, ValueError) else f"failed: {error!r}"
-                errors.append(_error_for(record, message))
+                errors.append(failed_article(record, error))
                 counts.errored += 1
                 continue
             if claims:
