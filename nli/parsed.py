@@ -458,12 +458,6 @@ def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
     return "both"
 
 
-def _subtree_span(doc: Doc, token: Token) -> tuple[int, int]:
-    """Character ``[start, end)`` of a token's subtree in the doc."""
-    left, right = token.left_edge, token.right_edge
-    return left.idx, right.idx + len(right.text)
-
-
 def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
     """A clause's text without its leading marker ("that") and trailing punctuation."""
     words = [t for t in token.subtree if not (t.dep_ == "mark" and t.i == token.left_edge.i)]
@@ -820,7 +814,7 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
 #: Nouns that name what others claimed: "reports that P", "rumours of P".
 CLAIM_NOUNS = frozenset(
     ["report", "rumour", "rumor", "claim", "allegation", "speculation", "accusation",
-     "charge", "suggestion", "story", "news", "speculation", "talk"]
+     "charge", "suggestion", "story", "news", "talk"]
 )  # fmt: skip
 
 
