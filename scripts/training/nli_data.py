@@ -252,7 +252,12 @@ def load_nli_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Da
         cache_dir=None if cache_dir is None else str(cache_dir),
     )
     drop = [c for c in raw.column_names if c not in COLUMNS]
-    ds = raw.map(_normalise, fn_kwargs={"rel": rel, "code": CODE_VERSION}, remove_columns=drop, desc=f"clean {rel}")
+    ds = raw.map(
+        _normalise,
+        fn_kwargs={"rel": rel, "code": CODE_VERSION},
+        remove_columns=drop,
+        desc=f"clean {rel}",
+    )
     return ds.filter(_valid, desc=f"filter {rel}").select_columns(list(COLUMNS))
 
 
@@ -457,5 +462,10 @@ def load_eval_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> D
         cache_dir=None if cache_dir is None else str(cache_dir),
     )
     drop = [c for c in raw.column_names if c not in COLUMNS]
-    ds = raw.map(_normalise, fn_kwargs={"rel": rel, "code": CODE_VERSION}, remove_columns=drop, desc=f"clean {rel}")
+    ds = raw.map(
+        _normalise,
+        fn_kwargs={"rel": rel, "code": CODE_VERSION},
+        remove_columns=drop,
+        desc=f"clean {rel}",
+    )
     return ds.filter(_valid).select_columns(list(COLUMNS))
