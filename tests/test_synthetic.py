@@ -25,12 +25,15 @@ import synthetic  # noqa: E402
 from synthetic import (  # noqa: E402
     DETAIL_SLOTS,
     EVENTS,
+    INGREDIENTS,
     LABEL_WEIGHTS,
+    PHENOMENON_INGREDIENT,
     REAL_PHENOMENA,
     TEMPLATE_PHENOMENA,
     Quantity,
     ReportSentence,
     SyntheticPair,
+    change_number,
     count_pairs,
     draw_scenario,
     embed_clause,
@@ -39,6 +42,8 @@ from synthetic import (  # noqa: E402
     number_relation,
     real_pairs,
     report_sentences,
+    select_phenomena,
+    shift_date,
     template_pair,
     template_pairs,
     template_slots,
@@ -365,6 +370,7 @@ def test_count_pairs_counts_labels_phenomena_and_origins() -> None:
     assert counts["label"] == {"contradiction": 1, "neutral": 1}
     assert counts["origin"] == {"real": 1, "template": 1}
     assert counts["phenomenon"] == {"real_denial": 1, "unrelated_event": 1}
+    assert counts["ingredient"] == {"compatible": 1, "denial": 1}
 
 
 # --- the data file and the doctests ---------------------------------------------------
@@ -412,7 +418,7 @@ def test_script_writes_rows_with_origins_and_prints_counts(
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 80
     assert {tuple(sorted(row)) for row in rows} == {
-        ("hypothesis", "label", "origin", "phenomenon", "premise")
+        ("hypothesis", "ingredient", "label", "origin", "phenomenon", "premise")
     }
     assert {row["origin"] for row in rows} == {"real", "template"}
     printed = capsys.readouterr().out
@@ -423,3 +429,331 @@ def test_script_reports_a_missing_data_dir(tmp_path: Path) -> None:
     out = tmp_path / "x.jsonl"
     assert _load_script().main(["--data-dir", str(tmp_path), "-o", str(out), "--n", "5"]) == 2
     assert not out.exists()
+
+
+# --- ingredients (issue 16: real-news phenomena, each switchable) ----------------------
+
+# fmt: off
+NEW_PHENOMENA = [
+    # a blanket denial ("the report is false") of the report in the premise
+    ("blanket_denial", "contradiction", "blanket"),
+    # "the report is accurate"
+    ("blanket_confirmation", "entailment", "blanket"),
+    # a blanket denial that names another event of the same party
+    ("blanket_other_topic", "neutral", "blanket"),
+    # "we have no indication that P", "declined to comment", "it is premature to say"
+    ("non_denial", "neutral", "hedge"),
+    # "we can confirm that P"
+    ("official_confirmation", "entailment", "confirmation"),
+    # the same kind of event at another place, time and count, marked as separate
+    ("separate_incident", "neutral", "compatible"),
+    # conflicting count, date and place of one event
+    ("number_conflict", "contradiction", "conflict"),
+    ("date_conflict", "contradiction", "conflict"),
+    ("place_conflict", "contradiction", "conflict"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("phenomenon", "label", "ingredient"), NEW_PHENOMENA)
+def test_ingredient_phenomena_carry_their_label_and_ingredient(
+    phenomenon: str, label: str, ingredient: str
+) -> None:
+    rng = random.Random(11)
+    for _ in range(30):
+        pair = template_pair(phenomenon, rng)
+        assert pair.label == label
+        assert pair.ingredient == ingredient
+        assert pair.as_dict()["ingredient"] == ingredient
+        assert pair.premise != pair.hypothesis
+
+
+def test_every_phenomenon_belongs_to_exactly_one_ingredient() -> None:
+    listed = [name for names in INGREDIENTS.values() for name in names]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(TEMPLATE_PHENOMENA) | set(REAL_PHENOMENA)
+    assert set(PHENOMENON_INGREDIENT) == set(listed)
+
+
+@pytest.mark.parametrize("ingredient", list(INGREDIENTS))
+def test_every_ingredient_can_be_drawn_from_templates_alone(ingredient: str) -> None:
+    assert set(INGREDIENTS[ingredient]) & set(TEMPLATE_PHENOMENA)
+
+
+def test_blanket_denials_do_not_restate_the_claim_they_deny() -> None:
+    # the pair is (report, what the official says): a bare blanket denial names no party,
+    # place or country; one that names a topic names the event's own noun phrase
+    rng = random.Random(2)
+    frames = [f.split("{np}")[0] for f in synthetic.BLANKET_TOPIC_FRAMES]
+    for _ in range(300):
+        scenario = draw_scenario(EVENTS[rng.randrange(len(EVENTS))], rng)
+        clauses = synthetic._blanket_denial(scenario, rng)
+        assert clauses is not None
+        hypothesis = clauses[1]
+        if any(hypothesis.startswith(frame) for frame in frames):
+            nouns = [n.format_map(scenario.slots) for n in scenario.event.noun]
+            assert any(noun in hypothesis for noun in nouns), hypothesis
+            continue
+        for slot in ("actor", "country", "place", "demonym"):
+            assert scenario.slots[slot] not in hypothesis, hypothesis
+        # nor is it a denial of an embedded proposition ("reports that P are false")
+        assert not re.search(
+            r"\b(?:deny|claims?|reports?|allegations?|suggestions?|true|false|untrue) that\b",
+            hypothesis,
+        ), hypothesis
+
+
+_DENIAL_WORDS = re.compile(
+    r"\b(?:deny|denies|denied|false|untrue|baseless|lies?|nonsense|fake|groundless)\b|not true"
+)
+
+
+@pytest.mark.parametrize("phenomenon", ["non_denial", "official_confirmation"])
+def test_non_denials_and_confirmations_never_deny(phenomenon: str) -> None:
+    rng = random.Random(3)
+    for _ in range(200):
+        pair = template_pair(phenomenon, rng)
+        hypothesis = pair.hypothesis.lower().replace("neither confirm nor deny", "")
+        assert not _DENIAL_WORDS.search(hypothesis), pair
+
+
+def test_separate_incidents_say_they_are_another_incident() -> None:
+    rng = random.Random(4)
+    for _ in range(200):
+        hypothesis = template_pair("separate_incident", rng).hypothesis.lower()
+        assert re.search(r"separate|unrelated|different|unconnected|nothing to do", hypothesis)
+
+
+@pytest.mark.parametrize("ingredient", list(INGREDIENTS))
+def test_leaving_an_ingredient_out_removes_its_pairs_and_keeps_the_label_split(
+    ingredient: str, sentences: list[ReportSentence]
+) -> None:
+    phenomena = select_phenomena(exclude=[ingredient])
+    pairs = make_pairs(
+        300, random.Random(4), sentences=sentences, real_fraction=0.3, phenomena=phenomena
+    )
+    assert len(pairs) == 300
+    assert ingredient not in {pair.ingredient for pair in pairs}
+    assert Counter(pair.label for pair in pairs) == {
+        "contradiction": 120,
+        "entailment": 90,
+        "neutral": 90,
+    }
+
+
+def test_all_ingredients_together_draw_every_ingredient(sentences: list[ReportSentence]) -> None:
+    pairs = make_pairs(600, random.Random(6), sentences=sentences, real_fraction=0.3)
+    assert {pair.ingredient for pair in pairs} == set(INGREDIENTS)
+
+
+def test_one_ingredient_alone_draws_only_its_pairs() -> None:
+    pairs = make_pairs(90, random.Random(5), phenomena=select_phenomena(["blanket"]))
+    assert {pair.ingredient for pair in pairs} == {"blanket"}
+    assert {pair.label for pair in pairs} == {"contradiction", "entailment", "neutral"}
+
+
+def test_an_ingredient_without_some_labels_drops_them_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING"):
+        pairs = make_pairs(50, random.Random(5), phenomena=select_phenomena(["conflict"]))
+    assert len(pairs) == 50
+    assert {pair.label for pair in pairs} == {"contradiction"}
+    assert "neutral" in caplog.text and "entailment" in caplog.text
+
+
+def test_unknown_ingredient_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown ingredient or phenomenon 'sarcasm'"):
+        select_phenomena(["sarcasm"])
+
+
+def test_a_single_phenomenon_can_be_left_out() -> None:
+    chosen = select_phenomena(exclude=["real_blanket"])
+    assert "blanket_denial" in chosen and "real_blanket" not in chosen
+
+
+# --- conflicting dates and counts in real clauses -------------------------------------
+
+
+# fmt: off
+SHIFT_CASES = [
+    # one weekday: replaced by another
+    ("Police arrested the man on Tuesday", True),
+    # one month
+    ("The company sold the plant in March", True),
+    # two days: which one the event was on is unclear
+    ("The talks ran from Monday to Friday", False),
+    # a weekday in a name is no date
+    ("The Sunday Times said the minister left", False),
+    # "May" is also a modal verb: never changed
+    ("The plant closed in May", False),
+    # no date at all
+    ("The army closed the road", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("clause", "changes"), SHIFT_CASES)
+def test_shift_date(clause: str, changes: bool) -> None:
+    shifted = shift_date(clause, random.Random(0))
+    if not changes:
+        assert shifted is None
+        return
+    assert shifted is not None and shifted != clause
+    old = [w for w in clause.split() if w not in shifted.split()]
+    new = [w for w in shifted.split() if w not in clause.split()]
+    assert len(old) == len(new) == 1
+    assert new[0] in synthetic.WEEKDAYS + synthetic.MONTHS and new[0] != "May"
+
+
+# fmt: off
+NUMBER_CHANGE_CASES = [
+    # an exact count
+    ("Police found 28 bodies in the graves", True),
+    # with thousands separators
+    ("The company sold 40,000 phones in March", True),
+    # a percentage
+    ("Shares fell 20 percent after the announcement", True),
+    # a lower bound: a smaller number would not conflict
+    ("At least 40 people were killed", False),
+    # an estimate
+    ("About 300 troops crossed the border", False),
+    # the end of a range
+    ("The flights lasted five to 10 minutes", False),
+    # a number inside a name
+    ("Flight 17 crashed near the border", False),
+    # two numbers (one a year)
+    ("The rate rose 5% in 2014", False),
+    # a clock time
+    ("The attack began at 3 p.m.", False),
+    # a day of a month
+    ("Troops arrived on 14 March", False),
+    # one: "4 person" would not agree
+    ("Only 1 soldier was hurt", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("clause", "changes"), NUMBER_CHANGE_CASES)
+def test_change_number(clause: str, changes: bool) -> None:
+    changed = change_number(clause, random.Random(0))
+    if not changes:
+        assert changed is None
+        return
+    assert changed is not None
+    old = [w for w in clause.split() if w not in changed.split()]
+    new = [w for w in changed.split() if w not in clause.split()]
+    assert len(old) == len(new) == 1
+    a, b = (int(w.replace(",", "")) for w in (old[0], new[0]))
+    assert max(a, b) >= 1.9 * min(a, b)
+
+
+def test_real_conflicts_and_non_denials_have_their_labels(
+    sentences: list[ReportSentence],
+) -> None:
+    pools = synthetic._real_candidates(sentences, random.Random(0))
+    for name in ("real_blanket", "real_date_conflict", "real_number_conflict",
+                 "real_non_denial", "real_official_confirmation"):  # fmt: skip
+        assert pools[name], name
+        for pair in pools[name]:
+            assert pair.label == REAL_PHENOMENA[name] and pair.origin == "real"
+    # "... closed the main road to Kessa on Monday" comes back on another day
+    kessa = [p for p in pools["real_date_conflict"] if "main road to Kessa on" in p.hypothesis]
+    assert kessa and not any(pair.hypothesis.endswith("on Monday.") for pair in kessa)
+
+
+# --- the script: ingredients and the bodies training may not read ----------------------
+
+# Invented town names: each marks the body it is written in.
+TOWNS = ("Arvel", "Brisko", "Calden", "Dunmere", "Estrava", "Fallow", "Gressby", "Hollin",
+         "Ivrance", "Jorvale")  # fmt: skip
+
+
+def _town_body(town: str) -> str:
+    return (
+        f"Witnesses said the army had closed the main road to {town} on Monday.\n\n"
+        f"Local officials told reporters that the convoy reached {town} on Tuesday."
+    )
+
+
+def _write_bodies(data_dir: Path, bodies: dict[str, str]) -> None:
+    fnc1 = data_dir / "stance" / "fnc1"
+    fnc1.mkdir(parents=True)
+    with gzip.open(fnc1 / "train_bodies.csv.gz", "wt", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Body ID", "articleBody"])
+        for body_id, text in bodies.items():
+            writer.writerow([body_id, text])
+
+
+def test_split_bodies_separates_the_excluded_ids(tmp_path: Path) -> None:
+    bodies = {f"9000{i}": _town_body(town) for i, town in enumerate(TOWNS[:3])}
+    _write_bodies(tmp_path, bodies)
+    kept, held = _load_script().split_bodies(tmp_path, excluded={"90001"})
+    assert kept == [bodies["90000"], bodies["90002"]]
+    assert held == [bodies["90001"]]
+
+
+def test_sentences_an_excluded_body_repeats_are_dropped() -> None:
+    # FNC-1 repeats text under other body ids: a kept body quoting an excluded one
+    kept = _town_body("Arvel") + "\n\nWitnesses said the dam at Brisko had burst on Friday."
+    held = [_town_body("Brisko") + "\n\nWitnesses said the dam at Brisko had burst on Friday."]
+    script = _load_script()
+    found = script.collect_sentences([kept], max_bodies=None, seed=0)
+    left = script.drop_shared_sentences(found, held)
+    assert any("Brisko" in item.sentence for item in found)
+    assert left and not any("Brisko" in item.sentence for item in left)
+
+
+def test_script_never_reads_the_holdout_or_the_real_news_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import fnc1_holdout
+
+    ids = [str(90001 + i) for i in range(len(TOWNS))]
+    town_of = dict(zip(ids, TOWNS, strict=True))
+    held = fnc1_holdout.heldout_ids(ids)
+    real_set = next(body for body in ids if body not in held)
+    monkeypatch.setattr(fnc1_holdout, "real_set_body_ids", lambda *_: frozenset({real_set}))
+    _write_bodies(tmp_path / "data", {body: _town_body(town_of[body]) for body in ids})
+    out = tmp_path / "synthetic.jsonl"
+    args = ["--data-dir", str(tmp_path / "data"), "-o", str(out), "--n", "300", "--seed", "2",
+            "--real-fraction", "1.0"]  # fmt: skip
+    assert _load_script().main(args) == 0
+    text = out.read_text(encoding="utf-8")
+    excluded = held | {real_set}
+    assert len(excluded) == 3
+    for body in ids:
+        if body in excluded:
+            assert town_of[body] not in text, body
+    assert any(town_of[body] in text for body in ids if body not in excluded)
+    assert "3 skipped" in capsys.readouterr().out
+
+
+def test_script_without_an_ingredient_writes_none_of_its_rows(tmp_path: Path) -> None:
+    _write_bodies(tmp_path / "data", {"90001": BODY_ROADS, "90002": BODY_PHONES})
+    out = tmp_path / "synthetic.jsonl"
+    args = ["--data-dir", str(tmp_path / "data"), "-o", str(out), "--n", "200", "--seed", "4",
+            "--without", "blanket,hedge"]  # fmt: skip
+    assert _load_script().main(args) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 200
+    assert {row["ingredient"] for row in rows}.isdisjoint({"blanket", "hedge"})
+    for row in rows:
+        assert row["ingredient"] == PHENOMENON_INGREDIENT[row["phenomenon"]]
+
+
+def test_script_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    _write_bodies(tmp_path / "data", {"90001": BODY_ROADS, "90002": BODY_PHONES})
+    outputs = []
+    for name in ("a.jsonl", "b.jsonl"):
+        out = tmp_path / name
+        args = ["--data-dir", str(tmp_path / "data"), "-o", str(out), "--n", "150", "--seed", "9"]
+        assert _load_script().main(args) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_script_refuses_an_unknown_ingredient(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        _load_script().parse_args(["-o", str(tmp_path / "x.jsonl"), "--ingredients", "sarcasm"])

@@ -8,30 +8,48 @@ each phenomenon is a small seeded function over slot-filled event templates, and
 path derives pairs from real news sentences (see :func:`real_pairs`).
 
 Label conventions (premise = report, hypothesis = official content, as in
-:meth:`nli.model.ContradictionScorer.score_pairs`):
+:meth:`nli.model.ContradictionScorer.score_pairs`). Each phenomenon belongs to one
+*ingredient* (:data:`INGREDIENTS`), the unit an ablation switches on or off:
 
-=======================  =============  ================================================
-phenomenon               label          premise -> hypothesis
-=======================  =============  ================================================
-direct_denial            contradiction  event -> "there are no X in Y" (official voice)
-denial_verb              contradiction  event -> "we deny that P" / "claims that P are false"
-number_conflict          contradiction  "at least 40 killed" -> "only 12 people died"
-date_conflict            contradiction  "... on Tuesday" -> "... on Friday" (one event)
-place_conflict           contradiction  "leak at the Lyon plant" -> "... at the Turin plant"
-entity_swap_exclusive    contradiction  "it was A that ..." -> "it was B that ..."
-negated_report           contradiction  "no X are in Y" -> "X are in Y"
-confirmation             entailment     event -> the event itself, less detail
-paraphrase               entailment     one unique fact -> same fact, other wording
-number_match             entailment     "2,300 jobs" -> "more than 2,000 jobs"
-negated_agreement        entailment     "A has no X in Y" -> "we have no X in Y"
-entity_swap_open         neutral        "A did X" -> "B has not done X" (both may be true)
-unrelated_event          neutral        A's event X -> A's statement on event Z
-hedged_report            neutral        "X may have ..., unconfirmed" -> firm denial
-scope_mismatch           neutral        "3 soldiers killed" -> "no civilian casualties"
-number_undetermined      neutral        "at least 40" -> "exactly 55"
-=======================  =============  ================================================
+=============  =======================  =============  ======================================
+ingredient     phenomenon               label          premise -> hypothesis
+=============  =======================  =============  ======================================
+denial         direct_denial            contradiction  event -> "there are no X in Y"
+denial         denial_verb              contradiction  event -> "we deny that P"
+denial         negated_report           contradiction  "no X are in Y" -> "X are in Y"
+denial         negated_agreement        entailment     "A has no X in Y" -> "we have no X in Y"
+blanket        blanket_denial           contradiction  event -> "the report is false", "that's
+                                                       not accurate", "claims of X are nonsense"
+blanket        blanket_confirmation     entailment     event -> "the report is accurate"
+blanket        blanket_other_topic      neutral        event -> "the story about <other event>
+                                                       is made up"
+hedge          non_denial               neutral        event -> "we have no indication that P",
+                                                       "declined to comment", "premature"
+hedge          hedged_report            neutral        "X may have ..., unconfirmed" -> denial
+conflict       number_conflict          contradiction  "at least 40 killed" -> "only 12 died"
+conflict       date_conflict            contradiction  "... on Tuesday" -> "... on Friday"
+conflict       place_conflict           contradiction  "leak at the Lyon plant" -> "... Turin"
+conflict       entity_swap_exclusive    contradiction  "it was A that ..." -> "it was B that ..."
+compatible     separate_incident        neutral        event -> "in a separate incident, <same
+                                                       kind, other place, date and count>"
+compatible     number_undetermined      neutral        "at least 40" -> "exactly 55"
+compatible     entity_swap_open         neutral        "A did X" -> "B has not done X"
+compatible     scope_mismatch           neutral        "3 soldiers killed" -> "no civilian deaths"
+compatible     unrelated_event          neutral        A's event X -> A's statement on event Z
+confirmation   confirmation             entailment     event -> the event itself, less detail
+confirmation   official_confirmation    entailment     event -> "we can confirm that P"
+confirmation   paraphrase               entailment     one unique fact -> other wording
+confirmation   number_match             entailment     "2,300 jobs" -> "more than 2,000 jobs"
+=============  =======================  =============  ======================================
 
-Real-sentence phenomena (``origin == "real"``) are listed in :data:`REAL_PHENOMENA`.
+A blanket denial is written as the official says it (the hypothesis is "The report is
+false.", not the report's content): that is the text ``nli pairs`` and the real-news pair
+set hand the model. ``nli score`` on articles does not show it to the model:
+:func:`nli.findings.hypothesis` puts the paired report's own content in its place and
+scores entailment, so there the premise and the hypothesis are the same text.
+
+Real-sentence phenomena (``origin == "real"``) are listed in :data:`REAL_PHENOMENA`; each
+belongs to an ingredient too.
 
 Every function that draws takes a :class:`random.Random`, so the same seed gives the same
 pairs. The tables (slot vocabularies, event templates, denial/hedge wrappers, the verb
@@ -60,7 +78,7 @@ import random
 import re
 import string
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -93,9 +111,14 @@ class SyntheticPair:
     phenomenon: str
     origin: Origin = "template"
 
+    @property
+    def ingredient(self) -> str:
+        """The ingredient the phenomenon belongs to (see :data:`INGREDIENTS`)."""
+        return PHENOMENON_INGREDIENT[self.phenomenon]
+
     def as_dict(self) -> dict[str, str]:
-        """Return the pair as a JSON-ready dict."""
-        return asdict(self)
+        """Return the pair as a JSON-ready dict, with its ``ingredient``."""
+        return {**asdict(self), "ingredient": self.ingredient}
 
 
 # --------------------------------------------------------------------------------------
@@ -476,6 +499,37 @@ HEDGE_WRAPPERS: tuple[str, ...] = _TABLES["hedge_wrappers"]
 #: Attributions of a premise to a third party: "according to witnesses, P".
 ATTRIBUTIONS: tuple[str, ...] = _TABLES["attributions"]
 
+#: Blanket denials are "<subject> <predicate>" (subject and predicate agree in number), in
+#: a frame ("let me be clear: {b}"), or a standalone phrase ("Nonsense.").
+BLANKET_SUBJECTS: tuple[tuple[str, str], ...] = _TABLES["blanket_subjects"]
+BLANKET_PREDICATES: tuple[tuple[str, str], ...] = _TABLES["blanket_predicates"]
+BLANKET_FRAMES: tuple[str, ...] = _TABLES["blanket_frames"]
+BLANKET_STANDALONE: tuple[str, ...] = _TABLES["blanket_standalone"]
+
+#: Blanket denials that name the topic of what they deny ("claims of {np} are nonsense").
+BLANKET_TOPIC_FRAMES: tuple[str, ...] = _TABLES["blanket_topic_frames"]
+
+#: Statements that the report as a whole is right ("the report is accurate").
+BLANKET_CONFIRMATIONS: tuple[str, ...] = _TABLES["blanket_confirmations"]
+
+#: Non-denials around a clause P: neither assert nor deny it ("we have no indication that P").
+NON_DENIAL_WRAPPERS: tuple[str, ...] = _TABLES["non_denial_wrappers"]
+
+#: Non-denials around a noun phrase of the event ("we are not aware of any {np}").
+NON_DENIAL_NOUNS: tuple[str, ...] = _TABLES["non_denial_nouns"]
+
+#: Non-denials that name nothing ("no comment", "{speaker} declined to comment").
+NON_DENIAL_STANDALONE: tuple[str, ...] = _TABLES["non_denial_standalone"]
+
+#: An official confirming a clause P in their own voice ("we can confirm that P").
+CONFIRMATION_WRAPPERS: tuple[str, ...] = _TABLES["confirmation_wrappers"]
+
+#: Markers that a clause is about another incident than the one reported.
+SEPARATE_INCIDENT_WRAPPERS: tuple[str, ...] = _TABLES["separate_incident_wrappers"]
+
+#: Who speaks for a country or a company, in the third person.
+SPEAKERS: dict[str, tuple[str, ...]] = _TABLES["speakers"]
+
 
 # --------------------------------------------------------------------------------------
 # Rendering.
@@ -589,8 +643,18 @@ def draw_scenario(event: EventType, rng: random.Random, *, sector: str | None = 
     return Scenario(event, slots, quantity, when, currency)
 
 
+_ARTICLE_BEFORE_SLOT = re.compile(r"\b([Aa]) (?=\{(\w+)\})")
+
+
 def _fill(template: str, slots: Mapping[str, str]) -> str:
-    return template.format_map(slots)
+    """Fill a template's slots; "a {slot}" becomes "an" before a vowel ("an Iranian")."""
+
+    def article(match: re.Match[str]) -> str:
+        value = slots.get(match[2], "")
+        vowel = value[:1] in tuple("AEIOaeio") and not value.lower().startswith(("eu", "one"))
+        return f"{match[1]}n " if vowel else match[0]
+
+    return _ARTICLE_BEFORE_SLOT.sub(article, template).format_map(slots)
 
 
 def _swapped(slots: Mapping[str, str], slot: str) -> dict[str, str]:
@@ -827,8 +891,12 @@ def _scope_mismatch(s: Scenario, rng: random.Random) -> Clauses:
     return _attribute(_fill(premise, s.slots), rng, 0.2), _fill(hypothesis, s.slots)
 
 
-def _unrelated_event(s: Scenario, rng: random.Random) -> Clauses:
-    """A report of this event against the same party's statement on another event."""
+def _other_event(s: Scenario, rng: random.Random) -> tuple[EventType, dict[str, str]] | None:
+    """Another event the same party could be accused of, with its slots filled.
+
+    The second event keeps this scenario's party and places; only its own slots (and its
+    number and time) are new. Events whose claims overlap this one's are never drawn.
+    """
     sector = None
     if s.event.actor == "company":
         sector = next((name for name, pool in COMPANIES.items() if s.slots["actor"] in pool), None)
@@ -844,34 +912,155 @@ def _unrelated_event(s: Scenario, rng: random.Random) -> Clauses:
         return None
     other = _pick(rng, others)
     extra = draw_scenario(other, rng, sector=sector)
-    # the second event keeps this scenario's party and places; only its own slots are new
     own = {*other.extras, *(k for pools in other.sector_extras.values() for k in pools)}
     own |= {name + "2" for name in own}
     slots = {**extra.slots, **{k: v for k, v in s.slots.items() if k not in own}}
     slots["n"], slots["vague"], slots["when"] = (extra.slots[k] for k in ("n", "vague", "when"))
+    return other, slots
+
+
+def _unrelated_event(s: Scenario, rng: random.Random) -> Clauses:
+    """A report of this event against the same party's statement on another event."""
+    drawn = _other_event(s, rng)
+    if drawn is None:
+        return None
+    other, slots = drawn
     pool = other.deny + other.fact if rng.random() < 0.5 else other.deny
     hypothesis = _pick(rng, [t for t in pool if not set(template_slots(t)) & {"n", "vague"}])
     return _attribute(_fill(_report(s, rng), s.slots), rng, 0.2), _fill(hypothesis, slots)
 
 
+def _speaker(s: Scenario, rng: random.Random) -> str:
+    """Who speaks for the accused party, in the third person ("the ministry", "Iran")."""
+    return _pick(rng, (*SPEAKERS[s.event.actor], s.slots["actor"]))
+
+
+def blanket_statement(rng: random.Random) -> str:
+    """A blanket denial in the official's voice: it names no claim, only the report.
+
+    Returns:
+        str: A clause without final punctuation ("these reports are baseless",
+        "let me be clear: that's not accurate", "nonsense").
+
+    Example:
+        >>> blanket_statement(random.Random(3))
+        'the media reports are groundless from start to finish'
+    """
+    if rng.random() < 0.2:
+        return _pick(rng, BLANKET_STANDALONE)
+    subject, number = _pick(rng, BLANKET_SUBJECTS)
+    predicate = _pick(rng, BLANKET_PREDICATES)[0 if number == "sg" else 1]
+    core = f"{subject} {predicate}"
+    if subject in ("that", "it") and predicate.startswith("is ") and rng.random() < 0.5:
+        core = f"{subject}'s {predicate[3:]}"
+    return _pick(rng, BLANKET_FRAMES).format(b=core)
+
+
+def _report_and_premise(s: Scenario, rng: random.Random, attribution: float) -> tuple[str, str]:
+    """A report template of the scenario and the premise it gives (sometimes attributed)."""
+    report = _report(s, rng)
+    return report, _attribute(_fill(report, s.slots), rng, attribution)
+
+
+def _blanket_denial(s: Scenario, rng: random.Random) -> Clauses:
+    # reports that get blanket denials are usually attributed ("..., a newspaper reported")
+    report, premise = _report_and_premise(s, rng, 0.5)
+    nouns = [n for n in s.event.noun if _entailed_detail(report, n)]
+    if nouns and rng.random() < 0.3:
+        topic = _fill(_pick(rng, nouns), s.slots)
+        return premise, _pick(rng, BLANKET_TOPIC_FRAMES).format(np=topic)
+    return premise, blanket_statement(rng)
+
+
+def _blanket_confirmation(s: Scenario, rng: random.Random) -> Clauses:
+    _, premise = _report_and_premise(s, rng, 0.5)
+    return premise, _pick(rng, BLANKET_CONFIRMATIONS)
+
+
+def _blanket_other_topic(s: Scenario, rng: random.Random) -> Clauses:
+    """A blanket denial that names another event of the same party: it denies nothing here."""
+    drawn = _other_event(s, rng)
+    if drawn is None:
+        return None
+    other, slots = drawn
+    topic = _fill(_pick(rng, other.noun), slots)
+    _, premise = _report_and_premise(s, rng, 0.4)
+    return premise, _pick(rng, BLANKET_TOPIC_FRAMES).format(np=topic)
+
+
+def _non_denial(s: Scenario, rng: random.Random) -> Clauses:
+    """A firm report against an official who neither confirms nor denies it."""
+    report, premise = _report_and_premise(s, rng, 0.3)
+    speaker = _speaker(s, rng)
+    choice = rng.random()
+    nouns = [n for n in s.event.noun if _entailed_detail(report, n)]
+    if choice < 0.15:
+        return premise, _pick(rng, NON_DENIAL_STANDALONE).format(speaker=speaker)
+    if choice < 0.35 and nouns:
+        topic = _fill(_pick(rng, nouns), s.slots)
+        return premise, _pick(rng, NON_DENIAL_NOUNS).format(np=topic, speaker=speaker)
+    # an official unsure whether *they* did something reads oddly: third-person facts only
+    facts = [f for f in s.event.fact if _third_person(f) and _entailed_detail(report, f)]
+    if not facts:
+        return None
+    clause = _fill(_pick(rng, facts), s.slots)
+    return premise, _pick(rng, NON_DENIAL_WRAPPERS).format(p=clause, speaker=speaker)
+
+
+def _official_confirmation(s: Scenario, rng: random.Random) -> Clauses:
+    report, premise = _report_and_premise(s, rng, 0.3)
+    facts = [f for f in s.event.fact if _entailed_detail(report, f)]
+    return premise, _pick(rng, CONFIRMATION_WRAPPERS).format(p=_fill(_pick(rng, facts), s.slots))
+
+
+def _separate_incident(s: Scenario, rng: random.Random) -> Clauses:
+    """The same kind of event at another place, time and count, marked as another incident.
+
+    Both can be true, so the pair is neutral; without the marker the reader would take the
+    two for one event and the details would conflict (that is ``*_conflict``).
+    """
+    details = {"n", "vague", "place", "when"}
+    templates = [t for t in _premise_templates(s.event.report) if set(template_slots(t)) & details]
+    if not templates:
+        return None
+    _, premise = _report_and_premise(s, rng, 0.2)
+    spec = s.event.number or NumberSpec(2, 100)
+    quantity = s.quantity
+    while quantity == s.quantity:
+        quantity = _draw_number(spec, rng)
+    changed = dict(s.slots)
+    changed["place"] = s.slots["place2"]
+    changed["when"] = format_when(other_when(s.when, rng), rng.randrange(2))
+    changed["n"] = format_number(quantity, rng.randrange(3), money=spec.money, currency=s.currency)
+    changed["vague"] = vague_amount(quantity)
+    clause = _fill(_pick(rng, templates), changed)
+    return premise, _pick(rng, SEPARATE_INCIDENT_WRAPPERS).format(p=clause)
+
+
 #: Template phenomena: name -> (label, generator, weight within its label).
 TEMPLATE_PHENOMENA: dict[str, tuple[Label, Generator, float]] = {
-    "direct_denial": ("contradiction", _direct_denial, 0.22),
-    "denial_verb": ("contradiction", _denial_verb, 0.16),
-    "number_conflict": ("contradiction", _number_conflict, 0.15),
-    "date_conflict": ("contradiction", _date_conflict, 0.11),
-    "place_conflict": ("contradiction", _place_conflict, 0.09),
-    "entity_swap_exclusive": ("contradiction", _entity_swap_exclusive, 0.12),
-    "negated_report": ("contradiction", _negated_report, 0.15),
-    "confirmation": ("entailment", _confirmation, 0.32),
-    "paraphrase": ("entailment", _paraphrase, 0.26),
-    "number_match": ("entailment", _number_match, 0.2),
-    "negated_agreement": ("entailment", _negated_agreement, 0.22),
-    "entity_swap_open": ("neutral", _entity_swap_open, 0.2),
-    "unrelated_event": ("neutral", _unrelated_event, 0.24),
-    "hedged_report": ("neutral", _hedged_report, 0.24),
-    "scope_mismatch": ("neutral", _scope_mismatch, 0.18),
-    "number_undetermined": ("neutral", _number_undetermined, 0.14),
+    "direct_denial": ("contradiction", _direct_denial, 0.18),
+    "denial_verb": ("contradiction", _denial_verb, 0.13),
+    "negated_report": ("contradiction", _negated_report, 0.12),
+    "blanket_denial": ("contradiction", _blanket_denial, 0.17),
+    "number_conflict": ("contradiction", _number_conflict, 0.13),
+    "date_conflict": ("contradiction", _date_conflict, 0.09),
+    "place_conflict": ("contradiction", _place_conflict, 0.08),
+    "entity_swap_exclusive": ("contradiction", _entity_swap_exclusive, 0.10),
+    "confirmation": ("entailment", _confirmation, 0.22),
+    "official_confirmation": ("entailment", _official_confirmation, 0.18),
+    "paraphrase": ("entailment", _paraphrase, 0.18),
+    "number_match": ("entailment", _number_match, 0.14),
+    "negated_agreement": ("entailment", _negated_agreement, 0.16),
+    "blanket_confirmation": ("entailment", _blanket_confirmation, 0.12),
+    "non_denial": ("neutral", _non_denial, 0.20),
+    "hedged_report": ("neutral", _hedged_report, 0.14),
+    "separate_incident": ("neutral", _separate_incident, 0.14),
+    "blanket_other_topic": ("neutral", _blanket_other_topic, 0.08),
+    "entity_swap_open": ("neutral", _entity_swap_open, 0.12),
+    "unrelated_event": ("neutral", _unrelated_event, 0.14),
+    "scope_mismatch": ("neutral", _scope_mismatch, 0.10),
+    "number_undetermined": ("neutral", _number_undetermined, 0.08),
 }
 
 
@@ -906,7 +1095,11 @@ def template_pair(phenomenon: str, rng: random.Random, *, max_tries: int = 50) -
 
 
 def template_pairs(
-    n: int, rng: random.Random, *, label_weights: Mapping[str, float] | None = None
+    n: int,
+    rng: random.Random,
+    *,
+    label_weights: Mapping[str, float] | None = None,
+    phenomena: Collection[str] | None = None,
 ) -> list[SyntheticPair]:
     """Draw ``n`` distinct template pairs with labels in the given proportions.
 
@@ -915,20 +1108,30 @@ def template_pairs(
         rng (random.Random): Source of randomness.
         label_weights (Mapping[str, float], optional): Share of each label. Defaults to
             :data:`LABEL_WEIGHTS` (40% contradiction, 30% entailment, 30% neutral).
+        phenomena (Collection[str], optional): The phenomena that may be drawn (see
+            :func:`select_phenomena`). Defaults to all of :data:`TEMPLATE_PHENOMENA`.
 
     Returns:
         list[SyntheticPair]: ``n`` pairs, no (premise, hypothesis) repeated.
+
+    Raises:
+        ValueError: When a label with a positive share has no phenomenon to draw from.
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     weights = dict(label_weights or LABEL_WEIGHTS)
     by_label: dict[str, list[tuple[str, float]]] = {}
     for name, (label, _, weight) in TEMPLATE_PHENOMENA.items():
-        by_label.setdefault(label, []).append((name, weight))
+        if phenomena is None or name in phenomena:
+            by_label.setdefault(label, []).append((name, weight))
     quotas = _quotas(n, weights)
     seen: set[tuple[str, str]] = set()
     pairs: list[SyntheticPair] = []
     for label_name in quotas:
+        if quotas[label_name] and label_name not in by_label:
+            raise ValueError(f"no selected template phenomenon gives {label_name!r} pairs")
+        if not quotas[label_name]:
+            continue
         names = [name for name, _ in by_label[label_name]]
         shares = [weight for _, weight in by_label[label_name]]
         made = 0
@@ -1290,11 +1493,190 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 REAL_PHENOMENA: dict[str, Label] = {
     "real_denial": "contradiction",
     "real_denial_verb": "contradiction",
+    "real_blanket": "contradiction",
+    "real_number_conflict": "contradiction",
+    "real_date_conflict": "contradiction",
     "real_confirmation": "entailment",
     "real_trimmed": "entailment",
+    "real_official_confirmation": "entailment",
     "real_hedged": "neutral",
+    "real_non_denial": "neutral",
     "real_other_topic": "neutral",
 }
+
+#: Ingredients: named groups of phenomena that an ablation switches on or off together.
+INGREDIENTS: dict[str, tuple[str, ...]] = {
+    "denial": ("direct_denial", "denial_verb", "negated_report", "negated_agreement",
+               "real_denial", "real_denial_verb"),
+    "blanket": ("blanket_denial", "blanket_confirmation", "blanket_other_topic", "real_blanket"),
+    "hedge": ("non_denial", "hedged_report", "real_non_denial", "real_hedged"),
+    "conflict": ("number_conflict", "date_conflict", "place_conflict", "entity_swap_exclusive",
+                 "real_number_conflict", "real_date_conflict"),
+    "compatible": ("separate_incident", "number_undetermined", "entity_swap_open",
+                   "scope_mismatch", "unrelated_event", "real_other_topic"),
+    "confirmation": ("confirmation", "official_confirmation", "paraphrase", "number_match",
+                     "real_confirmation", "real_trimmed", "real_official_confirmation"),
+}  # fmt: skip
+
+#: Phenomenon -> the ingredient it belongs to.
+PHENOMENON_INGREDIENT: dict[str, str] = {
+    phenomenon: ingredient
+    for ingredient, phenomena in INGREDIENTS.items()
+    for phenomenon in phenomena
+}
+
+
+def phenomenon_label(phenomenon: str) -> Label:
+    """The label every pair of a phenomenon carries.
+
+    Example:
+        >>> phenomenon_label("blanket_denial"), phenomenon_label("real_non_denial")
+        ('contradiction', 'neutral')
+    """
+    if phenomenon in TEMPLATE_PHENOMENA:
+        return TEMPLATE_PHENOMENA[phenomenon][0]
+    if phenomenon in REAL_PHENOMENA:
+        return REAL_PHENOMENA[phenomenon]
+    raise ValueError(f"unknown phenomenon {phenomenon!r}")
+
+
+def select_phenomena(
+    include: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> frozenset[str]:
+    """The phenomena a run may draw: those of ``include`` minus those of ``exclude``.
+
+    Each name is an ingredient (all its phenomena) or a single phenomenon.
+
+    Args:
+        include (Iterable[str], optional): Names to draw from. Defaults to every ingredient.
+        exclude (Iterable[str]): Names to leave out.
+
+    Returns:
+        frozenset[str]: Template and real phenomenon names.
+
+    Raises:
+        ValueError: For a name that is neither an ingredient nor a phenomenon.
+
+    Example:
+        >>> sorted(select_phenomena(["blanket"], ["real_blanket"]))
+        ['blanket_confirmation', 'blanket_denial', 'blanket_other_topic']
+        >>> "non_denial" in select_phenomena(exclude=["hedge"])
+        False
+    """
+
+    def expand(names: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for name in names:
+            if name in INGREDIENTS:
+                out.update(INGREDIENTS[name])
+            elif name in PHENOMENON_INGREDIENT:
+                out.add(name)
+            else:
+                raise ValueError(
+                    f"unknown ingredient or phenomenon {name!r}; ingredients are "
+                    f"{', '.join(INGREDIENTS)}"
+                )
+        return out
+
+    chosen = expand(INGREDIENTS if include is None else include)
+    return frozenset(chosen - expand(exclude))
+
+
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?! [A-Z])")
+#: "May" is left out: it is also a modal verb.
+_MONTH = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December)"
+    r"\b(?! [A-Z])"
+)
+_ANY_DATE_WORD = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|today|yesterday|"
+    r"tomorrow|tonight)\b"
+)
+
+
+def shift_date(clause: str, rng: random.Random) -> str | None:
+    """The clause with its one weekday or month replaced by another, or None.
+
+    Only clauses that name exactly one day or month are changed (with two, which one the
+    event happened on is unclear); a weekday or month followed by a name ("Sunday Times")
+    is not a date.
+
+    Example:
+        >>> shift_date("Police arrested the man on Tuesday", random.Random(0))
+        'Police arrested the man on Friday'
+        >>> shift_date("The talks ran from Monday to Friday", random.Random(0)) is None
+        True
+    """
+    if len(_ANY_DATE_WORD.findall(clause)) != 1:
+        return None
+    match = _WEEKDAY.search(clause) or _MONTH.search(clause)
+    if match is None:
+        return None
+    pool = WEEKDAYS if match[1] in WEEKDAYS else tuple(m for m in MONTHS if m != "May")
+    new = _pick(rng, [name for name in pool if name != match[1]])
+    return clause[: match.start(1)] + new + clause[match.end(1) :]
+
+
+_DIGITS = re.compile(r"\d[\d,.:/]*")
+#: An integer (commas allowed) after a space, the start or a currency sign, and before a
+#: space or "%".
+_COUNT = re.compile(r"(?:^|(?<=[\s$€£]))(\d{1,3}(?:,\d{3})+|\d+)(?=\s|%)")
+#: Capitalised words a count may follow (a name before a number makes it part of the name).
+_CAPITALISED_BEFORE_COUNT = frozenset(_word_tuple("The In On At All Only Another"))
+#: Words before a number that make it a bound, an estimate or the end of a range ("five to
+#: 10"): a different value would not conflict with it.
+_BOUND_WORDS = re.compile(
+    r"\b(?:at least|at most|more than|less than|fewer than|over|under|up to|nearly|almost|"
+    r"about|around|some|roughly|approximately|estimated|as many as|as few as|no more than|"
+    r"no fewer than|exceeding|above|below|between|top|topped|of|every|per|each|aged|age|"
+    r"number|no|to|and|or|from)\s*[$€£]?$",
+    re.IGNORECASE,
+)
+_AFTER_COUNT_BAD = re.compile(
+    r"^\s*(?:a\.m\.|p\.m\.|(?:am|pm|o'clock|times|per|BC|AD)\b|-|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b)"
+)
+
+
+def change_number(clause: str, rng: random.Random) -> str | None:
+    """The clause with its one exact count replaced by a clearly different one, or None.
+
+    The new value is at most half or at least twice the old one (round, as news numbers
+    are). Clauses with more than one number, a year, a decimal, a time, a bound ("at least
+    40") or a number inside a name ("Flight 17") give None.
+
+    Example:
+        >>> change_number("The company sold 40,000 phones in March", random.Random(1))
+        'The company sold 12,000 phones in March'
+        >>> change_number("At least 40 people were killed", random.Random(1)) is None
+        True
+    """
+    if len(_DIGITS.findall(clause)) != 1:
+        return None
+    match = _COUNT.search(clause)
+    if match is None:
+        return None
+    text = match[1]
+    value = int(text.replace(",", ""))
+    before, after = clause[: match.start(1)], clause[match.end(1) :]
+    if value < 2 or ("," not in text and 1800 <= value <= 2100):
+        return None
+    previous = before.rstrip("$€£ ").split()
+    if previous and previous[-1][:1].isupper() and previous[-1] not in _CAPITALISED_BEFORE_COUNT:
+        return None  # "Flight 17", "Article 5", "March 14"
+    if _BOUND_WORDS.search(before) or _AFTER_COUNT_BAD.match(after):
+        return None
+    percent = after.startswith("%") or after.lstrip().startswith(("percent", "per cent"))
+    for _ in range(20):
+        new = _nice(value * _pick(rng, (0.2, 0.25, 0.3, 0.4, 0.5, 2.0, 2.5, 3.0, 4.0, 5.0)))
+        if max(new, value) < 1.9 * min(new, value) or (percent and new > 100):
+            continue
+        written = f"{new:,}" if "," in text or new >= 10_000 else str(new)
+        return before + written + after
+    return None
+
 
 #: Words around a claim that make its source doubtful: the claim is not entailed.
 _HEDGED_SOURCE = re.compile(
@@ -1496,6 +1878,21 @@ def _real_candidates(
         hedge = _pick(rng, HEDGE_WRAPPERS).format(p=embed_clause(content, common))
         stance = negated if negated and rng.random() < 0.5 else denial(content)
         add("real_hedged", hedge, stance if rng.random() < 0.7 else content)
+        # the new phenomena draw after the old ones, so the old pools stay as they were
+        add("real_blanket", premise, blanket_statement(rng))
+        shifted = shift_date(content, rng)
+        if shifted:
+            add("real_date_conflict", premise, shifted)
+        changed = change_number(content, rng)
+        if changed:
+            add("real_number_conflict", premise, changed)
+        speaker = _pick(rng, ("the government", "the company", "the ministry", "a spokesman",
+                              "the agency", "the department", "the authority"))  # fmt: skip
+        embedded = embed_clause(content, common)
+        wrapper = _pick(rng, NON_DENIAL_WRAPPERS)
+        add("real_non_denial", premise, wrapper.format(p=embedded, speaker=speaker))
+        confirmed = _pick(rng, CONFIRMATION_WRAPPERS).format(p=embedded)
+        add("real_official_confirmation", premise, confirmed)
         for _ in range(5):
             other = sentences[rng.randrange(len(sentences))]
             if other is item or not _unrelated(item, other):
@@ -1519,6 +1916,7 @@ def real_pairs(
     rng: random.Random,
     *,
     label_weights: Mapping[str, float] | None = None,
+    phenomena: Collection[str] | None = None,
 ) -> list[SyntheticPair]:
     """Draw up to ``n`` pairs from real report sentences, labels in the given proportions.
 
@@ -1533,6 +1931,8 @@ def real_pairs(
         n (int): Number of pairs wanted.
         rng (random.Random): Source of randomness.
         label_weights (Mapping[str, float], optional): Defaults to :data:`LABEL_WEIGHTS`.
+        phenomena (Collection[str], optional): The phenomena that may be drawn (see
+            :func:`select_phenomena`). Defaults to all of :data:`REAL_PHENOMENA`.
 
     Returns:
         list[SyntheticPair]: At most ``n`` distinct pairs (fewer when a label runs out),
@@ -1547,7 +1947,11 @@ def real_pairs(
     seen: set[tuple[str, str]] = set()
     out: list[SyntheticPair] = []
     for label, quota in quotas.items():
-        names = [name for name, lab in REAL_PHENOMENA.items() if lab == label]
+        names = [
+            name
+            for name, lab in REAL_PHENOMENA.items()
+            if lab == label and (phenomena is None or name in phenomena)
+        ]
         queues = {name: list(pools[name]) for name in names}
         for queue in queues.values():
             rng.shuffle(queue)
@@ -1575,11 +1979,13 @@ def make_pairs(
     sentences: Sequence[ReportSentence] = (),
     real_fraction: float = 0.3,
     label_weights: Mapping[str, float] | None = None,
+    phenomena: Collection[str] | None = None,
 ) -> list[SyntheticPair]:
     """Draw ``n`` pairs: ``real_fraction`` from real sentences, the rest from templates.
 
     When the real sentences cannot fill a label's share, templates make up the difference,
-    so the label proportions hold for the whole set.
+    so the label proportions hold for the whole set. A label that no selected phenomenon
+    gives is dropped (its share goes to the others) with a warning.
 
     Args:
         n (int): Number of pairs.
@@ -1587,19 +1993,40 @@ def make_pairs(
         sentences (Sequence[ReportSentence]): Real report sentences (may be empty).
         real_fraction (float): Share of real pairs wanted, in [0, 1].
         label_weights (Mapping[str, float], optional): Defaults to :data:`LABEL_WEIGHTS`.
+        phenomena (Collection[str], optional): The phenomena that may be drawn, e.g.
+            ``select_phenomena(exclude=["blanket"])``. Defaults to all.
 
     Returns:
         list[SyntheticPair]: ``n`` distinct pairs in random order.
+
+    Raises:
+        ValueError: For a bad ``real_fraction``, or when no selected phenomenon gives a
+            label with a positive share.
     """
     if not 0.0 <= real_fraction <= 1.0:
         raise ValueError(f"real_fraction must be in [0, 1], got {real_fraction}")
     weights = dict(label_weights or LABEL_WEIGHTS)
+    if phenomena is not None:
+        unknown = sorted(set(phenomena) - set(PHENOMENON_INGREDIENT))
+        if unknown:
+            raise ValueError(f"unknown phenomena: {', '.join(unknown)}")
+        # templates can fill any label that a selected template phenomenon gives
+        given = {TEMPLATE_PHENOMENA[name][0] for name in phenomena if name in TEMPLATE_PHENOMENA}
+        for label in [label for label, w in weights.items() if w > 0 and label not in given]:
+            logger.warning("no selected phenomenon gives %s pairs: the label is left out", label)
+            weights[label] = 0.0
+        if not any(weights.values()):
+            raise ValueError("the selected phenomena give none of the weighted labels")
     quotas = _quotas(n, weights)
-    real = real_pairs(sentences, round(n * real_fraction), rng, label_weights=weights)
+    real = real_pairs(
+        sentences, round(n * real_fraction), rng, label_weights=weights, phenomena=phenomena
+    )
     real_counts: Counter[str] = Counter(pair.label for pair in real)
     rest = {label: max(0, quotas[label] - real_counts[label]) for label in quotas}
     template = (
-        template_pairs(sum(rest.values()), rng, label_weights=rest) if any(rest.values()) else []
+        template_pairs(sum(rest.values()), rng, label_weights=rest, phenomena=phenomena)
+        if any(rest.values())
+        else []
     )
     pairs = real + template
     rng.shuffle(pairs)
@@ -1607,21 +2034,18 @@ def make_pairs(
 
 
 def count_pairs(pairs: Iterable[SyntheticPair]) -> dict[str, dict[str, int]]:
-    """Counts of pairs by label, by phenomenon and by origin.
+    """Counts of pairs by label, phenomenon, ingredient and origin.
 
     Example:
         >>> count_pairs([SyntheticPair("a b", "c d", "neutral", "unrelated_event")])["label"]
         {'neutral': 1}
     """
-    by_label: Counter[str] = Counter()
-    by_phenomenon: Counter[str] = Counter()
-    by_origin: Counter[str] = Counter()
-    for pair in pairs:
-        by_label[pair.label] += 1
-        by_phenomenon[pair.phenomenon] += 1
-        by_origin[pair.origin] += 1
-    return {
-        "label": dict(sorted(by_label.items())),
-        "phenomenon": dict(sorted(by_phenomenon.items())),
-        "origin": dict(sorted(by_origin.items())),
+    counters: dict[str, Counter[str]] = {
+        key: Counter() for key in ("label", "phenomenon", "ingredient", "origin")
     }
+    for pair in pairs:
+        counters["label"][pair.label] += 1
+        counters["phenomenon"][pair.phenomenon] += 1
+        counters["ingredient"][pair.ingredient] += 1
+        counters["origin"][pair.origin] += 1
+    return {key: dict(sorted(counter.items())) for key, counter in counters.items()}
