@@ -421,6 +421,21 @@ def _clean_speaker(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:-–—\"“”'")
 
 
+_DATELINE_DASHES = frozenset(["--", "-", "–", "—"])
+
+
+def _strip_dateline(tokens: Sequence[Token]) -> list[Token]:
+    """Drop a dateline glued before a subject: "(CNN) -- Prime Minister Julia Gillard",
+    "INTERFAX - The government of Mali" (an outlet there is no source of the claim)."""
+    for i, tok in enumerate(tokens[:6]):
+        if tok.text in _DATELINE_DASHES and i > 0:
+            before = [t for t in tokens[:i] if not t.is_punct]
+            if before and all(t.text.isupper() or t.ent_type_ == "ORG" for t in before):
+                return list(tokens[i + 1 :])
+            return list(tokens)
+    return list(tokens)
+
+
 def _head_words(span: Iterable[Token]) -> list[str]:
     return [t.lemma_.lower() for t in span]
 
@@ -460,7 +475,11 @@ def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
 
 def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
     """A clause's text without its leading marker ("that") and trailing punctuation."""
-    words = [t for t in token.subtree if not (t.dep_ == "mark" and t.i == token.left_edge.i)]
+    words = [
+        t
+        for t in token.subtree
+        if not (t.i == token.left_edge.i and (t.dep_ == "mark" or t.lower_ == "which"))
+    ]
     while words and words[0].is_punct:
         words = words[1:]
     while words and words[-1].is_punct:
@@ -589,6 +608,51 @@ def _blanket(text: str) -> bool:
     return any(FALSITY.match(text, m.end()) for m in _POINTER_FALSE.finditer(text))
 
 
+#: Nouns that carry a claim only through a clause: "denied information according to which P".
+CARRIER_NOUNS = frozenset(["information", "suggestion", "assertion", "notion", "idea", "charge"])
+#: Main verbs with which a claim-noun subject states the claim: "The reports were that P".
+_REPORTED_VERBS = frozenset(["be", "suggest", "say", "claim", "indicate", "allege", "state"])
+
+
+def _reported_subject(doc: Doc) -> bool:
+    """ "The reports on social media were that P", "Rumours suggested that P": the main
+    clause's subject is a claim noun and its verb states the claim in a clause."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_.lower() not in _REPORTED_VERBS:
+        return False
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lemma_.lower() not in CLAIM_NOUNS:
+        return False
+    if FALSITY.search(doc.text):
+        return False  # "the reports were false": a blanket denial, handled elsewhere
+    return any(c.dep_ in ("ccomp", "attr") and c.pos_ in ("VERB", "AUX") for c in root.children)
+
+
+def _according_to_which(verb: Token) -> Token | None:
+    """The clause of "denied information according to which P", attached to the verb."""
+    for prep in verb.children:
+        if prep.lower_ == "according":
+            to = next((c for c in prep.children if c.lower_ == "to"), None)
+            if to is not None:
+                return next((c for c in to.children if c.dep_ in ("pcomp", "pobj")), None)
+    return None
+
+
+def _named_claim(doc: Doc, noun: Token) -> tuple[str, tuple[int, int]] | None:
+    """A report noun with modifiers that name the claim ("Civilian Casualty Charge"):
+    its text and offsets, or None for a bare "the report"."""
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    if not modifiers or any(
+        m.lower_ in ("such", "these", "those", "media", "news") for m in modifiers
+    ):
+        return None
+    words = [t for t in noun.subtree if t.dep_ not in ("det", "poss", "punct")]
+    if len(words) < 3:
+        return None
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    return doc.text[start:end], (start, end)
+
+
 def _add_quote(
     found: _Found,
     role: Role,
@@ -615,6 +679,9 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
     whole = (sent.start, sent.end)
     quotes = _quotes(sent.text)
     got_any = False
+    if _reported_subject(doc):
+        found.add("report", sent, whole, sent.text, None, None, "+")
+        return
     for verb in doc:
         lemma = verb.lemma_.lower()
         # "calling the reports a rumour", "described as 'inaccurate' a TV report"
@@ -630,6 +697,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
         if _negated(verb):
             continue
         source_tokens, expletive = _subject(verb)
+        source_tokens = _strip_dateline(source_tokens)
         speaker = _clean_speaker(" ".join(t.text for t in source_tokens)) or None
         if expletive:
             role: Role = "report" if (is_report or lemma in ("say", "claim", "believe")) else "both"
@@ -646,11 +714,35 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
         ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
         dobj = _patient(verb)
         polarity: Polarity = "-" if is_denial else "+"
-        if is_denial and dobj is not None and dobj.lemma_.lower() in REPORT_HEADS:
-            # "X denied reports that P": P is the reported claim
+        if (
+            is_denial
+            and dobj is not None
+            and any(c.dep_ == "acl" and c.lemma_.lower() in REPORT_LEMMAS for c in dobj.children)
+        ):
+            # "described the purported arms deal reported in some media as fake news": the
+            # object names the reported claim
+            d_text, d_span = _clause_text(doc, dobj)
+            cut = next((t for t in dobj.subtree if t.lower_ == "as" and t.dep_ == "prep"), None)
+            if cut is not None and cut.idx > d_span[0]:
+                d_span = (d_span[0], cut.idx - 1)
+                d_text = doc.text[d_span[0] : d_span[1]].rstrip(" ,")
+                d_span = (d_span[0], d_span[0] + len(d_text))
+            found.add(role if role != "report" else "both", sent, whole, sent.text, speaker,
+                      verb.text, "-")  # fmt: skip
+            found.add("report", sent, (base + d_span[0], base + d_span[1]), d_text, None,
+                      "reports", "+", within=whole)  # fmt: skip
+            found.remember(role, speaker)
+            return
+        if (
+            is_denial
+            and dobj is not None
+            and (dobj.lemma_.lower() in REPORT_HEADS or dobj.lemma_.lower() in CARRIER_NOUNS)
+        ):
+            # "X denied reports that P", "denied information according to which P":
+            # P is the reported claim
             inner = next(
                 (c for c in dobj.children if c.dep_ in ("acl", "relcl", "ccomp", "appos")), None
-            )
+            ) or _according_to_which(verb)
             if inner is not None:
                 p_text, p_span = _clause_text(doc, inner)
                 p_span = (base + p_span[0], base + p_span[1])
@@ -669,7 +761,15 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
                     )
                     found.remember(role, speaker)
                     return
-            # "X dismissed the report": a blanket denial
+            # "X dismissed the report": a blanket denial; "U.S. Denies Civilian Casualty
+            # Charge": the modified noun names the claim denied, carried as a report
+            named = _named_claim(doc, dobj)
+            if named is not None:
+                n_text, n_span = named
+                found.add(
+                    "report", sent, (base + n_span[0], base + n_span[1]), n_text, None,
+                    "reports", "+", within=whole,
+                )  # fmt: skip
             found.add(
                 role if role != "report" else "both",
                 sent,
@@ -773,9 +873,12 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         )
     )
     found = _Found()
+    headline = _headline_index(sentences)
     for i, sent in enumerate(sentences):
         doc = docs.get(i)
-        if i == 0 and _is_headline(sent):
+        if i < headline and _META_LINE.match(sent.text.strip()):
+            continue  # page furniture above the headline: "Watch CBS News", a date line
+        if i == headline:
             _headline_claims(doc, sent, found)
             continue
         if doc is None:
@@ -787,6 +890,24 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
     return found.claims
+
+
+#: Page furniture that comes before a headline: dates, "date 2021-07-30 News", "Watch ...".
+_META_LINE = re.compile(
+    r"^(?:date\b|watch\b|all news\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\d{1,4}[-/.]\d)",
+    re.IGNORECASE,
+)
+
+
+def _headline_index(sentences: Sequence[Sentence]) -> int:
+    """Index of the headline: the first of the first three lines that is headline-shaped
+    and no page furniture, or -1 when there is none."""
+    for i, sent in enumerate(sentences[:3]):
+        if _META_LINE.match(sent.text.strip()):
+            continue
+        return i if _is_headline(sent) else -1
+    return -1
 
 
 def _is_headline(sent: Sentence) -> bool:

@@ -155,6 +155,26 @@ def statement_k(
     return k
 
 
+def slot_ranks(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Ranks for candidates listed best first, where a candidate whose span overlaps a
+    better one shares its rank: a report found twice (a sentence and a quote inside it)
+    takes one of a statement's ``k`` places, not two.
+
+    Example:
+        >>> slot_ranks([(0, 50), (10, 30), (60, 80), (100, 120)])
+        [0, 0, 1, 2]
+    """
+    ranks: list[int] = []
+    kept: list[tuple[tuple[int, int], int]] = []
+    for span in spans:
+        rank = next((r for sp, r in kept if span[0] < sp[1] and sp[0] < span[1]), None)
+        if rank is None:
+            rank = len(kept)
+            kept.append((span, rank))
+        ranks.append(rank)
+    return ranks
+
+
 def keep_pair(
     statement: Claim,
     report: Claim,
@@ -171,7 +191,8 @@ def keep_pair(
     """The selection rule of :func:`retrieve_pairs` for one candidate pair.
 
     ``statement_rank`` is the report's rank among the statement's candidates (0: the most
-    similar), ``report_rank`` the statement's among the report's. A report carried inside
+    similar; overlapping candidates share a rank, :func:`slot_ranks`), ``report_rank`` the
+    statement's among the report's. A report carried inside
     the statement is always kept; otherwise the pair needs ``min_similarity`` and a rank
     within :func:`statement_k` for the statement or within ``report_k`` for the report.
 
@@ -230,13 +251,15 @@ def retrieve_pairs(
         by_statement = sorted(
             (int(j) for j in np.flatnonzero(allowed[i])), key=lambda j: -sims[i, j]
         )
-        s_rank.update(((i, j), rank) for rank, j in enumerate(by_statement))
+        slots = slot_ranks([reports[j].span for j in by_statement])
+        s_rank.update(((i, j), rank) for j, rank in zip(by_statement, slots, strict=True))
     r_rank: dict[tuple[int, int], int] = {}
     for j in range(len(reports)):
         by_report = sorted(
             (int(i) for i in np.flatnonzero(allowed[:, j])), key=lambda i: -sims[i, j]
         )
-        r_rank.update(((i, j), rank) for rank, i in enumerate(by_report))
+        slots = slot_ranks([statements[i].span for i in by_report])
+        r_rank.update(((i, j), rank) for i, rank in zip(by_report, slots, strict=True))
     chosen = [
         (i, j)
         for (i, j), rank in s_rank.items()

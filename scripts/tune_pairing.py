@@ -24,7 +24,7 @@ from nli.config import ArticleConfig, ScoringConfig
 from nli.evaluate import pipeline_quality, read_gold_articles
 from nli.findings import _score_claim_pairs, make_finding
 from nli.pair_jobs import load_scorer
-from nli.retrieval import keep_pair, load_encoder, retrieve_pairs
+from nli.retrieval import keep_pair, load_encoder, retrieve_pairs, slot_ranks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,16 +84,17 @@ def main(argv: list[str] | None = None) -> int:
 
     # rank of each pair within its statement and within its report, for replaying top-k with
     # retrieval's own rule (nli.retrieval.keep_pair); the widest run holds every top rank
-    def ranks(key: object) -> dict[int, int]:
+    def ranks(key: object, other: int) -> dict[int, int]:
         out: dict[int, int] = {}
         ordered = sorted(range(len(flat)), key=lambda i: (key(i), -flat[i][3]))  # type: ignore[operator]
         for _, group in itertools.groupby(ordered, key=key):  # type: ignore[arg-type]
-            for n, i in enumerate(group):
-                out[i] = n
+            members = list(group)
+            slots = slot_ranks([flat[i][other].span for i in members])  # type: ignore[attr-defined]
+            out.update(zip(members, slots, strict=True))
         return out
 
-    s_rank = ranks(lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind))
-    r_rank = ranks(lambda i: (flat[i][0], flat[i][2].span, flat[i][2].kind))
+    s_rank = ranks(lambda i: (flat[i][0], flat[i][1].span, flat[i][1].kind), 2)
+    r_rank = ranks(lambda i: (flat[i][0], flat[i][2].span, flat[i][2].kind), 1)
     rows = []
     print(
         f"{'k':>3} {'dk':>3} {'bk':>3} {'rk':>3} {'min_sim':>7} {'pair_rec':>8} {'recall':>7} "

@@ -123,3 +123,46 @@ def test_a_follow_up_calling_the_report_untrue_is_blanket_but_not_true_that_p_is
     assert [c.text for c in blanket] == ["This is not true."]
     assert blanket[0].kind == "statement" and blanket[0].speaker == "The university"
     assert not any(c.blanket for c in claims if "campus" in c.text)
+
+
+def _carried(text: str) -> list[str]:
+    return [text[c.span[0] : c.span[1]] for c in _claims(text) if c.kind == "report" and c.within]
+
+
+def test_a_denial_that_p_is_a_statement_and_carries_no_report() -> None:
+    # measured on the dev half: carrying P as a report cost 0.04 of top-1 (the denial
+    # paired with its own words ranks above the real report), so P is not carried
+    text = "The company has denied that it plans to lay off thousands of engineers this year."
+    claims = _claims(text)
+    assert any(c.kind == "statement" and c.polarity == "-" for c in claims)
+    assert _carried(text) == []
+
+
+def test_a_denied_object_named_by_a_reporting_participle_is_carried() -> None:
+    text = (
+        "The minister described the purported arms deal reported in some sections of the "
+        'local media as "fake news".'
+    )
+    assert _carried(text) == [
+        "the purported arms deal reported in some sections of the local media"
+    ]
+
+
+def test_information_according_to_which_p_is_carried() -> None:
+    text = (
+        "The government of Mali has denied information according to which mercenaries "
+        "from a private company arrived on its territory."
+    )
+    carried = _carried(text)
+    assert len(carried) == 1 and "mercenaries from a private company arrived" in carried[0]
+
+
+def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_inside() -> None:
+    text = (
+        "The reports on social media were that the minister had tendered in his resignation "
+        "letter, citing ill-health."
+    )
+    assert [c.kind for c in _claims(text)] == ["report"]
+    # a blanket denial with the same subject stays a statement
+    falsity = _claims("The reports on social media were false, the ministry said.")
+    assert not any(c.kind == "report" and c.span[0] == 0 and c.within is None for c in falsity)
