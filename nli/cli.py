@@ -41,7 +41,10 @@ app = typer.Typer(
 # fmt: off
 MODEL_HELP = "'default' (the shipped model), a local model directory (safetensors) or a hub id."
 BATCH_HELP = "Pairs per forward pass."
-PRECISION_HELP = "auto: bf16 where the CPU supports it natively; bf16 or fp32 to force."
+PRECISION_HELP = (
+    "auto: int8 where the model's measured int8 record allows it, else bf16 where the CPU "
+    "supports it natively, else fp32; int8, bf16 or fp32 to force."
+)
 ONE_WAY_HELP = "Score report -> statement only (default: both directions, keep the higher)."
 THRESHOLD_HELP = "Label a pair 'contradiction' when its score >= this (default: argmax)."
 VERBOSE_HELP = "More logging to stderr (-v info with progress bars, -vv debug)."
@@ -153,8 +156,8 @@ def _build_config(
 ):  # type: ignore[no-untyped-def]
     from nli.config import ScoringConfig
 
-    if precision not in ("auto", "bf16", "fp32"):
-        raise _fail(f"--precision must be auto, bf16 or fp32, got {precision!r}")
+    if precision not in ("auto", "int8", "bf16", "fp32"):
+        raise _fail(f"--precision must be auto, int8, bf16 or fp32, got {precision!r}")
     return ScoringConfig(
         model=model,
         batch_size=batch_size,

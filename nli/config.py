@@ -22,7 +22,7 @@ class ScoringConfig:
     Attributes:
         model (str): ``"default"``, a local model directory or a hub id.
         batch_size (int): Pairs per forward pass.
-        precision (str): ``"auto"``, ``"bf16"`` or ``"fp32"``.
+        precision (str): ``"auto"``, ``"int8"``, ``"bf16"`` or ``"fp32"``.
         max_length (int | None): Token limit per input; longer reports are windowed.
         both_directions (bool): Also score statement -> report.
         threshold (float | None): Contradiction decision threshold (None: argmax).

@@ -176,7 +176,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", default="tiny", help="'tiny' or a model directory.")
     parser.add_argument("--batch-size", type=int, default=64, help="Pairs per forward (64).")
     parser.add_argument("--articles-per-batch", type=int, default=32, help="Default 32.")
-    parser.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"])
+    parser.add_argument("--precision", default="auto", choices=["auto", "int8", "bf16", "fp32"])
     parser.add_argument("--threads", type=int, default=None, help="torch threads.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="Print one JSON object.")

@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--sets", nargs="*", help="only sets whose file path contains one of these")
     p.add_argument("--max-rows", type=int, default=None, help="first N rows per set (smoke run)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"])
+    p.add_argument("--precision", default="auto", choices=["auto", "int8", "bf16", "fp32"])
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = p.parse_args(argv)
 

@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--model", default="default")
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        choices=["auto", "int8", "bf16", "fp32"],
+        help="scorer precision of the pipeline run that picks each gold pair's finding",
+    )
     parser.add_argument("--folds", type=int, default=1)
     parser.add_argument("--fold", type=int, default=None, help="leave this fold out")
     parser.add_argument("--heldout", type=Path, help="write the left-out fold's rows here")
@@ -60,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if "test" in args.gold.name:
         parser.error("the test half is only measured: never train on it")
     gold = read_gold_articles(args.gold)
-    scoring = ScoringConfig(model=args.model)
+    scoring = ScoringConfig(model=args.model, precision=args.precision)
     scorer = load_scorer(scoring)
     config = ArticleConfig(scoring=scoring)
     findings, _ = score_article_batch([g.article for g in gold], scorer, config, RunCounts())
