@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -386,10 +386,19 @@ class ContradictionScorer:
         Windows cover the whole premise with a half-window overlap, cut at token
         boundaries; a premise that fits is returned as the only window.
         """
-        hyp_tokens = len(self.tokenizer(hypothesis, add_special_tokens=False)["input_ids"])
+        offsets = self._token_offsets([premise, hypothesis])
+        return self._windows(premise, offsets[premise], len(offsets[hypothesis]))
+
+    def _token_offsets(self, texts: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        """Each distinct text's token character offsets, tokenized once in one batch."""
+        distinct = list(dict.fromkeys(texts))
+        if not distinct:
+            return {}
+        encoded = self.tokenizer(distinct, add_special_tokens=False, return_offsets_mapping=True)
+        return dict(zip(distinct, encoded["offset_mapping"], strict=True))
+
+    def _windows(self, premise: str, offsets: list[tuple[int, int]], hyp_tokens: int) -> list[str]:
         budget = max(self.max_length - min(hyp_tokens, self.max_length // 2) - 4, 8)
-        enc = self.tokenizer(premise, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = enc["offset_mapping"]
         if len(offsets) <= budget:
             return [premise]
         stride = max(budget // 2, 1)
@@ -444,8 +453,10 @@ class ContradictionScorer:
         columns = [_TARGET_COLUMN[target] for target in targets]
         inputs: list[tuple[str, str]] = []
         owners: list[tuple[int, Direction, int, int]] = []
+        # each sentence is tokenized once for its windows, however many pairs it is in
+        offsets = self._token_offsets([*statements, *reports])
         for i, (statement, report) in enumerate(zip(statements, reports, strict=True)):
-            windows = self.premise_windows(report, statement)
+            windows = self._windows(report, offsets[report], len(offsets[statement]))
             reverse = both_directions and targets[i] == "contradiction"
             for w, window in enumerate(windows):
                 inputs.append((window, statement))
