@@ -385,6 +385,18 @@ def bootstrap_intervals(
             continue
         samples["roc_auc"].append(float(roc_auc_score(positive, probs[index, 0])))
         samples["pr_auc"].append(float(average_precision_score(positive, probs[index, 0])))
+    return percentile_intervals(samples, confidence)
+
+
+def percentile_intervals(
+    samples: Mapping[str, Sequence[float]], confidence: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Central percentile interval of each metric's bootstrap samples (NaN when none).
+
+    Example:
+        >>> percentile_intervals({"n": list(range(101)), "f1": []}, 0.5)
+        {'n': (25.0, 75.0), 'f1': (nan, nan)}
+    """
     tail = (1.0 - confidence) / 2 * 100
     intervals: dict[str, tuple[float, float]] = {}
     for name, values in samples.items():

@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fnc1_holdout import heldout_ids, read_bodies, read_stances  # noqa: E402
 
 from nli.config import ScoringConfig  # noqa: E402
-from nli.evaluate import decide_labels  # noqa: E402
+from nli.evaluate import decide_labels, percentile_intervals  # noqa: E402
 from nli.io import sha256_file  # noqa: E402
 from nli.model import ContradictionScorer, resolve_model_path  # noqa: E402
 from nli.pair_jobs import evaluate_scores, load_scorer, score_records  # noqa: E402
@@ -229,15 +229,7 @@ def grouped_bootstrap(
         if gold.all() or not gold.any():
             continue
         samples["roc_auc"].append(float(roc_auc_score(gold, s[index])))
-    tail = (1.0 - confidence) / 2 * 100
-    intervals: dict[str, tuple[float, float]] = {}
-    for name, values in samples.items():
-        if values:
-            low, high = np.percentile(values, [tail, 100 - tail])
-            intervals[name] = (float(low), float(high))
-        else:
-            intervals[name] = (float("nan"), float("nan"))
-    return intervals
+    return percentile_intervals(samples, confidence)
 
 
 def _auc(positive: np.ndarray, scores: np.ndarray) -> float:

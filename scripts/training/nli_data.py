@@ -238,13 +238,8 @@ def _valid(row: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- sources
 
 
-def load_nli_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Dataset:
-    """One gzip'd JSONL NLI file as a Dataset with :data:`COLUMNS`; refuses evaluation-only ones.
-
-    ``cache_dir`` is where ``datasets`` keeps its Arrow cache (its own default when None).
-    """
-    if rel in EVAL_ONLY:
-        raise ValueError(f"{rel} is evaluation-only (SPLITS.md) and must not be trained on")
+def _load_clean(data_dir: Path, rel: str, cache_dir: Path | None) -> Dataset:
+    """A gzip'd JSONL NLI file read with ``load_dataset``, cleaned, with :data:`COLUMNS`."""
     raw = datasets.load_dataset(
         "json",
         data_files=str(data_dir / rel),
@@ -259,6 +254,20 @@ def load_nli_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Da
         desc=f"clean {rel}",
     )
     return ds.filter(_valid, desc=f"filter {rel}").select_columns(list(COLUMNS))
+
+
+def load_nli_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Dataset:
+    """One train-eligible NLI file as a Dataset with :data:`COLUMNS`; refuses evaluation-only
+    files. ``cache_dir`` is where ``datasets`` keeps its Arrow cache (its own default when
+    None)."""
+    if rel in EVAL_ONLY:
+        raise ValueError(f"{rel} is evaluation-only (SPLITS.md) and must not be trained on")
+    return _load_clean(data_dir, rel, cache_dir)
+
+
+def load_eval_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Dataset:
+    """An evaluation file with :data:`COLUMNS`, for measuring only (never in a mix)."""
+    return _load_clean(data_dir, rel, cache_dir)
 
 
 def _words(text: str) -> set[str]:
@@ -451,21 +460,3 @@ def describe(weights: Mapping[str, float] = MIX_WEIGHTS) -> Sequence[tuple[str, 
     """``(source, normalised weight)`` pairs, largest first (for the model card)."""
     total = sum(weights.values())
     return sorted(((k, v / total) for k, v in weights.items()), key=lambda kv: -kv[1])
-
-
-def load_eval_file(data_dir: Path, rel: str, cache_dir: Path | None = None) -> Dataset:
-    """An evaluation file with :data:`COLUMNS`, for measuring only (never in a mix)."""
-    raw = datasets.load_dataset(
-        "json",
-        data_files=str(data_dir / rel),
-        split="train",
-        cache_dir=None if cache_dir is None else str(cache_dir),
-    )
-    drop = [c for c in raw.column_names if c not in COLUMNS]
-    ds = raw.map(
-        _normalise,
-        fn_kwargs={"rel": rel, "code": CODE_VERSION},
-        remove_columns=drop,
-        desc=f"clean {rel}",
-    )
-    return ds.filter(_valid).select_columns(list(COLUMNS))
