@@ -120,7 +120,7 @@ def score_articles(
         threshold (float, optional): Calibrated score labelled contradiction (default:
             the model's fitted threshold, else 0.5).
         batch_size (int): Pairs per forward pass. Defaults to 64.
-        precision (str): ``"auto"``, ``"bf16"`` or ``"fp32"``. Defaults to ``"auto"``.
+        precision (str): ``"auto"``, ``"int8"``, ``"bf16"`` or ``"fp32"``. Defaults to ``"auto"``.
         one_way (bool): Score report -> statement only. Defaults to False.
         articles_per_batch (int): Articles scored together. Defaults to 32.
         max_chars (int): Longer articles are errors. Defaults to 200,000.
