@@ -99,8 +99,8 @@ def test_default_model_ships_a_calibration_fitted_on_the_dev_split() -> None:
     calibration = read_calibration(DEFAULT_MODEL_DIR)
     assert calibration is not None
     assert calibration.fitted_on == {
-        "file": "pairs_dev.jsonl",
-        "sha256": file_sha256(FIXTURES / "pairs_dev.jsonl"),
+        "file": "calibration_dev.jsonl",
+        "sha256": file_sha256(FIXTURES / "calibration_dev.jsonl"),
     }
 
 
