@@ -2,8 +2,8 @@
 
 The model is exported from its torch weights (the shipped file stays fp16 safetensors) and
 quantized by ONNX Runtime at load time: weights int8 per output channel, activations
-quantized per run, one pair per run. On a 2-core AMD EPYC shared with other work this
-scored 2.6 to 8.7 times the pairs/s of fp32, depending on the load (README, Benchmarks).
+quantized per run, one pair per run. On a quiet 2-core AMD EPYC this scores about 3 times
+the pairs/s of fp32 and 1.5 times those of bf16 autocast (README, Benchmarks).
 
 int8 moves probabilities more than bf16 does, so ``precision="auto"`` uses it only for a
 model whose directory holds an :data:`GUARD_FILE` written by ``scripts/bench_precision.py``:
