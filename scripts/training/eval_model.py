@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="seed of the samples and bootstraps")
     p.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"])
+    p.add_argument("--precision", default="auto", choices=["auto", "int8", "bf16", "fp32"])
     p.add_argument("-v", "--verbose", action="count", default=0)
     args = p.parse_args(argv)
     logging.basicConfig(
