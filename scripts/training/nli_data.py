@@ -238,15 +238,21 @@ def _valid(row: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- sources
 
 
-def _load_clean(data_dir: Path, rel: str, cache_dir: Path | None) -> Dataset:
-    """A gzip'd JSONL NLI file read with ``load_dataset``, cleaned, with :data:`COLUMNS`."""
+def _read_jsonl(path: Path, cache_dir: Path | None) -> tuple[Dataset, list[str]]:
+    """A JSON-lines file (gzip'd or not) through ``load_dataset``, and its columns that are
+    not in :data:`COLUMNS` (to drop once mapped)."""
     raw = datasets.load_dataset(
         "json",
-        data_files=str(data_dir / rel),
+        data_files=str(path),
         split="train",
         cache_dir=None if cache_dir is None else str(cache_dir),
     )
-    drop = [c for c in raw.column_names if c not in COLUMNS]
+    return raw, [c for c in raw.column_names if c not in COLUMNS]
+
+
+def _load_clean(data_dir: Path, rel: str, cache_dir: Path | None) -> Dataset:
+    """A gzip'd JSONL NLI file read with ``load_dataset``, cleaned, with :data:`COLUMNS`."""
+    raw, drop = _read_jsonl(data_dir / rel, cache_dir)
     ds = raw.map(
         _normalise,
         fn_kwargs={"rel": rel, "code": CODE_VERSION},
@@ -329,13 +335,7 @@ def load_fnc1(data_dir: Path, seed: int, discuss_cap: int = FNC1_DISCUSS_CAP) ->
 
 def load_jsonl_pairs(path: Path, cache_dir: Path | None = None) -> Dataset:
     """Extra 3-way pairs (``premise``, ``hypothesis``, ``label``), e.g. make_synthetic.py output."""
-    raw = datasets.load_dataset(
-        "json",
-        data_files=str(path),
-        split="train",
-        cache_dir=None if cache_dir is None else str(cache_dir),
-    )
-    drop = [c for c in raw.column_names if c not in COLUMNS]
+    raw, drop = _read_jsonl(path, cache_dir)
 
     def norm(row: dict[str, Any]) -> dict[str, Any]:
         label = str(row["label"]).strip().lower()
