@@ -68,8 +68,6 @@ TITLES = frozenset(
         "corporal",
         "pvt",
         "president",
-        "vice",
-        "prime",
         "premier",
         "chancellor",
         "secretary",
@@ -88,6 +86,9 @@ TITLES = frozenset(
         "spokesman",
         "spokeswoman",
         "spokesperson",
+        "datuk",
+        "dato",
+        "seri",
         "chief",
         "director",
         "head",
@@ -215,12 +216,20 @@ _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
 _CLAUSE_WORDS = frozenset(
     ["are", "is", "was", "were", "will", "would", "has", "have", "had", "initially",
      "published", "reportedly", "that", "which", "learned", "said", "says", "told",
-     "yesterday", "today", "tonight", "earlier"]
+     "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
+     "might", "must", "should"]
 )  # fmt: skip
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+#: Lower-case "-ing" words that are no participle ending a speaker text.
+_NOT_PARTICIPLES = frozenset(["during", "including", "regarding", "according", "following"])
 #: Lower-case words that may follow a name in a speaker text ("Sutter, who", "Malik himself").
 _AFTER_NAME = frozenset(
-    ["who", "said", "says", "told", "himself", "herself", "also", "has", "had", "was", "is"]
-)
+    ["who", "said", "says", "told", "himself", "herself", "also", "has", "had", "was", "is",
+     "on", "in", "at", "from", "to", "during", "after", "before", "with"]
+)  # fmt: skip
 _DETERMINERS = ("the ", "a ", "an ")
 _OUTLET_ALIASES = {
     "ap": "Associated Press",
@@ -246,17 +255,30 @@ _OUTLET_ALIASES = {
     "xinhua": "Xinhua",
     "xinhua news agency": "Xinhua",
 }
-_LEADING_PHRASE = re.compile(r"^(?:(?!the\b|a\b|an\b|his\b|her\b|its\b)[a-z]|\w+ly\b|\w+ing\b)")
+_LEADING_PHRASE = re.compile(
+    r"^(?:(?!the\b|a\b|an\b|his\b|her\b|its\b)[a-z]|\w+ly\b|\w+ing\b"
+    r"|(?i:for|in|at|after|amid|despite|on|during|since|before|with|without|as|when|while"
+    r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally)\b)"
+)
 _REFERRING_SUFFIX = re.compile(r"\s+(?:statement|statements|communique|report)\s*$")
 _WORD = re.compile(r"[\w.'’-]+")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A speaker or source text of one claim, where the claim starts in its article."""
+    """A speaker or source text of one claim, where the claim starts in its article.
+
+    Attributes:
+        text (str | None): The speaker (statement) or source (report) text.
+        start (int): Where the claim starts in its article.
+        kind (str | None): ``"statement"`` or ``"report"`` when known: "the report"
+            refers back to the last report's source, "the company" to the last body
+            that made a statement. Defaults to None (unknown).
+    """
 
     text: str | None
     start: int
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,9 +313,11 @@ def canonical_outlet(name: str | None) -> str | None:
 
 def _clean(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace(" ,", ",").replace(" .", ".")
+    text = text.lstrip("'\"“” ")  # a mention cut after a closing quote: "' the minister"
     text = text.replace(" - ", "-").replace(" 's", "'s").replace("( ", "(").replace(" )", ")")
     text = re.sub(r"^date \d{4}-\d{2}-\d{2}\s+", "", text)  # a stored page's date line
-    text = re.sub(r"^[A-Z][A-Z ]+(?:\([^)]*\))?\s*-\s*", "", text)  # "LONDON (AFP) - " dateline
+    # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
+    text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
     # "a ministry statement" is the ministry; "the Sky News report" is Sky News
     stripped = _REFERRING_SUFFIX.sub("", text)
     if stripped.lower().strip() not in ("", "the", "a", "an"):  # "the statement" stays
@@ -310,7 +334,14 @@ def _clean(text: str) -> str:
     # "Al-Sabah initially"): the speaker is what comes before the verb.
     words = text.split()
     for i, word in enumerate(words[1:], start=1):
-        if word.lower() in _CLAUSE_WORDS:
+        participle = (
+            word.endswith("ing") and word.islower() and word not in _NOT_PARTICIPLES
+            and words[i - 1][:1].isupper()
+        )  # fmt: skip  # "Tewari responding to a question"
+        clause = word.lower() in _CLAUSE_WORDS and not word.isupper()  # "the WHO" stays
+        if word.lower() in _WEEKDAYS and words[i - 1].lower() == "on":
+            clause = False  # "Bedfordshire on Sunday"; "Najib Razak on Friday" ends at "on"
+        if clause or participle:
             text = " ".join(words[:i]).strip(" ,;:.")
             break
     for determiner in _DETERMINERS:
@@ -335,12 +366,16 @@ def _person_name(text: str) -> tuple[str | None, bool]:
     """The person's name in a mention, and whether a title introduced it.
 
     The name is the last run of capitalised words that are neither titles nor body
-    words, within any comma-separated part ("Col. Roger King, a U.S. military
-    spokesman" -> "Roger King"; "Spokesman Lieutenant Colonel Bryan Hilferty" -> "Bryan
-    Hilferty").
+    words, in the first comma-separated part that has one ("Col. Roger King, a U.S.
+    military spokesman at Bagram Air Base" -> "Roger King"; "Spokesman Lieutenant Colonel
+    Bryan Hilferty" -> "Bryan Hilferty"). A run after "of"/"for" that follows a name
+    belongs to that name ("Department of Homeland Security", "Observatory for Human
+    Rights") and is no person.
     """
     best: tuple[str | None, bool] = (None, False)
     for part in text.split(","):
+        if best[0] is not None:
+            break
         words = part.split()
         runs: list[tuple[list[str], bool, bool]] = []
         current: list[str] = []
@@ -349,6 +384,9 @@ def _person_name(text: str) -> tuple[str | None, bool]:
             if _is_name_word(word):
                 if not current:
                     titled = i > 0 and words[i - 1].lower().strip(".") in TITLES
+                    if _names_a_body_part(words, i):
+                        titled = False
+                        current = ["of"]  # marks the run as part of a body's name
                 current.append(word.strip(".,"))
                 continue
             if current:
@@ -360,11 +398,20 @@ def _person_name(text: str) -> tuple[str | None, bool]:
         if current:
             runs.append((current, titled, False))
         for run, was_titled, adjective in runs:
-            if adjective or any(w.lower() in BODY_WORDS for w in run):
+            if adjective or run[0] == "of" or any(w.lower() in BODY_WORDS for w in run):
                 continue
             if len(run) >= 2 or was_titled:
                 best = (" ".join(run), was_titled)
     return best
+
+
+def _names_a_body_part(words: list[str], i: int) -> bool:
+    """Whether the capitalised word ``words[i]`` goes on a body's name after "of"/"for"
+    ("Ministry of Foreign Affairs"), not after a title ("Secretary of State John Kerry")."""
+    if i < 2 or words[i - 1].lower() not in ("of", "for"):
+        return False
+    before = words[i - 2].strip(".,")
+    return before.lower() in BODY_WORDS or (before[:1].isupper() and before.lower() not in TITLES)
 
 
 def _role(text: str, name: str | None) -> str | None:
@@ -425,50 +472,333 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     )
 
 
-def _resolve_one(text: str, known: list[_Known]) -> Entity:
-    cleaned = _clean(text)
-    if not cleaned:
-        return Entity(None)
+@dataclass
+class _Context:
+    """What the mentions before the current one established, in text order."""
+
+    known: list[_Known]
+    #: Each earlier mention's entity with the kinds of claim it was found for (one claim
+    #: may be read both as a statement and as a report), for "they" and "the report".
+    history: list[tuple[Entity, frozenset[str | None]]]
+
+    def last(
+        self, *, kind: str | None = None, person: bool | None = None, generic: bool = False
+    ) -> Entity | None:
+        """The latest entity before (only of that claim kind; a person or not; or "reports")."""
+        for entity, kinds in reversed(self.history):
+            if entity.entity is None:
+                continue
+            if entity.entity.lower() in _GENERIC | {HEARSAY_ENTITY} and not generic:
+                continue
+            if kind is not None and kinds != {kind}:
+                continue
+            if person is not None and (entity.kind == "person") != person:
+                continue
+            return entity
+        return None
+
+
+def _pronoun(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity | None:
+    """A pronoun: "he"/"she" the last person, "it" the last body, "they" the last named."""
     first = cleaned.split()[0].lower()
     if first in _PRONOUNS:
-        person = next((k for k in reversed(known) if k.kind == "person" or k.is_role), None)
+        person = next((k for k in reversed(context.known) if k.kind == "person" or k.is_role), None)
         return Entity(person.entity, person.role, person.kind) if person else Entity(None)
+    if len(cleaned.split()) > 1:  # "its secretary general Iqbal Jhagra" is someone else
+        return None
+    if first == "it":
+        return context.last(person=False) or Entity(None)
+    if first in ("they", "them"):
+        return context.last() or Entity(None)
+    if first in _RELATIVE:  # "which" names no one by itself
+        return Entity(None)
+    return None
+
+
+_RELATIVE = frozenset(["who", "which", "that", "whom"])
+#: Nouns for hearsay that no one in particular is named as the source of.
+_HEARSAY = frozenset(
+    ["report", "reports", "reporting", "rumour", "rumours", "rumor", "rumors", "claim", "claims",
+     "allegation", "allegations", "speculation", "accusation", "accusations", "story", "stories"]
+)  # fmt: skip
+#: Words that end the head of a noun phrase ("reports in some sections of the media").
+_HEAD_END = frozenset(["in", "of", "on", "about", "that", "from", "by", "over", "at", "here"])
+#: The one entity of an article's unattributed hearsay ("reports", "earlier reports", "rumours").
+HEARSAY_ENTITY = "reports"
+
+
+def _head_words(cleaned: str) -> list[str]:
+    """The words of a mention's first noun phrase, up to a preposition or "that"."""
+    words = cleaned.split(",")[0].split()
+    for i, word in enumerate(words):
+        if i > 0 and word.lower() in _HEAD_END:
+            return words[:i]
+    return words
+
+
+def _hearsay(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity | None:
+    """Unattributed hearsay: "reports", "media reports", "the rumours".
+
+    All of an article's unattributed hearsay is one entity, "reports" ("the report" is
+    :func:`_the_output`).
+    """
+    head = _head_words(cleaned)
+    if not head or head[-1].lower() not in _HEARSAY:
+        return None
+    if any(w[:1].isupper() for w in head[1:]):  # "the Sky News report" names its source
+        return None
+    if _agent(cleaned):  # "the story in the Bedfordshire on Sunday": that paper
+        return None
+    return Entity(HEARSAY_ENTITY, None, "body")
+
+
+def _the_output(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity | None:
+    """A definite output: "the report" is whoever made the last report; "the statement",
+    "the communique" whoever made the last statement (bodies only)."""
+    noun = cleaned.lower()
+    if not definite or noun not in _ONE_OUTPUT:
+        return None
+    return context.last(kind=_ONE_OUTPUT[noun], person=False, generic=True)
+
+
+#: What "the <noun>" a body put out is, and so the kind of claim its maker made.
+_ONE_OUTPUT = {
+    "report": "report",
+    "story": "report",
+    "statement": "statement",
+    "communique": "statement",
+    "announcement": "statement",
+}
+
+
+#: Nouns for what a body puts out: a mention "X by/from/in Y" is Y.
+_OUTPUT_NOUNS = _HEARSAY | frozenset(
+    ["statement", "statements", "video", "footage", "photographs", "photos", "data", "article",
+     "information", "investigation", "communique", "interview", "post", "tweet", "release"]
+)  # fmt: skip
+
+
+def _agent(cleaned: str) -> str | None:
+    """Who put out what a mention names: "A statement released by Alstom" -> "Alstom".
+
+    Example:
+        >>> _agent("The story in the Bedfordshire on Sunday"), _agent("reports of his death")
+        ('Bedfordshire on Sunday', None)
+    """
+    words = cleaned.split(",")[0].split()
+    for i, word in enumerate(words):
+        if word.lower().strip(".") not in _OUTPUT_NOUNS:
+            continue
+        rest = words[i + 1 :]
+        if rest and rest[0].lower() in _MADE:
+            rest = rest[1:]
+        if len(rest) >= 2 and rest[0].lower() in ("by", "from", "in"):
+            break
+    else:
+        return None
+    agent = rest[1:]
+    if agent and agent[0].lower() == "the":
+        agent = agent[1:]
+    for i, word in enumerate(agent):
+        if i > 0 and word.lower() in _AGENT_END:  # "experts for the UN seen by the AFP"
+            agent = agent[:i]
+            break
+    if not any(w[:1].isupper() for w in agent):  # "reports in some sections of the media"
+        return None
+    return " ".join(agent)
+
+
+_MADE = frozenset(["released", "provided", "issued", "published", "carried", "posted", "read"])
+_AGENT_END = frozenset(["seen", "which", "who", "that", "and"])
+
+
+def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
+    cleaned = _clean(text)
+    if not cleaned or cleaned.lower() in _NO_ONE:
+        return Entity(None)
     # "the ministry", and "a ministry statement": both refer to a ministry named before
-    definite = text.strip().lower().startswith("the ") or bool(_REFERRING_SUFFIX.search(text))
-    key = _key(cleaned)
-    if definite and len(key) == 1 and key[0] in ROLE_NOUNS:  # "the spokesman"
-        for item in reversed(known):
-            if item.kind == "person" and item.role and key[0] in item.role.lower():
-                return Entity(item.entity, item.role, "person")
+    opening = text.lstrip("'\"“” ").lower()
+    definite = opening.startswith("the ") or bool(_REFERRING_SUFFIX.search(text))
+    for rule in (_pronoun, _the_output, _hearsay):
+        found = rule(cleaned, definite, kind, context)
+        if found is not None:
+            return found
+    agent = _agent(cleaned)
+    if agent is not None:
+        return _resolve_one(agent, kind, context)
+    return (
+        _described_person(cleaned, definite, context)
+        or _person(cleaned, context.known)
+        or _spokesperson_for(cleaned, kind, context)
+        or _body(cleaned, definite, kind, context)
+    )
+
+
+#: Mentions that are a discourse word left by the claim finder, not a speaker.
+_NO_ONE = frozenset(["meanwhile", "meantime", "however", "instead", "published", "breaking"])
+#: Nouns for a person that "the ..." may refer back with ("the Chinese diplomat").
+PERSON_NOUNS = ROLE_NOUNS | frozenset(
+    ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",
+     "lawyer", "attorney", "politician", "leader", "founder", "frontbencher", "senator",
+     "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner"]
+)  # fmt: skip
+_AGE = re.compile(r"^\d+-year-old$")
+
+
+def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity | None:
+    """A described person ("the spokesman", "the Chinese diplomat") named before.
+
+    The last person whose role has the noun; failing that, the last person named.
+    """
+    head = _head_words(cleaned)
+    if not definite or not head or any(_is_name_word(w) and not _adjective(w) for w in head):
+        return None
+    noun = head[-1].lower().strip(".")
+    if noun not in PERSON_NOUNS and not _AGE.match(noun):
+        return None
+    for item in reversed(context.known):
+        if item.kind == "person" and item.role and noun in item.role.lower():
+            return Entity(item.entity, item.role, "person")
+    return context.last(person=True)
+
+
+def _adjective(word: str) -> bool:
+    """A capitalised adjective of nationality before a noun ("Chinese", "Venezuelan")."""
+    return bool(re.fullmatch(r"[A-Z][a-z]+(?:an|ian|ese|ish|i)", word.strip(".,")))
+
+
+def _person(cleaned: str, known: list[_Known]) -> Entity | None:
+    """A person named in the mention, or by surname alone after their full name."""
     name, titled = _person_name(cleaned)
     head = cleaned.split(",")[0].strip()  # "Sutter, who was also a writer"
     if name is None and len(head.split()) == 1 and head[:1].isupper():
         earlier = _surname_match(known, head.strip("."))
         if earlier is not None:  # "Andanar" after "Martin Andanar"
             return Entity(earlier.entity, earlier.role, "person")
-    if name is not None:
-        surname = name.split()[-1]
-        earlier = _surname_match(known, surname)
-        role = _role(cleaned, name)
-        if earlier is not None and (len(name.split()) == 1 or earlier.entity == name):
-            return Entity(earlier.entity, role or earlier.role, "person")
-        if earlier is not None and len(earlier.entity.split()) == 1:
-            earlier.entity = name  # the full name came second: it names them both
-            return Entity(name, role or earlier.role, "person")
-        if len(name.split()) >= 2 or titled:
-            known.append(_Known(name, "person", _key(name), role))
-            return Entity(name, role, "person")
-    # A body: the same words as an earlier body, or a part of its name.
-    head_key = _key(head)
-    for item in reversed(known):
-        if item.kind != "body":
+    if name is None:
+        return None
+    before = cleaned.split(name)[0].split()
+    if before and before[-1].lower() in _OUTLET_NOUNS | _FIRM_NOUNS:
+        return None  # "US website National Report" is no person
+    surname = name.split()[-1]
+    earlier = _surname_match(known, surname)
+    role = _role(cleaned, name)
+    if earlier is not None and (len(name.split()) == 1 or earlier.entity == name):
+        return Entity(earlier.entity, role or earlier.role, "person")
+    if earlier is not None and len(earlier.entity.split()) == 1:
+        earlier.entity = name  # the full name came second: it names them both
+        return Entity(name, role or earlier.role, "person")
+    if len(name.split()) >= 2 or titled:
+        known.append(_Known(name, "person", _key(name), role))
+        return Entity(name, role, "person")
+    return None
+
+
+#: Nouns for one who speaks for someone else ("a spokeswoman for the company").
+_SPEAKS_FOR = frozenset(
+    ["spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative",
+     "representatives", "rep", "officer", "publicist"]
+)  # fmt: skip
+
+
+def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Entity | None:
+    """An unnamed spokesperson of a body is that body: "a spokesperson for Texas Prime
+    Turkey Farm", "a press officer for the council", "a Samsung representative" (after
+    Samsung). One for a person ("a rep for the actor") stays a role of their own."""
+    words = cleaned.split(",")[0].split()
+    at = next((i for i, w in enumerate(words) if w.lower() in _SPEAKS_FOR), None)
+    if at is None:
+        return None
+    after = words[at + 1 :]
+    if len(after) >= 2 and after[0].lower() in ("for", "of", "at"):
+        earlier = _known_body(_key(_clean(" ".join(after[1:]))), context.known, definite=True)
+        # one for a body named before is that body; "a spokesman for Myanmar's junta" named
+        # first stays a role, to be tied to the junta spokesman named later
+        return Entity(earlier.entity, None, "body") if earlier is not None else None
+    before = [w for w in words[:at] if w.lower() not in ("press", "media", "company")]
+    if before and not after and all(w[:1].isupper() for w in before):
+        earlier = _known_body(_key(" ".join(before)), context.known, definite=True)
+        if earlier is not None:  # "a Samsung representative" after "Samsung"
+            return Entity(earlier.entity, None, "body")
+    return None
+
+
+def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) -> _Known | None:
+    """The earlier body a mention's words name: the same words, a part of its name
+    ("the defence ministry"), its acronym ("the DSWD"), or its name at the mention's end
+    ("a statement from the Public Affairs Unit of the Finance Ministry")."""
+    bodies = [item for item in reversed(known) if item.kind == "body"]
+    for item in bodies:
+        if item.key == key or ((definite or len(key) >= 2) and _contains(item.key, key)):
+            return item
+    for item in bodies:
+        if item.entity.lower() in _GENERIC or not _proper(item.entity):
             continue
-        if (
-            item.key == head_key
-            or (definite and _contains(item.key, head_key))
-            or (len(head_key) >= 2 and _contains(item.key, head_key))
-        ):
-            return Entity(item.entity, None, "body")
+        if len(key) > len(item.key) and key[-len(item.key) :] == item.key:
+            return item
+        if _subsequence(key, item.key) or _subsequence(item.key, key):
+            return item
+    return None
+
+
+def _subsequence(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether ``shorter`` (two words or more) is ``longer`` with words left out, with the
+    same first and last word ("Iran Guards" and "Iran's Revolutionary Guards")."""
+    if len(shorter) < 2 or len(longer) <= len(shorter) or shorter[0] != longer[0]:
+        return False
+    if shorter[-1] != longer[-1]:
+        return False
+    rest = iter(longer)
+    return all(word in rest for word in shorter)
+
+
+def _appositive_name(head: str) -> str:
+    """The name after a description: "News agency Bloomberg" -> "Bloomberg", "Iraqi
+    newspaper Al-Sabah" -> "Al-Sabah"; other mentions as they are."""
+    words = head.split()
+    lower = [i for i, w in enumerate(words) if w[:1].islower() and not w.endswith("'s")]
+    if not lower or lower[-1] == len(words) - 1 or words[lower[-1]] in _FUNCTION_WORDS:
+        return head
+    return " ".join(words[lower[-1] + 1 :])
+
+
+_FUNCTION_WORDS = frozenset(["and", "of", "for", "by", "the", "to", "in", "at", "on", "with"])
+#: Nouns for an outlet that "the paper", "the online medium" refer back with.
+_OUTLET_NOUNS = frozenset(
+    ["paper", "newspaper", "daily", "tabloid", "outlet", "website", "site", "medium",
+     "magazine", "broadcaster", "channel", "network", "publication", "agency"]
+)  # fmt: skip
+
+
+def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity:
+    """A body: one named before in other words, or a new one."""
+    known = context.known
+    head = _appositive_name(cleaned.split(",")[0].strip())
+    head_key = _key(head)
+    bare = len(head_key) == 1 and head_key[0] in BODY_WORDS  # "Police are dispelling ..."
+    earlier = _known_body(head_key, known, definite=definite or bare)
+    if earlier is not None:
+        return Entity(earlier.entity, None, "body")
+    words = head.split()
+    if definite and kind and words and all(w[:1].islower() for w in words):
+        # "the paper" after the Daily Mirror reported; "the company" after it said so
+        outlet = words[-1] in _OUTLET_NOUNS
+        if not outlet and words[-1] not in _FIRM_NOUNS:
+            return _new_body(head, head_key, known)
+        found = context.last(kind="report" if outlet else "statement", person=False)
+        if found is not None and found.entity and _proper(found.entity):
+            return found
+    return _new_body(head, head_key, known)
+
+
+#: Nouns for a firm or organisation that "the company" may refer back with.
+_FIRM_NOUNS = frozenset(
+    ["company", "firm", "maker", "manufacturer", "group", "organisation", "organization",
+     "club", "carrier", "retailer", "lender", "insurer", "department", "giant", "chain"]
+)  # fmt: skip
+
+
+def _new_body(head: str, head_key: tuple[str, ...], known: list[_Known]) -> Entity:
     entity = canonical_outlet(head) or head  # "Foxnews.es, a hoax website": the name
     if entity.lower() in _GENERIC:  # "Reports" opening a sentence is "reports"
         entity = entity.lower()
@@ -502,7 +832,11 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
         'border guard spokesman'
     """
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
-    known: list[_Known] = []
+    context = _Context([], [])
+    kinds: dict[tuple[str | None, int], set[str | None]] = {}
+    for mention in mentions:
+        kinds.setdefault((mention.text, mention.start), set()).add(mention.kind)
+    known = context.known
     resolved: dict[int, Entity] = {}
     by_text: dict[tuple[str, int], Entity] = {}
     for i in order:
@@ -511,8 +845,10 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
             resolved[i] = Entity(None)
             continue
         same = by_text.get((mention.text, mention.start))  # one claim as statement and report
-        resolved[i] = same or _resolve_one(mention.text, known)
+        resolved[i] = same or _resolve_one(mention.text, mention.kind, context)
         by_text[(mention.text, mention.start)] = resolved[i]
+        if same is None:
+            context.history.append((resolved[i], frozenset(kinds[(mention.text, mention.start)])))
     # A person first named by surname alone and later in full takes the full name.
     full = {k.entity.split()[-1].lower(): k.entity for k in known if k.kind == "person"}
     by_role = _roles_to_people(known)
@@ -582,7 +918,7 @@ def add_speaker_entities(findings: Sequence[dict[str, Any]]) -> list[dict[str, A
 
     def mention_of(claim: dict[str, Any], who: str) -> Mention:
         span = claim.get("span") or [0, 0]
-        return Mention(claim.get(who), int(span[0]))
+        return Mention(claim.get(who), int(span[0]), "statement" if who == "speaker" else "report")
 
     for finding in findings:
         for claim, who, article in (

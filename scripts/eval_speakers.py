@@ -57,7 +57,7 @@ def article_mentions(
         ],
     }
     found: dict[tuple[str | None, int], tuple[Mention, str, str]] = {}
-    all_mentions = [Mention(c.speaker, c.span[0]) for c in claims]
+    all_mentions = [Mention(c.speaker, c.span[0], c.kind) for c in claims]
     for claim, mention in zip(claims, all_mentions, strict=True):
         best = max(gold[claim.kind], key=lambda g: _overlap(g[0], claim.span), default=None)
         if best is None or _overlap(best[0], claim.span) <= 0:
@@ -98,7 +98,7 @@ def evaluate(
     for row in rows:
         items = article_mentions(row, attributed_only=attributed_only)
         claims = extract_claims(Article(row["id"], row["text"]), "parse")
-        context = [Mention(c.speaker, c.span[0]) for c in claims]
+        context = [Mention(c.speaker, c.span[0], c.kind) for c in claims]
         resolved = resolve_mentions(context)
         by_mention = {(m.text, m.start): e for m, e in zip(context, resolved, strict=True)}
         entities = [by_mention[(m.text, m.start)].entity for m, _, _ in items]

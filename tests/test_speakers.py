@@ -85,6 +85,116 @@ def test_generic_report_nouns_do_not_swallow_names():
     assert _entities("Reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
 
 
+def _kinded(*mentions: tuple[str, str]) -> list[str | None]:
+    """Entities of (text, claim kind) mentions given in text order."""
+    found = resolve_mentions([Mention(t, 100 * i, k) for i, (t, k) in enumerate(mentions)])
+    return [e.entity for e in found]
+
+
+def test_unattributed_hearsay_is_one_entity_per_article():
+    assert (
+        _entities("reports", "Earlier reports", "media reports", "the rumours") == ["reports"] * 4
+    )
+
+
+def test_a_report_by_someone_is_theirs():
+    assert (
+        _entities("Bedfordshire on Sunday", "The story in the Bedfordshire on Sunday")
+        == ["Bedfordshire on Sunday"] * 2
+    )
+    assert _entities("A statement released by Alstom", "Alstom") == ["Alstom"] * 2
+
+
+def test_the_report_is_the_source_of_the_last_report_and_the_statement_its_speaker():
+    assert _kinded(
+        ("The Myanmar government's Information Committee", "statement"),
+        ("Sky News Arabiya TV", "report"),
+        ("The report", "report"),
+        ("the statement", "statement"),
+    ) == [
+        "Myanmar government's Information Committee",
+        "Sky News Arabiya TV",
+        "Sky News Arabiya TV",
+        "Myanmar government's Information Committee",
+    ]
+
+
+def test_the_report_skips_a_speaker_read_as_statement_and_report():
+    mentions = [
+        Mention("Melissa Fleming", 0, "statement"),
+        Mention("Melissa Fleming", 0, "report"),
+        Mention("the report", 50, "report"),
+    ]
+    assert resolve_mentions(mentions)[2].entity != "Melissa Fleming"
+
+
+def test_the_company_is_the_last_body_that_made_a_statement():
+    assert _kinded(
+        ("troubled UK banknote manufacturer De La Rue", "statement"),
+        ("Sky News", "report"),
+        ("the company", "statement"),
+    ) == ["De La Rue", "Sky News", "De La Rue"]
+
+
+def test_an_unnamed_spokesperson_for_a_body_named_before_is_that_body():
+    assert (
+        _entities("Central Bedfordshire Council", "a press officer for the council", "The council")
+        == ["Central Bedfordshire Council"] * 3
+    )
+    assert (
+        _entities("South Korean electronics giant Samsung", "a Samsung representative")
+        == ["Samsung"] * 2
+    )
+    # a spokesperson for a person is their own role, not the person
+    assert _entities("actor Paul Rudd", "a rep for the actor")[1] != "Paul Rudd"
+
+
+def test_it_is_the_last_body_and_a_bare_relative_pronoun_no_one():
+    assert _entities("US website National Report", "Jane Roe", "It", "which") == [
+        "National Report",
+        "Jane Roe",
+        "National Report",
+        None,
+    ]
+
+
+def test_a_described_person_is_the_last_person_named():
+    assert (
+        _entities("Chinese Foreign Ministry spokesperson Wang Wenbin", "the Chinese diplomat")
+        == ["Wang Wenbin"] * 2
+    )
+    assert _entities("Emmanuel Amuneke", "the 49-year-old") == ["Emmanuel Amuneke"] * 2
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        # a leading phrase before the speaker
+        (("Apple", "For the second time in a week, Apple"), ["Apple", "Apple"]),
+        # a preposition after a name does not make it a description
+        (("Tarik Jasarevic from the organisation",), ["Tarik Jasarevic"]),
+        # a participle ends the speaker text
+        (("Manish Tewari", "Tewari responding to a question"), ["Manish Tewari"] * 2),
+        # a description before a name
+        (("News agency Bloomberg", "Bloomberg"), ["Bloomberg", "Bloomberg"]),
+        # a body's name that a later mention ends with
+        (
+            (
+                "The Finance Ministry",
+                "a statement from the Public Affairs Unit of the Finance Ministry",
+            ),
+            ["Finance Ministry"] * 2,
+        ),
+        # the same first and last words with words left out
+        (("Iran Guards", "Iran's Revolutionary Guards"), ["Iran Guards"] * 2),
+        # a dateline with a date
+        (("MOSCOW, May 12 (Reuters) - Allegations of doping", "Allegations"), ["reports"] * 2),
+    ],
+)
+def test_mention_forms(mentions, expected):
+    assert _entities(*mentions) == expected
+
+
 @pytest.mark.parametrize(
     ("mentions", "expected"),
     [
