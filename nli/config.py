@@ -8,7 +8,9 @@ dropped. All are plain dataclasses, so they travel to worker processes and Ray a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -216,3 +218,15 @@ def pairing_settings(config: ArticleConfig) -> dict[str, object]:
         "blanket_top_k": config.blanket_top_k,
         "min_similarity": config.min_similarity,
     }
+
+
+def cache_root() -> Path:
+    """Where files derived from shipped or installed weights are kept between runs.
+
+    ``$DENIAL_NLI_CACHE``, else ``$XDG_CACHE_HOME/denial-nli``, else ``~/.cache/denial-nli``
+    (the int8 models of :mod:`nli.int8`, the accurate model's base of :mod:`nli.accurate`).
+    """
+    root = os.environ.get("DENIAL_NLI_CACHE") or (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "denial-nli"
+    )
+    return Path(root)

@@ -21,7 +21,6 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +33,8 @@ from typing import Any
 import numpy as np
 import torch
 from transformers import PreTrainedModel
+
+from nli.config import cache_root
 
 logger = logging.getLogger(__name__)
 
@@ -172,12 +173,8 @@ def cache_path(model_dir: str | Path) -> Path:
     """
     import onnxruntime
 
-    root = (
-        os.environ.get("DENIAL_NLI_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "denial-nli"
-    )
     versions = f"ort{onnxruntime.__version__}-torch{torch.__version__}-v{_FORMAT}"
-    return Path(root) / "int8" / f"{weights_sha256(model_dir)[:16]}-{versions}.onnx"
+    return cache_root() / "int8" / f"{weights_sha256(model_dir)[:16]}-{versions}.onnx"
 
 
 def export_int8(model: PreTrainedModel, example: Mapping[str, torch.Tensor]) -> bytes:
