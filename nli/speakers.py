@@ -359,6 +359,8 @@ def _key(text: str) -> tuple[str, ...]:
 
 def _is_name_word(word: str) -> bool:
     bare = word.strip(".,")
+    if re.match(r"^[a-z]{1,3}-[A-Z]", bare):  # "al-Momani", "el-Sisi"
+        return True
     return bool(bare) and bare[0].isupper() and bare.lower().strip(".") not in TITLES
 
 
@@ -442,12 +444,34 @@ def _surname_match(known: list[_Known], surname: str) -> _Known | None:
     """The last person whose name has ``surname`` as a word ("Hua" of "Hua Chunying")."""
     word = surname.lower()
     for item in reversed(known):
-        if item.kind == "person" and word in (w.lower() for w in item.entity.split()[1:]):
+        if item.kind == "person" and any(
+            _same_surname(word, w) for w in item.entity.lower().split()[1:]
+        ):
             return item
     for item in reversed(known):  # family name first, as in Chinese names
         if item.kind == "person" and item.entity.split()[0].lower() == word:
             return item
     return None
+
+
+def _same_surname(word: str, surname: str) -> bool:
+    """ "Momani" is "al-Momani"; a long name misspelt by one letter is the same name
+    ("Tulemagabetov", "Tulemaganbetov")."""
+    if word == surname or word == surname.split("-")[-1]:
+        return True
+    if min(len(word), len(surname)) < 8 or abs(len(word) - len(surname)) > 1:
+        return False
+    return _one_edit(word, surname)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one inserted, deleted or changed letter."""
+    if len(a) > len(b):
+        a, b = b, a
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+    return len(b) - len(a) <= 1
 
 
 def _proper(text: str) -> bool:
@@ -729,6 +753,8 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
     ("a statement from the Public Affairs Unit of the Finance Ministry")."""
     bodies = [item for item in reversed(known) if item.kind == "body"]
     for item in bodies:
+        if _acronym_of(key, item.entity):  # "the DSWD regional office", "KNDF"
+            return item
         if item.key == key or ((definite or len(key) >= 2) and _contains(item.key, key)):
             return item
     for item in bodies:
@@ -739,6 +765,19 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
         if _subsequence(key, item.key) or _subsequence(item.key, key):
             return item
     return None
+
+
+def _acronym_of(key: tuple[str, ...], name: str) -> bool:
+    """Whether a mention's first word is the acronym of a body's name: its initials
+    ("Karenni Nationalities Defence Force" for "KNDF") or the one in brackets
+    ("Department of Social Welfare and Development (DSWD)")."""
+    if not key or len(key[0]) < 2:
+        return False
+    bracketed = re.findall(r"\(([A-Za-z]{2,})\)", name)
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    return key[0] in {b.lower() for b in bracketed} or (
+        len(initials) >= 2 and key[0] == initials.lower()
+    )
 
 
 def _subsequence(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -871,7 +910,8 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
 
     "Venezuelan defense minister" is "Venezuelan defense minister Vladimir Padrino
     Lopez"; "a spokesman for Myanmar's junta" is "Junta spokesman Zaw Min Tun": the
-    same role noun and another word in common. Two candidates: no tie.
+    same role noun and another word in common (a role noun alone, "minister": that noun).
+    Two candidates: no tie.
     """
     people = [k for k in known if k.kind == "person" and k.role]
     ties: dict[str, _Known] = {}
@@ -880,10 +920,12 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
             continue
         nouns = {w for w in item.key if w in ROLE_NOUNS}
         others = {w for w in item.key if w not in ROLE_NOUNS and w not in _ROLE_STOP}
+        # "minister" alone: the one person with that role noun; otherwise another word too
         candidates = [
             person
             for person in people
-            if nouns & set(_key(person.role or "")) and others & set(_key(person.role or ""))
+            if nouns & set(_key(person.role or ""))
+            and (not others or others & set(_key(person.role or "")))
         ]
         if len({c.entity for c in candidates}) == 1:
             ties[item.entity] = candidates[0]

@@ -15,8 +15,9 @@ article. Over the pairs of distinct mentions (distinct text or position) within 
 The raw speaker texts (exact match after trimming) are the baseline. The measures are
 given twice: over all matched claims, and over the claims whose speaker text names their
 gold speaker (shares a word with the annotated speaker or entity, or is "he", "the ...":
-:func:`names_gold`), which separates normalisation from attribution errors. Measure on the dev
-half only (``fixtures/real/dev.jsonl``); the test half is not for tuning.
+:func:`names_gold`), which separates normalisation from attribution errors; each block
+also splits its misses and false merges by that cause (:func:`error_cause`). Measure on
+the dev half only (``fixtures/real/dev.jsonl``); the test half is not for tuning.
 
 Usage::
 
@@ -43,8 +44,9 @@ def _overlap(a: list[int] | tuple[int, int], b: list[int] | tuple[int, int]) -> 
 
 def article_mentions(
     row: dict[str, Any], *, attributed_only: bool = False
-) -> list[tuple[Mention, str, str]]:
-    """(mention, gold entity, kind) for each claim of the article matched to a gold claim."""
+) -> list[tuple[Mention, str, str, bool]]:
+    """(mention, gold entity, kind, whether the speaker text names the gold speaker) for
+    each claim of the article matched to a gold claim."""
     claims = extract_claims(Article(row["id"], row["text"]), "parse")
     gold = {
         "statement": [
@@ -56,15 +58,16 @@ def article_mentions(
             for r in row["reports"]
         ],
     }
-    found: dict[tuple[str | None, int], tuple[Mention, str, str]] = {}
+    found: dict[tuple[str | None, int], tuple[Mention, str, str, bool]] = {}
     all_mentions = [Mention(c.speaker, c.span[0], c.kind) for c in claims]
     for claim, mention in zip(claims, all_mentions, strict=True):
         best = max(gold[claim.kind], key=lambda g: _overlap(g[0], claim.span), default=None)
         if best is None or _overlap(best[0], claim.span) <= 0:
             continue
-        if attributed_only and not names_gold(claim.speaker, best[2]):
+        named = names_gold(claim.speaker, best[2])
+        if attributed_only and not named:
             continue
-        found.setdefault((claim.speaker, claim.span[0]), (mention, best[1], claim.kind))
+        found.setdefault((claim.speaker, claim.span[0]), (mention, best[1], claim.kind, named))
     return list(found.values())
 
 
@@ -88,6 +91,18 @@ def names_gold(speaker: str | None, gold: str) -> bool:
     return first in _REFERRING or bool(_words(speaker) & _words(gold))
 
 
+def error_cause(a: tuple[Mention, str, str, bool], b: tuple[Mention, str, str, bool]) -> str:
+    """Why a pair was missed or falsely merged: ``no_text`` (a claim without speaker text),
+    ``attribution`` (a speaker text that does not name its gold speaker, by
+    :func:`names_gold`, which is lenient: these counts are lower bounds) or
+    ``normalisation`` (both texts name their speakers; the resolution is wrong)."""
+    if a[0].text is None or b[0].text is None:
+        return "no_text"
+    if not (a[3] and b[3]):
+        return "attribution"
+    return "normalisation"
+
+
 def evaluate(
     rows: list[dict[str, Any]], *, attributed_only: bool = False, show_errors: bool = False
 ) -> dict[str, Any]:
@@ -95,16 +110,18 @@ def evaluate(
     baseline = {"merged": 0}
     with_text = {"same": 0, "merged": 0}
     no_text = 0
+    causes: dict[str, dict[str, int]] = {"misses": {}, "false_merges": {}}
     for row in rows:
         items = article_mentions(row, attributed_only=attributed_only)
         claims = extract_claims(Article(row["id"], row["text"]), "parse")
         context = [Mention(c.speaker, c.span[0], c.kind) for c in claims]
         resolved = resolve_mentions(context)
         by_mention = {(m.text, m.start): e for m, e in zip(context, resolved, strict=True)}
-        entities = [by_mention[(m.text, m.start)].entity for m, _, _ in items]
-        no_text += sum(m.text is None for m, _, _ in items)
+        entities = [by_mention[(m.text, m.start)].entity for m, _, _, _ in items]
+        no_text += sum(m.text is None for m, _, _, _ in items)
         for a, b in combinations(range(len(items)), 2):
-            (ma, ga, _), (mb, gb, _) = items[a], items[b]
+            (ma, ga, _, _), (mb, gb, _, _) = items[a], items[b]
+            cause = error_cause(items[a], items[b])
             ours = entities[a] is not None and entities[a] == entities[b]
             raw = ma.text is not None and (ma.text or "").strip() == (mb.text or "").strip()
             if ga == gb:
@@ -114,8 +131,10 @@ def evaluate(
                     with_text["same"] += 1
                     with_text["merged"] += ours
                 baseline["merged"] += raw
+                if not ours:
+                    causes["misses"][cause] = causes["misses"].get(cause, 0) + 1
                 if show_errors and not ours:
-                    print(f"MISS {row['id']} [{ga}] {ma.text!r} -> {entities[a]!r} | "
+                    print(f"MISS({cause}) {row['id']} [{ga}] {ma.text!r} -> {entities[a]!r} | "
                           f"{mb.text!r} -> {entities[b]!r}")  # fmt: skip
             elif (ma.text or "").strip() == (mb.text or "").strip():
                 # One text, two gold entities: the claims were attributed to the wrong
@@ -124,8 +143,10 @@ def evaluate(
             else:
                 totals["different"] += 1
                 totals["false_merges"] += ours
+                if ours:
+                    causes["false_merges"][cause] = causes["false_merges"].get(cause, 0) + 1
                 if show_errors and ours:
-                    print(f"FALSE {row['id']} [{ga} / {gb}] {ma.text!r} {mb.text!r} -> "
+                    print(f"FALSE({cause}) {row['id']} [{ga} / {gb}] {ma.text!r} {mb.text!r} -> "
                           f"{entities[a]!r}")  # fmt: skip
     return {
         "articles": len(rows),
@@ -137,6 +158,10 @@ def evaluate(
         "same_text_two_entities": totals["same_text_conflicts"],
         "baseline_merge_recall": baseline["merged"] / max(totals["same"], 1),
         "mentions_without_text": no_text,
+        # The misses and false merges split by cause (error_cause): only "normalisation"
+        # is nli.speakers' to fix; the rest come from the claim's speaker text upstream.
+        "misses_by_cause": dict(sorted(causes["misses"].items())),
+        "false_merges_by_cause": dict(sorted(causes["false_merges"].items())),
     }
 
 

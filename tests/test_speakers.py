@@ -43,6 +43,8 @@ def test_two_people_are_not_merged():
         "Roger King",
         "Christa D'Andrea",
     ]
+    # short surnames one letter apart are two people
+    assert _entities("Ann Lee", "Lea") == ["Ann Lee", "Lea"]
 
 
 def test_a_body_and_its_later_references():
@@ -187,6 +189,20 @@ def test_a_described_person_is_the_last_person_named():
         ),
         # the same first and last words with words left out
         (("Iran Guards", "Iran's Revolutionary Guards"), ["Iran Guards"] * 2),
+        # an acronym: in brackets, or the initials of the name
+        (
+            ("the Department of Social Welfare and Development (DSWD)", "the DSWD regional office"),
+            ["Department of Social Welfare and Development (DSWD)"] * 2,
+        ),
+        (
+            ("Karenni Nationalities Defence Force", "KNDF"),
+            ["Karenni Nationalities Defence Force"] * 2,
+        ),
+        # a surname without its particle, and a long surname misspelt by one letter
+        (("Mohammed al-Momani", "Momani"), ["Mohammed al-Momani"] * 2),
+        (("Damir Tulemagabetov", "Tulemaganbetov"), ["Damir Tulemagabetov"] * 2),
+        # a role noun alone is the one person named with it
+        (("minister", "defence minister Maria Eagle"), ["Maria Eagle"] * 2),
         # a dateline with a date
         (("MOSCOW, May 12 (Reuters) - Allegations of doping", "Allegations"), ["reports"] * 2),
     ],
