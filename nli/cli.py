@@ -39,7 +39,10 @@ app = typer.Typer(
 )
 
 # fmt: off
-MODEL_HELP = "'default' (the shipped model), a local model directory (safetensors) or a hub id."
+MODEL_HELP = (
+    "'default' (the shipped model), 'accurate' (larger and slower; needs the accurate extra), "
+    "a local model directory (safetensors) or a hub id."
+)
 BATCH_HELP = "Pairs per forward pass."
 PRECISION_HELP = (
     "auto: int8 where the model's measured int8 record allows it, else bf16 where the CPU "

@@ -19,7 +19,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from nli import int8
+from nli import accurate, int8
 from nli.calibration import Calibration, apply_temperature, read_calibration
 from nli.types import LABELS, Direction, PairScore, Probs
 
@@ -126,16 +126,20 @@ def resolve_label_order(id2label: dict[int, str] | dict[str, str]) -> list[int]:
 
 
 def resolve_model_path(model: str | Path) -> str:
-    """Turn ``"default"``, a local directory or a hub id into what ``from_pretrained`` takes.
+    """Turn ``"default"``, ``"accurate"``, a local directory or a hub id into what
+    ``from_pretrained`` takes (``"accurate"``: the adapter folder of :mod:`nli.accurate`).
 
     Local directories must hold safetensors weights: pickled ``.bin`` checkpoints can
     run code when loaded and are refused.
 
     Raises:
-        FileNotFoundError: For ``"default"`` when no default model is installed, or a
-            path-like value that does not exist.
+        FileNotFoundError: For ``"default"`` when no default model is installed,
+            ``"accurate"`` before its adapter is trained, or a path-like value that does
+            not exist.
         ValueError: For a directory without ``*.safetensors`` weights.
     """
+    if str(model) == "accurate":
+        return str(accurate.resolve_accurate_dir())
     if str(model) == "default":
         path = DEFAULT_MODEL_DIR
         if not (path / "config.json").exists():
@@ -161,8 +165,9 @@ class ContradictionScorer:
     """Score statement/report pairs with an NLI cross-encoder on CPU or GPU.
 
     Args:
-        model (str | Path): ``"default"`` (the shipped model), a local model directory
-            or a hub id. Defaults to ``"default"``.
+        model (str | Path): ``"default"`` (the shipped model), ``"accurate"`` (the
+            LoRA-adapted all-mpnet-base-v2 of :mod:`nli.accurate`; needs the ``accurate``
+            extra), a local model or adapter directory, or a hub id. Defaults to ``"default"``.
         device (str, optional): ``"cpu"``, ``"cuda"``, ... Picked automatically when None.
         precision (str, optional): ``"auto"`` uses int8 (ONNX Runtime, :mod:`nli.int8`) on
             CPU for a model whose measured accuracy record allows it, else bf16 autocast
@@ -213,8 +218,11 @@ class ContradictionScorer:
         path = resolve_model_path(model)
         model_kwargs = {**(model_kwargs or {}), "use_safetensors": True, "trust_remote_code": False}
         tokenizer_kwargs = {**(tokenizer_kwargs or {}), "trust_remote_code": False}
-        self.tokenizer = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs)
-        self.model = AutoModelForSequenceClassification.from_pretrained(path, **model_kwargs)
+        if not accurate.is_adapter_dir(path):
+            self.tokenizer = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs)
+            self.model = AutoModelForSequenceClassification.from_pretrained(path, **model_kwargs)
+        else:  # base + LoRA adapter, merged (nli.accurate)
+            self.tokenizer, self.model = accurate.load_adapter_model(path)
         self.label_order = resolve_label_order(self.model.config.id2label)
         self._device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         logger.info("Using device %s", self._device)
