@@ -354,6 +354,7 @@ def add_training_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    p.add_argument("--threads", type=int, default=2, help="torch threads (2)")
     p.add_argument(
         "--rows",
         type=int,
@@ -701,7 +702,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out_dir: Path = args.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     setup_logging(out_dir)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     use_bf16 = use_bf16_for(args)
     LOG.info("args: %s", vars(args))
 
