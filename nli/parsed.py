@@ -478,7 +478,7 @@ def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
     words = [
         t
         for t in token.subtree
-        if not (t.i == token.left_edge.i and (t.dep_ == "mark" or t.lower_ == "which"))
+        if not (t.i == token.left_edge.i and (t.dep_ == "mark" or t.lower_ in ("which", "that")))
     ]
     while words and words[0].is_punct:
         words = words[1:]
@@ -935,32 +935,69 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
 #: Nouns that name what others claimed: "reports that P", "rumours of P".
 CLAIM_NOUNS = frozenset(
     ["report", "rumour", "rumor", "claim", "allegation", "speculation", "accusation",
-     "charge", "suggestion", "story", "news", "talk"]
+     "charge", "suggestion", "story", "news", "talk", "theory", "publication", "article",
+     "reporting", "hoax"]
 )  # fmt: skip
+
+
+def _that_clause_after(noun: Token) -> Token | None:
+    """The verb of a that-clause the parser hung on a nearer noun: "reports in a local
+    newspaper that P" (only a prepositional phrase between the claim noun and "that")."""
+    doc = noun.doc
+    for tok in doc[noun.i + 1 : min(len(doc), noun.i + 9)]:
+        if tok.lower_ == "that":
+            head = tok.head
+            return head if head.pos_ in ("VERB", "AUX") and head.i > tok.i else None
+        if tok.pos_ in ("VERB", "AUX") or tok.is_punct:
+            return None
+    return None
+
+
+def _claim_object(noun: Token) -> tuple[Token, bool] | None:
+    """What a claim noun names: its clause ("reports that P", "a publication linking him
+    with X") or the object of "of/about/on" ("rumours of his resignation"); the flag says
+    whether it is a prepositional object."""
+    inner = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")), None)
+    if inner is not None:
+        return inner, False
+    prep = next(
+        (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")),
+        None,
+    )
+    obj = (
+        next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if prep is not None
+        else None
+    )
+    if obj is not None:
+        return obj, True
+    verb = _that_clause_after(noun)
+    return (verb, False) if verb is not None else None
 
 
 def _carried_reports(doc: Doc, sent: Sentence, found: _Found) -> None:
     """Reported claims named inside an official's sentence: "reports that P",
-    "rumours of its impending closure", "speculation about a merger"."""
+    "rumours of its impending closure", "speculation about a merger".
+
+    A prepositional object runs to the end of the claim noun's phrase (the parser often
+    hangs "of 78 persons" on the noun, not on "death"); when it is shorter than three
+    words the noun is kept with it ("rumours of his resignation")."""
     whole = (sent.start, sent.end)
     have = {c.span for c in found.claims if c.kind == "report"}
     for noun in doc:
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CLAIM_NOUNS:
             continue
-        inner = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")), None)
-        if inner is None:
-            prep = next(
-                (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "about")),
-                None,
-            )
-            inner = (
-                next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-                if (prep is not None)
-                else None
-            )
-        if inner is None:
+        named = _claim_object(noun)
+        if named is None:
             continue
+        inner, prepositional = named
         text, span = _clause_text(doc, inner)
+        if prepositional and span[1]:
+            end = max(t.idx + len(t.text) for t in noun.subtree if not t.is_punct)
+            span = (span[0], max(span[1], end))
+            if len(doc.text[span[0] : span[1]].split()) < 3:
+                span = (noun.idx, span[1])
+            text = doc.text[span[0] : span[1]]
         span = (sent.start + span[0], sent.start + span[1])
         if len(text.split()) < 3 or span in have or span == whole:
             continue

@@ -157,6 +157,38 @@ def test_information_according_to_which_p_is_carried() -> None:
     assert len(carried) == 1 and "mercenaries from a private company arrived" in carried[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "report"),
+    [
+        # the parser hangs the that-clause on "newspaper", not on "reports"
+        (
+            "A spokesman for the health ministry denied reports in a local newspaper that "
+            "militants in Mosul had Ebola.",
+            "militants in Mosul had Ebola",
+        ),
+        # a short object keeps its claim noun
+        (
+            "The minister on Thursday refuted rumours of his resignation, stating that he "
+            "will stay.",
+            "rumours of his resignation",
+        ),
+        # "of 78 persons" hangs on "rumour": the object runs to the end of the noun phrase
+        (
+            "The state government has denied the rumour of death of 78 persons from a "
+            "strange disease in the state.",
+            "death of 78 persons from a strange disease in the state",
+        ),
+        (
+            "The department debunked the conspiracy theory that fighters have attempted to "
+            "cross the border, saying the rumor is not supported by any intelligence.",
+            "fighters have attempted to cross the border",
+        ),
+    ],
+)
+def test_claim_nouns_carry_their_reports(text: str, report: str) -> None:
+    assert report in _carried(text)
+
+
 def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_inside() -> None:
     text = (
         "The reports on social media were that the minister had tendered in his resignation "
