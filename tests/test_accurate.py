@@ -73,7 +73,7 @@ def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def lora_model(base: Path, rank: int = 4) -> torch.nn.Module:
     torch.manual_seed(0)
-    return train_lora.add_lora(train_nli.load_model(base), rank, 2.0 * rank, 0.0)
+    return train_lora.add_lora(train_nli.load_model(base), rank, 2 * rank, 0.0)
 
 
 def batch(base: Path) -> dict[str, torch.Tensor]:
@@ -307,7 +307,7 @@ def test_train_lora_resumes_to_the_same_adapter(
     b = load_file(str(split / "final" / accurate.ADAPTER_WEIGHTS))
     assert a.keys() == b.keys()
     assert all(torch.equal(a[k], b[k]) for k in a)
-    fresh = train_lora.add_lora(train_nli.load_model(tiny_base), 4, 8.0, 0.0)
+    fresh = train_lora.add_lora(train_nli.load_model(tiny_base), 4, 8, 0.0)
     start = {k: v for k, v in fresh.named_parameters() if "lora_B" in k}
     assert any(v.abs().sum() > 0 for k, v in a.items() if "lora_B" in k)  # trained from zero
     assert all(float(v.abs().sum()) == 0 for v in start.values())

@@ -65,7 +65,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     train_nli.add_training_args(p)
     p.set_defaults(batch_size=16, rows=48_000, epochs=2, lr=None)
     p.add_argument("--lora-rank", type=int, default=16, help="rank of each LoRA adapter (16)")
-    p.add_argument("--lora-alpha", type=float, default=None, help="LoRA scale (2 x rank)")
+    p.add_argument("--lora-alpha", type=int, default=None, help="LoRA scale (2 x rank)")
     p.add_argument("--lora-dropout", type=float, default=0.1, help="dropout before LoRA (0.1)")
     p.add_argument(
         "--init-adapter",
@@ -94,11 +94,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.lr is None:
         args.lr = DEFAULT_LR_FULL if args.full else DEFAULT_LR_LORA
     if args.lora_alpha is None:
-        args.lora_alpha = 2.0 * args.lora_rank
+        args.lora_alpha = 2 * args.lora_rank
     return args
 
 
-def add_lora(model: Any, rank: int, alpha: float, dropout: float) -> Any:
+def add_lora(model: Any, rank: int, alpha: int, dropout: float) -> Any:
     """Wrap a sequence classifier in fresh LoRA adapters; only adapters and head train."""
     from peft import LoraConfig, TaskType, get_peft_model
 
