@@ -70,6 +70,8 @@ DENIAL_LEMMAS = frozenset(
         "rubbish",
         "scotch",
         "downplay",
+        "dispel",
+        "disavow",
     ]
 )
 #: Lemmas of verbs that present a third party's claim: whoever says it is reporting.
@@ -846,6 +848,34 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             )  # fmt: skip
 
 
+def _passive_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
+    """A denial by an agent inside another claim's sentence: "The relatives said 30 were
+    killed, a charge stoutly denied by officials"; "..., but the rumours have been dispelled
+    by the spokesman". The denial's own words (the noun it describes, or its clause) are a
+    blanket denial by the agent; the rest of the sentence stays as it was found."""
+    whole = (sent.start, sent.end)
+    for verb in doc:
+        if verb.lemma_.lower() not in DENIAL_LEMMAS or verb.tag_ != "VBN" or verb.dep_ == "ROOT":
+            continue
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        tokens = [t for t in agent.subtree if t is not agent] if agent is not None else []
+        if not tokens or source_role(tokens) == "report":
+            continue
+        top = verb.head if verb.dep_ == "acl" else verb
+        words = [t for t in top.subtree if not t.is_punct and t.dep_ != "cc"]
+        if verb.dep_ != "acl":
+            words = [t for t in words if t.i >= verb.left_edge.i]
+        start = words[0].idx
+        end = max(t.idx + len(t.text) for t in words)
+        span = (sent.start + start, sent.start + end)
+        if span == whole or any(c.span == span and c.kind == "statement" for c in found.claims):
+            continue
+        named = _strip_dateline(tokens)
+        speaker = _clean_speaker(doc.text[named[0].idx : named[-1].idx + len(named[-1])]) or None
+        found.add("statement", sent, span, doc.text[start:end], speaker, verb.text, "-",
+                  blanket=True, context=f"{previous_text} {sent.text}")  # fmt: skip
+
+
 def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list[Claim]:
     """Claims of an article's sentences read from their dependency parse.
 
@@ -887,6 +917,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         before = len(found.claims)
         _sentence_claims(doc, sent, found, previous)
         _falsity_claims(doc, sent, found, previous)
+        _passive_denials(doc, sent, found, previous)
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
     return found.claims
@@ -957,7 +988,14 @@ def _claim_object(noun: Token) -> tuple[Token, bool] | None:
     """What a claim noun names: its clause ("reports that P", "a publication linking him
     with X") or the object of "of/about/on" ("rumours of his resignation"); the flag says
     whether it is a prepositional object."""
-    inner = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")), None)
+    inner = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "relcl", "ccomp") and c.lemma_.lower() not in DENIAL_LEMMAS
+        ),
+        None,
+    )  # "a charge denied by officials" names no claim
     if inner is not None:
         return inner, False
     prep = next(

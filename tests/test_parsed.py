@@ -189,6 +189,18 @@ def test_claim_nouns_carry_their_reports(text: str, report: str) -> None:
     assert report in _carried(text)
 
 
+def test_a_passive_denial_by_an_agent_is_a_statement_of_its_own() -> None:
+    text = "The relatives said 30 people were killed, a charge stoutly denied by officials."
+    claims = _claims(text)
+    denial = [c for c in claims if c.kind == "statement" and c.blanket]
+    assert [(text[c.span[0] : c.span[1]], c.speaker) for c in denial] == [
+        ("a charge stoutly denied by officials", "officials")
+    ]
+    # the participle names no claim of its own
+    assert not [c for c in _carried(text) if "denied" in c]
+    assert any(c.kind == "report" and c.speaker == "The relatives" for c in claims)
+
+
 def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_inside() -> None:
     text = (
         "The reports on social media were that the minister had tendered in his resignation "
