@@ -848,17 +848,29 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             )  # fmt: skip
 
 
-def _passive_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
-    """A denial by an agent inside another claim's sentence: "The relatives said 30 were
-    killed, a charge stoutly denied by officials"; "..., but the rumours have been dispelled
-    by the spokesman". The denial's own words (the noun it describes, or its clause) are a
-    blanket denial by the agent; the rest of the sentence stays as it was found."""
+def _denier(verb: Token) -> list[Token]:
+    """Who makes an embedded denial: the agent of "a charge denied by officials", or the
+    noun a participle describes in "an Iraqi official denying she was his wife"."""
+    if verb.tag_ == "VBN":
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        return [t for t in agent.subtree if t is not agent] if agent is not None else []
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return [t for t in verb.head.subtree if t.i < verb.i and not t.is_punct]
+    return []
+
+
+def _embedded_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:
+    """A denial inside another claim's sentence: "The relatives said 30 were killed, a
+    charge stoutly denied by officials"; "..., but the rumours have been dispelled by the
+    spokesman"; "..., with an Iraqi official denying she was his ex-wife". The denial's own
+    words (the phrase of its noun, or its clause) are a statement of the denier: what it
+    denies when it says (a that-clause), else a blanket denial. The rest of the sentence
+    stays as it was found."""
     whole = (sent.start, sent.end)
     for verb in doc:
-        if verb.lemma_.lower() not in DENIAL_LEMMAS or verb.tag_ != "VBN" or verb.dep_ == "ROOT":
+        if verb.lemma_.lower() not in DENIAL_LEMMAS or verb.dep_ == "ROOT":
             continue
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        tokens = [t for t in agent.subtree if t is not agent] if agent is not None else []
+        tokens = _denier(verb)
         if not tokens or source_role(tokens) == "report":
             continue
         top = verb.head if verb.dep_ == "acl" else verb
@@ -872,8 +884,13 @@ def _passive_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             continue
         named = _strip_dateline(tokens)
         speaker = _clean_speaker(doc.text[named[0].idx : named[-1].idx + len(named[-1])]) or None
-        found.add("statement", sent, span, doc.text[start:end], speaker, verb.text, "-",
-                  blanket=True, context=f"{previous_text} {sent.text}")  # fmt: skip
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is not None and len(_clause_text(doc, clause)[0].split()) >= 3:
+            found.add("statement", sent, span, _clause_text(doc, clause)[0], speaker, verb.text,
+                      "-")  # fmt: skip
+        else:
+            found.add("statement", sent, span, doc.text[start:end], speaker, verb.text, "-",
+                      blanket=True, context=f"{previous_text} {sent.text}")  # fmt: skip
 
 
 def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list[Claim]:
@@ -917,7 +934,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         before = len(found.claims)
         _sentence_claims(doc, sent, found, previous)
         _falsity_claims(doc, sent, found, previous)
-        _passive_denials(doc, sent, found, previous)
+        _embedded_denials(doc, sent, found, previous)
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
     return found.claims

@@ -201,6 +201,15 @@ def test_a_passive_denial_by_an_agent_is_a_statement_of_its_own() -> None:
     assert any(c.kind == "report" and c.speaker == "The relatives" for c in claims)
 
 
+def test_a_participle_denial_is_a_statement_of_the_noun_it_describes() -> None:
+    text = (
+        "There have been conflicting reports about the identity of the woman, with an "
+        "Iraqi official denying on Wednesday she was his ex-wife."
+    )
+    speakers = [c.speaker for c in _claims(text) if c.kind == "statement" and c.polarity == "-"]
+    assert "an Iraqi official" in speakers
+
+
 def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_inside() -> None:
     text = (
         "The reports on social media were that the minister had tendered in his resignation "
