@@ -340,3 +340,19 @@ def _extra_installed() -> bool:
 def test_real_base_pieces_match_the_recorded_checksums(tmp_path: Path) -> None:
     base = accurate.base_model_dir(cache=tmp_path)
     assert sorted(p.name for p in base.iterdir()) == sorted(accurate.BASE_FILE_SHA256)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _extra_installed(), reason="the accurate extra's base pieces are absent")
+def test_the_shipped_adapter_tells_a_denial_contradicted_from_one_confirmed() -> None:
+    scorer = ContradictionScorer(resolve_model_path("accurate"), precision="fp32")
+    report = "Hundreds of Iranian troops have arrived in Syria, Lebanese sources said."
+    probs = scorer.predict(
+        [
+            (report, "Iran has no fighting troops in Syria."),
+            (report, "Iranian troops have arrived in Syria."),
+        ]
+    )
+    contradiction, entailment = 0, 2  # the scorer's fixed column order (nli.types.LABELS)
+    assert probs[0, contradiction] > probs[1, contradiction]
+    assert probs[1, entailment] > probs[0, entailment]
