@@ -20,11 +20,11 @@ REAL = ROOT / "fixtures" / "real"
 # Measured on the test half with the shipped model (README, "Quality on real news"); the
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
-    "--min-pairing-recall": "0.42",
-    "--min-recall": "0.27",
+    "--min-pairing-recall": "0.45",
+    "--min-recall": "0.32",
     "--min-precision": "0.70",
     "--min-top1": "0.46",
-    "--max-pairs-per-article": "16",
+    "--max-pairs-per-article": "17",
 }
 
 
