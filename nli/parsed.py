@@ -848,6 +848,10 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             )  # fmt: skip
 
 
+#: Calling a claim a rumour dismisses it (a labelling verb's falsity word).
+_RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
+
+
 def _denier(verb: Token) -> list[Token]:
     """Who makes an embedded denial: the agent of "a charge denied by officials", or the
     noun a participle describes in "an Iraqi official denying she was his wife"."""
@@ -868,7 +872,12 @@ def _embedded_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: st
     stays as it was found."""
     whole = (sent.start, sent.end)
     for verb in doc:
-        if verb.lemma_.lower() not in DENIAL_LEMMAS or verb.dep_ == "ROOT":
+        lemma = verb.lemma_.lower()
+        labelled = doc.text[verb.idx : verb.right_edge.idx + len(verb.right_edge)]
+        labelling = lemma in LABELLING_LEMMAS and bool(
+            FALSITY.search(labelled) or _RUMOUR.search(labelled)
+        )  # "with a spokesperson calling reports of the layoffs a rumor"
+        if (lemma not in DENIAL_LEMMAS and not labelling) or verb.dep_ == "ROOT":
             continue
         tokens = _denier(verb)
         if not tokens or source_role(tokens) == "report":

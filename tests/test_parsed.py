@@ -210,6 +210,15 @@ def test_a_participle_denial_is_a_statement_of_the_noun_it_describes() -> None:
     assert "an Iraqi official" in speakers
 
 
+def test_calling_reports_a_rumour_inside_another_sentence_is_a_denial() -> None:
+    text = (
+        "The denial was made in an email to a news site, with a company spokesperson calling "
+        "reports of the impending layoffs a rumor."
+    )
+    denials = [c for c in _claims(text) if c.kind == "statement" and c.polarity == "-"]
+    assert [c.speaker for c in denials] == ["a company spokesperson"]
+
+
 def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_inside() -> None:
     text = (
         "The reports on social media were that the minister had tendered in his resignation "
