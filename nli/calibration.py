@@ -13,7 +13,6 @@ The fitted values live in ``calibration.json`` in the model directory, which
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -28,7 +27,7 @@ from scipy.optimize import minimize_scalar
 from sklearn.metrics import f1_score, log_loss, precision_recall_curve
 
 from nli.evaluate import expected_calibration_error, top_label_confidence
-from nli.io import write_json
+from nli.io import sha256_file, write_json
 from nli.types import LABELS
 
 logger = logging.getLogger(__name__)
@@ -184,12 +183,8 @@ def fit_threshold(
 
 
 def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Hex SHA-256 of a file's bytes (:func:`nli.io.sha256_file`)."""
+    return sha256_file(path)
 
 
 def fit_calibration(

@@ -852,6 +852,18 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
 _RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
 
 
+def _denies(verb: Token) -> bool:
+    """A denial verb, or a labelling verb whose phrase has a falsity word or "rumour"
+    ("with a spokesperson calling reports of the layoffs a rumor")."""
+    lemma = verb.lemma_.lower()
+    if lemma in DENIAL_LEMMAS:
+        return True
+    if lemma not in LABELLING_LEMMAS:
+        return False
+    labelled = verb.doc.text[verb.idx : verb.right_edge.idx + len(verb.right_edge)]
+    return bool(FALSITY.search(labelled) or _RUMOUR.search(labelled))
+
+
 def _denier(verb: Token) -> list[Token]:
     """Who makes an embedded denial: the agent of "a charge denied by officials", or the
     noun a participle describes in "an Iraqi official denying she was his wife"."""
@@ -872,12 +884,7 @@ def _embedded_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: st
     stays as it was found."""
     whole = (sent.start, sent.end)
     for verb in doc:
-        lemma = verb.lemma_.lower()
-        labelled = doc.text[verb.idx : verb.right_edge.idx + len(verb.right_edge)]
-        labelling = lemma in LABELLING_LEMMAS and bool(
-            FALSITY.search(labelled) or _RUMOUR.search(labelled)
-        )  # "with a spokesperson calling reports of the layoffs a rumor"
-        if (lemma not in DENIAL_LEMMAS and not labelling) or verb.dep_ == "ROOT":
+        if verb.dep_ == "ROOT" or not _denies(verb):
             continue
         tokens = _denier(verb)
         if not tokens or source_role(tokens) == "report":
@@ -894,9 +901,9 @@ def _embedded_denials(doc: Doc, sent: Sentence, found: _Found, previous_text: st
         named = _strip_dateline(tokens)
         speaker = _clean_speaker(doc.text[named[0].idx : named[-1].idx + len(named[-1])]) or None
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        if clause is not None and len(_clause_text(doc, clause)[0].split()) >= 3:
-            found.add("statement", sent, span, _clause_text(doc, clause)[0], speaker, verb.text,
-                      "-")  # fmt: skip
+        denied = _clause_text(doc, clause)[0] if clause is not None else ""
+        if len(denied.split()) >= 3:
+            found.add("statement", sent, span, denied, speaker, verb.text, "-")
         else:
             found.add("statement", sent, span, doc.text[start:end], speaker, verb.text, "-",
                       blanket=True, context=f"{previous_text} {sent.text}")  # fmt: skip
