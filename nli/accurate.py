@@ -33,7 +33,8 @@ import shutil
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -286,13 +287,14 @@ def load_adapter_model(
         base_dir = base_model_dir()
     config = AutoConfig.from_pretrained(str(adapter_dir), trust_remote_code=False)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir), trust_remote_code=False)
-    base = AutoModelForSequenceClassification.from_pretrained(
-        str(base_dir),
-        config=config,
-        use_safetensors=True,
-        trust_remote_code=False,
-        dtype=torch.float32,
-    )
+    with _quiet_transformers():  # its load report lists the head the adapter brings
+        base = AutoModelForSequenceClassification.from_pretrained(
+            str(base_dir),
+            config=config,
+            use_safetensors=True,
+            trust_remote_code=False,
+            dtype=torch.float32,
+        )
     with warnings.catch_warnings():  # peft asks transformers a deprecated question; not ours
         warnings.filterwarnings(
             "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
@@ -302,6 +304,23 @@ def load_adapter_model(
     merged.name_or_path = str(adapter_dir)
     merged.config._name_or_path = str(adapter_dir)
     return tokenizer, merged.float().eval()
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Silence transformers' warnings and progress bars in a block (the head is replaced)."""
+    from transformers.utils import logging as hf_logging
+
+    previous = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(previous)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def _adapter_base_name(adapter_dir: Path) -> str:
