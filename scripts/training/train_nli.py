@@ -71,6 +71,7 @@ class Encoded:
     token_type_ids: list[int]
     label: int
     two_way: bool
+    soft: tuple[float, float, float] | None = None  # a teacher's probabilities (distillation)
 
 
 @dataclass
@@ -124,12 +125,17 @@ def collate(items: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
     att = torch.zeros((n, width), dtype=torch.long)
     mask = torch.zeros((n, len(LABELS)), dtype=torch.bool)
     labels = torch.empty(n, dtype=torch.long)
+    soft = torch.zeros((n, len(LABELS)), dtype=torch.float32)
+    is_soft = torch.zeros(n, dtype=torch.bool)
     for i, e in enumerate(items):
         k = len(e.input_ids)
         ids[i, :k] = torch.tensor(e.input_ids)
         tts[i, :k] = torch.tensor(e.token_type_ids)
         att[i, :k] = 1
         labels[i] = e.label
+        if e.soft is not None:
+            soft[i] = torch.tensor(e.soft)
+            is_soft[i] = True
         if e.two_way and e.label != LABEL2ID["entailment"]:
             mask[i, LABEL2ID["contradiction"]] = True
             mask[i, LABEL2ID["neutral"]] = True
@@ -141,6 +147,8 @@ def collate(items: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
         "attention_mask": att,
         "labels": labels,
         "label_mask": mask,
+        "soft": soft,
+        "is_soft": is_soft,
     }
 
 
@@ -158,11 +166,24 @@ def forward_logits(
     return model(**{name: batch[name] for name in input_names}).logits
 
 
-def masked_nli_loss(logits: torch.Tensor, label_mask: torch.Tensor) -> torch.Tensor:
-    """Mean of ``-log sum_{y in allowed} p(y)``; a one-hot mask gives plain cross-entropy."""
+def masked_nli_loss(
+    logits: torch.Tensor,
+    label_mask: torch.Tensor,
+    soft: torch.Tensor | None = None,
+    is_soft: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Mean over rows of ``-log sum_{y in allowed} p(y)`` (a one-hot mask: cross-entropy).
+
+    Rows flagged in ``is_soft`` instead take the cross-entropy against the teacher's
+    probabilities ``soft`` (``-sum_y q(y) log p(y)``, knowledge distillation); their
+    ``label_mask`` must still allow one label, so the unused branch stays finite.
+    """
     logp = torch.log_softmax(logits.float(), dim=-1)
     allowed = logp.masked_fill(~label_mask, float("-inf"))
-    return -torch.logsumexp(allowed, dim=-1).mean()
+    per_row = -torch.logsumexp(allowed, dim=-1)
+    if soft is not None and is_soft is not None and bool(is_soft.any()):
+        per_row = torch.where(is_soft, -(soft * logp).sum(dim=-1), per_row)
+    return per_row.mean()
 
 
 # --------------------------------------------------------------------------- model / ckpt
@@ -400,6 +421,20 @@ def add_training_args(p: argparse.ArgumentParser) -> None:
         help="share of each epoch's rows drawn from the --extra-jsonl files together (0.5)",
     )
     p.add_argument(
+        "--distill-jsonl",
+        type=Path,
+        action="append",
+        default=[],
+        help="pairs with a teacher's probabilities {premise, hypothesis, probs: [c, n, e]} "
+        "(make_distill_pairs.py); trained with the soft cross-entropy; repeatable",
+    )
+    p.add_argument(
+        "--distill-weight",
+        type=float,
+        default=0.3,
+        help="share of each epoch's rows drawn from the --distill-jsonl pairs (0.3)",
+    )
+    p.add_argument(
         "--max-steps",
         type=int,
         default=None,
@@ -448,13 +483,64 @@ class TrainingData:
     weights: dict[str, float]
     dev_sets: dict[str, list[Encoded]]
     info: dict[str, Any]
+    distill: list[Encoded] = field(default_factory=list)
+    distill_weight: float = 0.0
 
     def epoch(self, epoch: int, rows: int, seed: int) -> tuple[list[Encoded], list[int]]:
-        """Epoch ``epoch``'s rows (its own seeded draw of the mix) and their lengths."""
-        mixed = nli_data.mix(self.tokenized, self.weights, rows, seed + 1000 * epoch)
-        self.info.setdefault("epoch_sources", {})[str(epoch + 1)] = nli_data.source_counts(mixed)
+        """Epoch ``epoch``'s rows (its own seeded draw of the mix) and their lengths.
+
+        With distillation pairs, ``round(rows * distill_weight)`` of the rows are drawn from
+        them (each pair once per pass, passes shuffled) and the rest from the mix.
+        """
+        n_soft = round(rows * self.distill_weight) if self.distill else 0
+        mixed = nli_data.mix(self.tokenized, self.weights, rows - n_soft, seed + 1000 * epoch)
+        counts = nli_data.source_counts(mixed)
         encoded = to_encoded(mixed)
+        if n_soft:
+            encoded += draw_cycling(self.distill, n_soft, seed + 1000 * epoch + 1)
+            counts["distill"] = n_soft
+        self.info.setdefault("epoch_sources", {})[str(epoch + 1)] = counts
         return encoded, [len(e.input_ids) for e in encoded]
+
+
+def draw_cycling(items: Sequence[Encoded], n: int, seed: int) -> list[Encoded]:
+    """``n`` items: whole seeded shuffles of ``items`` one after another, cut at ``n``.
+
+    Example:
+        >>> rows = [Encoded([i], [0], 0, False) for i in range(3)]
+        >>> sorted(e.input_ids[0] for e in draw_cycling(rows, 6, 1))
+        [0, 0, 1, 1, 2, 2]
+    """
+    rng = random.Random(seed)
+    out: list[Encoded] = []
+    while len(out) < n:
+        order = list(items)
+        rng.shuffle(order)
+        out.extend(order[: n - len(out)])
+    return out
+
+
+def load_distill_pairs(paths: Sequence[Path], tokenizer: Any, max_length: int) -> list[Encoded]:
+    """Teacher-labelled pairs (:mod:`make_distill_pairs` output) as soft-target rows.
+
+    Read and tokenised with ``datasets``; each row's hard label is the teacher's argmax
+    (used by the loss mask only; the loss reads ``probs``).
+    """
+    out: list[Encoded] = []
+    for path in paths:
+        ds = nli_data.datasets.load_dataset("json", data_files=str(path), split="train")
+        for name in ("premise", "hypothesis", "probs"):
+            if name not in ds.column_names:
+                raise SystemExit(f"{path}: distillation rows need {name!r}")
+        probs = [tuple(float(x) for x in p) for p in ds["probs"]]
+        for i, p in enumerate(probs):
+            if len(p) != len(LABELS) or abs(sum(p) - 1.0) > 1e-3 or min(p) < 0:
+                raise SystemExit(f"{path}: row {i + 1}: probs {list(p)} is not a distribution")
+        tok = nli_data.tokenize(ds.select_columns(["premise", "hypothesis"]), tokenizer, max_length)
+        for ids, tts, p in zip(tok["input_ids"], tok["token_type_ids"], probs, strict=True):
+            label = max(range(len(LABELS)), key=p.__getitem__)
+            out.append(Encoded(ids, tts, label, False, p))  # type: ignore[arg-type]
+    return out
 
 
 def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData:
@@ -493,7 +579,23 @@ def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData
         "selection_slices": to_encoded(nli_data.tokenize(selection, tokenizer, args.max_length)),
         "conjnli_dev": to_encoded(nli_data.tokenize(conj, tokenizer, args.max_length)),
     }
-    return TrainingData(tokenized, weights, dev_sets, info)
+    data = TrainingData(tokenized, weights, dev_sets, info)
+    if getattr(args, "distill_jsonl", None):
+        if not 0 < args.distill_weight < 1:
+            raise SystemExit("--distill-weight must lie strictly between 0 and 1")
+        data.distill = load_distill_pairs(args.distill_jsonl, tokenizer, args.max_length)
+        data.distill_weight = args.distill_weight
+        info["distill"] = {
+            "files": [str(p) for p in args.distill_jsonl],
+            "rows": len(data.distill),
+            "weight": args.distill_weight,
+        }
+        LOG.info(
+            "distillation: %d teacher-labelled rows, share %.2f",
+            len(data.distill),
+            args.distill_weight,
+        )
+    return data
 
 
 @dataclass
@@ -594,7 +696,7 @@ def train(
             b = collate([train_rows[i] for i in idx], pad_id)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
                 logits = forward_logits(model, b, input_names)
-            loss = masked_nli_loss(logits, b["label_mask"])
+            loss = masked_nli_loss(logits, b["label_mask"], b["soft"], b["is_soft"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()

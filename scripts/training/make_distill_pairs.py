@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""In-domain pairs labelled by a teacher model, for distilling it into the fast default.
+
+Usage::
+
+    python scripts/training/make_distill_pairs.py --data-dir ../shared/data \\
+        --real fixtures/real/dev.jsonl --fnc1-bodies 600 --teacher accurate \\
+        -o runs/distill-pairs.jsonl
+
+The pairs are the ones the pipeline itself sends to a model: each article (a seeded sample of
+the FNC-1 train bodies that training may read, see :mod:`fnc1_holdout`, and the articles of
+``--real``, the dev half of the real-news set) goes through claim finding and retrieval
+pairing exactly as ``nli score`` does it, and every (statement, report) pair becomes the
+model's input ``(premise = report content, hypothesis = what the official asserts or
+denies)``. No gold label is read. The teacher's 3-way probabilities (after its own fitted
+temperature, so the targets are as soft as the teacher's calibration says they should be)
+are written with each row::
+
+    {"premise": ..., "hypothesis": ..., "probs": [p_contradiction, p_neutral, p_entailment],
+     "label": "<teacher's argmax>", "source": "fnc1:<body id>" | "real:<article id>"}
+
+The test half of the real-news set is refused. Rows are appended as they are scored, so an
+interrupted run resumes where it stopped (pairs already in the output are not scored again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from fnc1_holdout import excluded_ids, read_bodies
+from tqdm import tqdm
+
+from nli.config import ArticleConfig, RunCounts, ScoringConfig
+from nli.evaluate import read_gold_articles
+from nli.findings import hypothesis
+from nli.pair_jobs import load_scorer
+from nli.pairing import article_pairs
+from nli.types import LABELS, Article
+
+CHUNK = 256  # pairs scored and appended at a time
+
+
+def fnc1_articles(data_dir: Path, n: int, seed: int) -> list[Article]:
+    """A seeded sample of ``n`` FNC-1 train bodies that training may read (never the hold-out)."""
+    excluded = excluded_ids(data_dir)
+    bodies = read_bodies(data_dir)
+    ids = sorted((b for b in bodies if b not in excluded), key=int)
+    random.Random(seed).shuffle(ids)
+    return [Article(id=f"fnc1:{b}", text=bodies[b]) for b in ids[:n]]
+
+
+def real_articles(path: Path) -> list[Article]:
+    """The articles of a real-news half (the test half is refused)."""
+    if "test" in path.name:
+        raise SystemExit("the test half is only measured: never train on it")
+    return [
+        Article(id=f"real:{g.article.id}", text=g.article.text) for g in read_gold_articles(path)
+    ]
+
+
+def candidate_pairs(
+    articles: Iterable[Article], config: ArticleConfig
+) -> Iterator[tuple[str, str, str]]:
+    """``(premise, hypothesis, article id)`` of every pair the pipeline would score, once each."""
+    seen: set[tuple[str, str]] = set()
+    counts = RunCounts()
+    for article in articles:
+        try:
+            pairs = article_pairs(article, config, counts)
+        except ValueError as error:  # too long: skip, as nli score would
+            print(f"skipped {article.id}: {error}", file=sys.stderr)
+            continue
+        for statement, report in pairs:
+            key = (report.content, hypothesis(statement, report))
+            if key not in seen and all(key):
+                seen.add(key)
+                yield key[0], key[1], article.id
+
+
+def done_keys(path: Path) -> set[tuple[str, str]]:
+    """Pairs already in an output file (for resuming)."""
+    if not path.exists():
+        return set()
+    keys = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                keys.add((row["premise"], row["hypothesis"]))
+    return keys
+
+
+def label_rows(
+    pairs: Sequence[tuple[str, str, str]], probs: Sequence[Sequence[float]]
+) -> list[dict[str, object]]:
+    """Output rows for scored pairs: probabilities rounded to 5 places, argmax label.
+
+    Example:
+        >>> label_rows([("p", "h", "real:a")], [[0.7, 0.2, 0.1]])[0]["label"]
+        'contradiction'
+    """
+    rows = []
+    for (premise, hyp, source), p in zip(pairs, probs, strict=True):
+        values = [round(float(x), 5) for x in p]
+        rows.append(
+            {
+                "premise": premise,
+                "hypothesis": hyp,
+                "probs": values,
+                "label": LABELS[max(range(len(values)), key=values.__getitem__)],
+                "source": source,
+            }
+        )
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder")
+    p.add_argument("--real", type=Path, action="append", default=[], help="real-news dev half")
+    p.add_argument("--fnc1-bodies", type=int, default=600, help="FNC-1 train bodies to sample")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--teacher", default="accurate", help="teacher model (default: accurate)")
+    p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"])
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    args = p.parse_args(argv)
+
+    articles = [a for path in args.real for a in real_articles(path)]
+    articles += fnc1_articles(args.data_dir, args.fnc1_bodies, args.seed)
+    config = ArticleConfig(scoring=ScoringConfig(model=args.teacher))
+    done = done_keys(args.output)
+    pairs = [
+        pair
+        for pair in tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair")
+        if pair[:2] not in done
+    ]
+    print(
+        f"{len(articles)} articles: {len(pairs)} pairs to score ({len(done)} already done)",
+        file=sys.stderr,
+    )
+    scoring = ScoringConfig(
+        model=args.teacher, precision=args.precision, batch_size=args.batch_size
+    )
+    scorer = load_scorer(scoring)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with args.output.open("a", encoding="utf-8") as out:
+        for start in tqdm(range(0, len(pairs), CHUNK), desc="teacher", unit="chunk"):
+            chunk = pairs[start : start + CHUNK]
+            raw = scorer.predict([(pr, hy) for pr, hy, _ in chunk], show_progress_bar=False)
+            rows = label_rows(chunk, scorer.calibrated_probs(raw).tolist())
+            out.write("".join(json.dumps(r) + "\n" for r in rows))
+            out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
