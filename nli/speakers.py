@@ -150,6 +150,10 @@ BODY_WORDS = frozenset(
         "union",
         "federation",
         "association",
+        "organization",
+        "organisation",
+        "foundation",
+        "alliance",
         "institute",
         "guard",
         "guards",
@@ -318,18 +322,11 @@ def _clean(text: str) -> str:
     text = re.sub(r"^date \d{4}-\d{2}-\d{2}\s+", "", text)  # a stored page's date line
     # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
     text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
+    text = _drop_leading_phrases(text)
     # "a ministry statement" is the ministry; "the Sky News report" is Sky News
     stripped = _REFERRING_SUFFIX.sub("", text)
     if stripped.lower().strip() not in ("", "the", "a", "an"):  # "the statement" stays
         text = stripped
-    text = re.sub(r"^(?:however|but|and|meanwhile|still),\s*", "", text, flags=re.IGNORECASE)
-    text = " ".join(text.split()).strip(" ,;:.")
-    # Leading phrases before the speaker: "for the timeline, McGuinness"; "Swiftly
-    # responding to the rumours, a spokesperson for the couple".
-    parts = text.split(", ")
-    while len(parts) > 1 and _LEADING_PHRASE.match(parts[0]):
-        parts = parts[1:]
-    text = ", ".join(parts)
     # A speaker text that runs on into its clause ("Chicago police are trying to ...",
     # "Al-Sabah initially"): the speaker is what comes before the verb.
     words = text.split()
@@ -349,6 +346,19 @@ def _clean(text: str) -> str:
             text = text[len(determiner) :]
             break
     return text
+
+
+def _drop_leading_phrases(text: str) -> str:
+    """A mention without the discourse words and phrases before its speaker: "for the
+    timeline, McGuinness" -> "McGuinness"; "Swiftly responding to the rumours, a
+    spokesperson for the couple" -> "a spokesperson for the couple"; "for specific M23
+    operations, the report" -> "the report"."""
+    text = re.sub(r"^(?:however|but|and|meanwhile|still),\s*", "", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" ,;:.")
+    parts = text.split(", ")
+    while len(parts) > 1 and _LEADING_PHRASE.match(parts[0]):
+        parts = parts[1:]
+    return ", ".join(parts)
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -523,8 +533,14 @@ class _Context:
 
 
 def _pronoun(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity | None:
-    """A pronoun: "he"/"she" the last person, "it" the last body, "they" the last named."""
-    first = cleaned.split()[0].lower()
+    """A pronoun: "he"/"she" the last person, "it" the last body, "they" the last named.
+
+    An acronym in capitals ("the WHO", "IT") is a name, not a pronoun.
+    """
+    word = cleaned.split()[0]
+    if len(word) > 1 and word.isupper():
+        return None
+    first = word.lower()
     if first in _PRONOUNS:
         person = next((k for k in reversed(context.known) if k.kind == "person" or k.is_role), None)
         return Entity(person.entity, person.role, person.kind) if person else Entity(None)
@@ -641,7 +657,7 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
     if not cleaned or cleaned.lower() in _NO_ONE:
         return Entity(None)
     # "the ministry", and "a ministry statement": both refer to a ministry named before
-    opening = text.lstrip("'\"“” ").lower()
+    opening = _drop_leading_phrases(text.lstrip("'\"“” ")).lower()
     definite = opening.startswith("the ") or bool(_REFERRING_SUFFIX.search(text))
     for rule in (_pronoun, _the_output, _hearsay):
         found = rule(cleaned, definite, kind, context)
@@ -753,8 +769,8 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
     ("a statement from the Public Affairs Unit of the Finance Ministry")."""
     bodies = [item for item in reversed(known) if item.kind == "body"]
     for item in bodies:
-        if _acronym_of(key, item.entity):  # "the DSWD regional office", "KNDF"
-            return item
+        if _acronym_of(key, item.entity) or _expands(key, item.entity):
+            return item  # "the DSWD regional office", "KNDF"; the other way round
         if item.key == key or ((definite or len(key) >= 2) and _contains(item.key, key)):
             return item
     for item in bodies:
@@ -778,6 +794,16 @@ def _acronym_of(key: tuple[str, ...], name: str) -> bool:
     return key[0] in {b.lower() for b in bracketed} or (
         len(initials) >= 2 and key[0] == initials.lower()
     )
+
+
+def _expands(key: tuple[str, ...], acronym: str) -> bool:
+    """Whether a mention of two words or more spells out a body named before by its
+    acronym alone: "Karenni Nationalities Defence Force" after "the KNDF" (the initials
+    of its words other than "of", "and", "the")."""
+    if len(key) < 2 or len(acronym) < 2 or not acronym.isupper() or not acronym.isalpha():
+        return False
+    initials = "".join(w[0] for w in key if w not in _FUNCTION_WORDS)
+    return initials == acronym.lower()
 
 
 def _subsequence(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -815,7 +841,7 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
     head = _appositive_name(cleaned.split(",")[0].strip())
     head_key = _key(head)
     bare = len(head_key) == 1 and head_key[0] in BODY_WORDS  # "Police are dispelling ..."
-    earlier = _known_body(head_key, known, definite=definite or bare)
+    earlier = _known_body(head_key, known, definite=definite or bare) or _one_conjunct(head, known)
     if earlier is not None:
         return Entity(earlier.entity, None, "body")
     words = head.split()
@@ -828,6 +854,21 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
         if found is not None and found.entity and _proper(found.entity):
             return found
     return _new_body(head, head_key, known)
+
+
+def _one_conjunct(head: str, known: list[_Known]) -> _Known | None:
+    """The one body named before among the conjuncts of a joint mention: "the Ministry of
+    Health and the World Health Organization" after "the WHO" is the WHO. Two named
+    before, or none: no one."""
+    conjuncts = re.split(r"\s+(?:and|&)\s+", head)
+    if len(conjuncts) < 2:
+        return None
+    found = {
+        item.entity: item
+        for item in (_known_body(_key(c), known, definite=True) for c in conjuncts)
+        if item is not None
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 #: Nouns for a firm or organisation that "the company" may refer back with.

@@ -284,3 +284,47 @@ def test_findings_of_a_run_carry_entities(tmp_path: Path, tiny_scorer, tiny_mode
     speakers = {(f["statement"]["speaker"], f["statement"]["speaker_entity"]) for f in findings}
     assert all(entity == "Ivan Petrov" for _, entity in speakers), speakers
     assert all("source_entity" in f["report"] for f in findings)
+
+
+def test_an_acronym_in_capitals_is_no_pronoun():
+    assert (
+        _entities("the World Health Organization", "the WHO") == ["World Health Organization"] * 2
+    )
+    assert _entities("Jane Roe", "who") == ["Jane Roe", None]  # a lower-case "who" still is
+
+
+def test_an_organization_is_a_body_not_a_person():
+    (entity,) = resolve_mentions([Mention("the World Health Organization", 0)])
+    assert (entity.entity, entity.kind) == ("World Health Organization", "body")
+
+
+def test_a_leading_phrase_before_the_report_leaves_the_report():
+    assert (
+        _kinded(
+            ("Sky News Arabiya TV", "report"),
+            ("for specific operations, the report", "report"),
+        )
+        == ["Sky News Arabiya TV"] * 2
+    )
+
+
+def test_a_joint_mention_is_its_one_conjunct_named_before():
+    assert (
+        _entities("the WHO", "The Ministry of Health and the World Health Organization")
+        == ["WHO"] * 2
+    )
+    # two conjuncts named before, or none: a body of its own
+    assert _entities("the WHO", "the Ministry of Health", "the WHO and the ministry")[2] not in (
+        "WHO",
+        "Ministry of Health",
+    )
+    assert _entities("Several European countries and Canada") == [
+        "Several European countries and Canada"
+    ]
+
+
+def test_a_name_spelled_out_after_its_acronym_is_that_body():
+    assert _entities("the KNDF", "the Karenni Nationalities Defence Force") == ["KNDF"] * 2
+    assert _entities("the WHO", "the World Food Programme") == ["WHO", "World Food Programme"]
+    # a lower-case or one-word mention is no spelled-out name
+    assert _entities("the WHO", "Witnesses")[1] != "WHO"
