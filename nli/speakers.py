@@ -222,7 +222,7 @@ _CLAUSE_WORDS = frozenset(
      "published", "reportedly", "that", "which", "learned", "said", "says", "told",
      "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
-     "might", "must", "should"]
+     "might", "must", "should", "still", "already", "now", "again", "never"]
 )  # fmt: skip
 _WEEKDAYS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -322,7 +322,7 @@ def _clean(text: str) -> str:
     text = re.sub(r"^date \d{4}-\d{2}-\d{2}\s+", "", text)  # a stored page's date line
     # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
     text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
-    text = _drop_leading_phrases(text)
+    text = _trailing_speaker(_drop_leading_phrases(text))
     # "a ministry statement" is the ministry; "the Sky News report" is Sky News
     stripped = _REFERRING_SUFFIX.sub("", text)
     if stripped.lower().strip() not in ("", "the", "a", "an"):  # "the statement" stays
@@ -359,6 +359,30 @@ def _drop_leading_phrases(text: str) -> str:
     while len(parts) > 1 and _LEADING_PHRASE.match(parts[0]):
         parts = parts[1:]
     return ", ".join(parts)
+
+
+def _trailing_speaker(text: str) -> str:
+    """The speaker at the end of a mention that took in the claim before it: "Fourteen
+    officers had been arrested, Karam" -> "Karam"; "Rumors of a killer are false --
+    police" -> "police". The tail after the last comma or dash is the speaker when it
+    is short and capitalised (a comma) or short (a dash) and the text before has a verb."""
+    for mark, named in ((r"\s+(?:--|—|–)\s+", False), (r",\s+", True)):
+        parts = re.split(mark, text)
+        tail = parts[-1].split()
+        if len(parts) < 2 or not 0 < len(tail) <= 4:
+            continue
+        if named and not all(_is_name_word(w) for w in tail):
+            continue
+        before = " ".join(parts[:-1]).split()
+        if any(w.lower() in _VERBS for w in before[1:]):
+            return parts[-1].strip(" ,;:.")
+    return text
+
+
+#: Finite verbs that show a mention took in a clause ("... had been arrested, Karam").
+_VERBS = frozenset(
+    ["is", "are", "was", "were", "has", "have", "had", "will", "would", "did", "does"]
+)
 
 
 def _key(text: str) -> tuple[str, ...]:

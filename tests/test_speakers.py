@@ -328,3 +328,32 @@ def test_a_name_spelled_out_after_its_acronym_is_that_body():
     assert _entities("the WHO", "the World Food Programme") == ["WHO", "World Food Programme"]
     # a lower-case or one-word mention is no spelled-out name
     assert _entities("the WHO", "Witnesses")[1] != "WHO"
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        # the claim before a comma, then the speaker's name
+        (
+            ("Jesús Murillo Karam", "Fourteen officers had been arrested, Karam"),
+            ["Jesús Murillo Karam"] * 2,
+        ),
+        # the claim before a dash, then the speaker
+        (
+            ("Chicago police", "Rumors of a killer on the loose are false -- police"),
+            ["Chicago police"] * 2,
+        ),
+        # no verb before the comma: an appositive, not a claim
+        (("Kurt Sutter, Creator", "Sutter"), ["Kurt Sutter"] * 2),
+        # a lower-case tail after a comma is a description, not the speaker
+        (("Andriy Demchenko, border guard spokesman",), ["Andriy Demchenko"]),
+    ],
+)
+def test_a_speaker_after_the_claim_it_took_in(mentions, expected):
+    assert _entities(*mentions) == expected
+
+
+def test_an_adverb_after_the_speaker_ends_the_speaker_text():
+    assert (
+        _entities("Chicago police", "Police still have to look into it") == ["Chicago police"] * 2
+    )
