@@ -457,7 +457,11 @@ def _role(text: str, name: str | None) -> str | None:
     if not kept:
         return None
     parts = [p.strip(" ,") for p in rest.split(",") if p.strip(" ,")]
-    described = next((p for p in parts if any(w in p for w in kept)), None)
+    # the part with a role noun ("Dr Thome, his spokesman": "his spokesman"), else a title
+    nouns = [w for w in kept if w.lower() in ROLE_NOUNS]
+    described = next((p for p in parts if any(w in p for w in nouns)), None) or next(
+        (p for p in parts if any(w in p for w in kept)), None
+    )
     return _clean(described) if described else " ".join(kept)
 
 
@@ -691,11 +695,28 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
     if agent is not None:
         return _resolve_one(agent, kind, context)
     return (
-        _described_person(cleaned, definite, context)
+        _member_of_group(cleaned, context.known)
+        or _described_person(cleaned, definite, context)
         or _person(cleaned, context.known)
         or _spokesperson_for(cleaned, kind, context)
         or _body(cleaned, definite, kind, context)
     )
+
+
+def _member_of_group(cleaned: str, known: list[_Known]) -> Entity | None:
+    """One of a group named before is that group: "One witness", "another resident",
+    "one of the residents" after "Witnesses", "Two Rohingya residents"."""
+    found = re.match(r"^(?:one|another)\s+(of\s+(?:the\s+)?)?([a-z]+)$", cleaned, re.I)
+    if found is None:
+        return None
+    noun = found.group(2).lower()
+    plurals = {noun + "s", noun + "es", re.sub(r"y$", "ies", noun)}
+    if found.group(1):  # "one of the witnesses": the noun is the group's
+        plurals = {noun}
+    for item in reversed(known):
+        if item.kind == "body" and item.key and item.key[-1] in plurals:
+            return Entity(item.entity, None, "body")
+    return None
 
 
 #: Mentions that are a discourse word left by the claim finder, not a speaker.
@@ -726,6 +747,11 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     return context.last(person=True)
 
 
+def _role_noun(role: str | None) -> bool:
+    """Whether a role has a role noun ("his spokesman"), not a title alone ("Dr")."""
+    return role is not None and any(w in ROLE_NOUNS for w in _key(role))
+
+
 def _adjective(word: str) -> bool:
     """A capitalised adjective of nationality before a noun ("Chinese", "Venezuelan")."""
     return bool(re.fullmatch(r"[A-Z][a-z]+(?:an|ian|ese|ish|i)", word.strip(".,")))
@@ -747,6 +773,8 @@ def _person(cleaned: str, known: list[_Known]) -> Entity | None:
     surname = name.split()[-1]
     earlier = _surname_match(known, surname)
     role = _role(cleaned, name)
+    if earlier is not None and _role_noun(role) and not _role_noun(earlier.role):
+        earlier.role = role  # "Dr Thome", then "Dr Thome, his spokesman": the spokesman
     if earlier is not None and (len(name.split()) == 1 or earlier.entity == name):
         return Entity(earlier.entity, role or earlier.role, "person")
     if earlier is not None and len(earlier.entity.split()) == 1:
@@ -984,7 +1012,9 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
         if not item.is_role:
             continue
         nouns = {w for w in item.key if w in ROLE_NOUNS}
-        others = {w for w in item.key if w not in ROLE_NOUNS and w not in _ROLE_STOP}
+        # "the singer's spokesman": whose spokesman is no word of the role
+        owners = {w.lower().removesuffix("'s") for w in item.entity.split() if w.endswith("'s")}
+        others = {w for w in item.key if w not in ROLE_NOUNS | _ROLE_STOP | owners}
         # "minister" alone: the one person with that role noun; otherwise another word too
         candidates = [
             person

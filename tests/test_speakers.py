@@ -357,3 +357,24 @@ def test_an_adverb_after_the_speaker_ends_the_speaker_text():
     assert (
         _entities("Chicago police", "Police still have to look into it") == ["Chicago police"] * 2
     )
+
+
+def test_one_of_a_group_named_before_is_that_group():
+    assert _entities("Witnesses", "One witness", "one of the witnesses") == ["witnesses"] * 3
+    assert _entities("Two Rohingya residents", "another resident") == ["Two Rohingya residents"] * 2
+    # no group with that noun before: one of its own
+    assert _entities("Witnesses", "One resident") == ["witnesses", "One resident"]
+
+
+def test_the_role_is_the_part_with_a_role_noun_not_a_title_alone():
+    (entity,) = resolve_mentions([Mention("Dr Thome, his spokesman", 0)])
+    assert (entity.entity, entity.role) == ("Thome", "his spokesman")
+
+
+def test_a_role_whose_owner_is_named_is_the_person_with_that_role():
+    # "the singer's spokesman": the singer is whose spokesman, no word of the role
+    assert (
+        _entities("the singer's spokesman", "Dr Thome", "Dr Thome, his spokesman") == ["Thome"] * 3
+    )
+    # a role word that is no owner still has to match
+    assert _entities("the army spokesman", "Dr Thome, his spokesman")[0] != "Thome"
