@@ -471,6 +471,8 @@ class _Known:
     kind: str
     key: tuple[str, ...]
     role: str | None
+    #: Named by the name alone ("Yolande Makolo"), with no description in the mention.
+    bare: bool = False
 
     @property
     def is_role(self) -> bool:
@@ -693,7 +695,10 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
             return found
     agent = _agent(cleaned)
     if agent is not None:
-        return _resolve_one(agent, kind, context)
+        found = _resolve_one(agent, kind, context)
+        for item in context.known:  # "data from Benzinga Pro" is no name alone
+            item.bare = item.bare and item.entity != found.entity
+        return found
     return (
         _member_of_group(cleaned, context.known)
         or _described_person(cleaned, definite, context)
@@ -781,7 +786,7 @@ def _person(cleaned: str, known: list[_Known]) -> Entity | None:
         earlier.entity = name  # the full name came second: it names them both
         return Entity(name, role or earlier.role, "person")
     if len(name.split()) >= 2 or titled:
-        known.append(_Known(name, "person", _key(name), role))
+        known.append(_Known(name, "person", _key(name), role, bare=cleaned == name))
         return Entity(name, role, "person")
     return None
 
@@ -1024,7 +1029,30 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
         ]
         if len({c.entity for c in candidates}) == 1:
             ties[item.entity] = candidates[0]
+        elif not candidates:
+            named = _next_person(known, item)
+            if named is not None:
+                ties[item.entity] = named
     return ties
+
+
+def _next_person(known: list[_Known], item: _Known) -> _Known | None:
+    """The person an unnamed spokesperson or minister is when the article names them next
+    by the name alone ("A government spokesman said ..." then "Mohammed al-Momani said"):
+    the first person named after the role, if no person in the article has a role."""
+    if not set(item.key) & _NAMED_NEXT:
+        return None
+    after = known[known.index(item) + 1 :]
+    person = next((k for k in after if k.kind == "person"), None)
+    if person is None or not person.bare:
+        return None
+    if any(k.kind == "person" and _role_noun(k.role) for k in known):
+        return None
+    return person
+
+
+#: Role nouns of one who speaks for a government or body, and so is named next.
+_NAMED_NEXT = frozenset(["spokesman", "spokeswoman", "spokesperson", "minister", "secretary"])
 
 
 _ROLE_STOP = frozenset(["for", "of", "at", "in", "to", "and", "his", "her", "its", "their"])

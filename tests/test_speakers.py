@@ -378,3 +378,29 @@ def test_a_role_whose_owner_is_named_is_the_person_with_that_role():
     )
     # a role word that is no owner still has to match
     assert _entities("the army spokesman", "Dr Thome, his spokesman")[0] != "Thome"
+
+
+def test_an_unnamed_spokesman_is_the_person_named_next_by_name_alone():
+    assert _entities("A Jordanian government spokesman", "rumours", "Mohammed al-Momani") == [
+        "Mohammed al-Momani",
+        "reports",
+        "Mohammed al-Momani",
+    ]
+
+
+@pytest.mark.parametrize(
+    "mentions",
+    [
+        # the next person is named with a description: someone else
+        ("A government spokesman", "Jane Roe, a witness"),
+        # named through what they put out, not by the name alone
+        ("the spokesperson", "data from Benzinga Pro"),
+        # a role that is not one who speaks for a body
+        ("official", "Jane Roe"),
+        # a person with a role noun in the article: the role is tied by role or not at all
+        ("A government spokesman", "Jane Roe", "army spokesman John Doe"),
+    ],
+)
+def test_an_unnamed_role_is_not_tied_to_the_next_person_otherwise(mentions):
+    found = _entities(*mentions)
+    assert found[0] != found[1]
