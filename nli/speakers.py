@@ -623,10 +623,13 @@ def _hearsay(cleaned: str, definite: bool, kind: str | None, context: _Context) 
 
 
 def _the_output(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity | None:
-    """A definite output: "the report" is whoever made the last report; "the statement",
-    "the communique" whoever made the last statement (bodies only)."""
-    noun = cleaned.lower()
-    if not definite or noun not in _ONE_OUTPUT:
+    """A definite output: "the report", "the fake story" is whoever made the last report;
+    "the statement", "the communique" whoever made the last statement (bodies only)."""
+    words = cleaned.lower().split()
+    noun = words[-1] if words else ""
+    # lower-case adjectives before the noun ("the fake story"), nothing after it
+    described = all(w.isalpha() and w.islower() for w in cleaned.split()[:-1])
+    if not definite or noun not in _ONE_OUTPUT or len(words) > 3 or not described:
         return None
     return context.last(kind=_ONE_OUTPUT[noun], person=False, generic=True)
 
@@ -837,7 +840,23 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
             return item
         if _subsequence(key, item.key) or _subsequence(item.key, key):
             return item
+        if _same_group(key, item.key) or _same_group(item.key, key):
+            return item
     return None
+
+
+def _same_group(mention: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """Whether a mention ends with a group "<noun> for/of/at <name>" that a body named
+    before starts with ("independent experts for the UN" and "experts for the UN
+    Security Council"): three words or more, from a word that is no function word,
+    with "for", "of" or "at" inside."""
+    for start in range(len(mention) - 2):
+        run = mention[start:]
+        if run[0] in _FUNCTION_WORDS or not set(run[1:-1]) & {"for", "of", "at"}:
+            continue
+        if _contains(earlier, run) and earlier.index(run[0]) == 0:
+            return True
+    return False
 
 
 def _acronym_of(key: tuple[str, ...], name: str) -> bool:

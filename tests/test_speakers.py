@@ -404,3 +404,25 @@ def test_an_unnamed_spokesman_is_the_person_named_next_by_name_alone():
 def test_an_unnamed_role_is_not_tied_to_the_next_person_otherwise(mentions):
     found = _entities(*mentions)
     assert found[0] != found[1]
+
+
+def test_the_same_group_for_a_body_is_one_entity():
+    assert (
+        _entities("experts for the UN Security Council", "independent experts for the UN")
+        == ["experts for the UN Security Council"] * 2
+    )
+    # the same body, another group: not merged
+    found = _entities("officials at the US embassy", "staff at the US embassy")
+    assert found[0] != found[1]
+    # two words in common are not enough
+    found = _entities("Ministry of Health", "Ministry of Defence")
+    assert found[0] != found[1]
+
+
+def test_a_described_story_is_the_last_reports_source():
+    assert (
+        _kinded(("Foxnews.es, a hoax website", "report"), ("The fake story", "report"))
+        == ["Foxnews.es"] * 2
+    )
+    # hearsay in the plural, or a story with more after it, stays hearsay
+    assert _kinded(("Foxnews.es", "report"), ("the fake reports", "report"))[1] == "reports"
