@@ -12,7 +12,8 @@ the FNC-1 train bodies that training may read, see :mod:`fnc1_holdout`, and the 
 ``--real``, the dev half of the real-news set) goes through claim finding and retrieval
 pairing exactly as ``nli score`` does it, and every (statement, report) pair becomes the
 model's input ``(premise = report content, hypothesis = what the official asserts or
-denies)``. No gold label is read. The teacher's 3-way probabilities (after its own fitted
+denies)``; with ``--both-directions`` also the other way round, as the pipeline scores
+both. No gold label is read. The teacher's 3-way probabilities (after its own fitted
 temperature, so the targets are as soft as the teacher's calibration says they should be)
 are written with each row::
 
@@ -82,6 +83,16 @@ def candidate_pairs(
                 yield key[0], key[1], article.id
 
 
+def with_reverse(pairs: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The pairs, then each the other way round (premise and hypothesis swapped).
+
+    Example:
+        >>> with_reverse([("troops came", "no troops", "real:a")])
+        [('troops came', 'no troops', 'real:a'), ('no troops', 'troops came', 'real:a')]
+    """
+    return [*pairs, *((hyp, premise, source) for premise, hyp, source in pairs)]
+
+
 def done_keys(path: Path) -> set[tuple[str, str]]:
     """Pairs already in an output file (for resuming)."""
     if not path.exists():
@@ -128,6 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--teacher", default="accurate", help="teacher model (default: accurate)")
     p.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32"])
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument(
+        "--both-directions",
+        action="store_true",
+        help="also label each pair the other way round (statement as premise), as the "
+        "pipeline scores both directions",
+    )
     p.add_argument("-o", "--output", type=Path, required=True)
     args = p.parse_args(argv)
 
@@ -135,11 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     articles += fnc1_articles(args.data_dir, args.fnc1_bodies, args.seed)
     config = ArticleConfig(scoring=ScoringConfig(model=args.teacher))
     done = done_keys(args.output)
-    pairs = [
-        pair
-        for pair in tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair")
-        if pair[:2] not in done
-    ]
+    found = list(tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair"))
+    if args.both_directions:
+        found = with_reverse(found)
+    pairs = [pair for pair in found if pair[:2] not in done]
     print(
         f"{len(articles)} articles: {len(pairs)} pairs to score ({len(done)} already done)",
         file=sys.stderr,
