@@ -1139,11 +1139,27 @@ def merge_claims(rules: Sequence[Claim], parsed: Sequence[Claim]) -> list[Claim]
 
 
 def _name_words(speaker: str | None) -> frozenset[str]:
-    """Capitalised words of a speaker ("Pentagon Press Secretary Alyssa Farah")."""
+    """Capitalised words of a speaker ("Pentagon Press Secretary Alyssa Farah"), before any
+    relative clause that describes it: "Belarus, a close Russian ally that has provided
+    support for Moscow's war in Ukraine" is Belarus and Russian, not Ukraine; "Reports that
+    Isis fighters ..." keeps its words (no auxiliary after "that").
+
+    Example:
+        >>> sorted(_name_words("Belarus, a Russian ally that has backed Moscow's war in Ukraine"))
+        ['Belarus', 'Russian']
+    """
     if not speaker:
         return frozenset()
-    words = re.findall(r"[A-Z][\w'-]+", speaker)
+    head = _RELATIVE.split(speaker, maxsplit=1)[0]
+    words = re.findall(r"[A-Z][\w'-]+", head)
     return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
+
+
+#: Where a relative clause describing a speaker starts: a relative pronoun and an auxiliary
+#: (", who has ...", "an ally that has provided ..."; not "Reports that Isis fighters ...").
+_RELATIVE = re.compile(
+    r",?\s+(?:who|which|that)\s+(?:has|have|had|is|are|was|were|will|would)\b", re.IGNORECASE
+)
 
 
 #: Capitalised words of office titles that say nothing about whose side a speaker is on.

@@ -93,6 +93,18 @@ def test_both_roles_makes_other_parties_reports_too_and_leaves_the_deniers_side(
     assert both_roles([person, own_office]) == [person, own_office]
 
 
+def test_a_speakers_relative_clause_does_not_put_it_on_the_deniers_side() -> None:
+    denial = _claim("statement", "Ukraine’s border guards", "-", (0, 10))
+    rival = _claim(
+        "statement",
+        "Belarus, a close Russian ally that has backed Moscow's war in Ukraine",
+        "+",
+        (11, 20),
+    )
+    out = {(c.kind, c.span) for c in both_roles([denial, rival])}
+    assert ("report", (11, 20)) in out  # Belarus speaks for another side than Ukraine's
+
+
 def test_merge_keeps_the_rules_and_adds_what_they_missed() -> None:
     rule = _claim("statement", "X", "+", (0, 10))
     same = _claim("statement", "X", "+", (2, 8))
