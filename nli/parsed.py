@@ -746,7 +746,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
                 (c for c in dobj.children if c.dep_ in ("acl", "relcl", "ccomp", "appos")), None
             ) or _according_to_which(verb)
             if inner is not None:
-                p_text, p_span = _clause_text(doc, inner)
+                p_text, p_span = _clause_text(doc, _said_clause(inner))
                 p_span = (base + p_span[0], base + p_span[1])
                 if len(p_text.split()) >= 3:
                     found.add(
@@ -1017,6 +1017,17 @@ def _that_clause_after(noun: Token) -> Token | None:
     return None
 
 
+def _said_clause(inner: Token) -> Token:
+    """The clause a speech participle introduces ("reports saying P", "claims alleging that
+    P": P), else ``inner`` itself ("a publication linking him with X")."""
+    lemma = inner.lemma_.lower()
+    if inner.dep_ == "acl" and inner.tag_ == "VBG" and lemma in REPORT_LEMMAS | SPEECH_LEMMAS:
+        said = next((c for c in inner.children if c.dep_ == "ccomp"), None)
+        if said is not None:
+            return said
+    return inner
+
+
 def _claim_object(noun: Token) -> tuple[Token, bool] | None:
     """What a claim noun names: its clause ("reports that P", "a publication linking him
     with X") or the object of "of/about/on" ("rumours of his resignation"); the flag says
@@ -1030,7 +1041,7 @@ def _claim_object(noun: Token) -> tuple[Token, bool] | None:
         None,
     )  # "a charge denied by officials" names no claim
     if inner is not None:
-        return inner, False
+        return _said_clause(inner), False
     prep = next(
         (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")),
         None,

@@ -240,3 +240,9 @@ def test_reports_as_subject_of_be_that_p_are_a_report_even_with_a_speech_verb_in
     # a blanket denial with the same subject stays a statement
     falsity = _claims("The reports on social media were false, the ministry said.")
     assert not any(c.kind == "report" and c.span[0] == 0 and c.within is None for c in falsity)
+
+
+def test_a_speech_participle_after_a_claim_noun_is_left_out_of_the_reported_claim() -> None:
+    text = "The ministry denied reports claiming that troops had crossed the border."
+    reports = [c for c in extract_claims(Article(id="a", text=text)) if c.kind == "report"]
+    assert [c.content for c in reports] == ["troops had crossed the border"]
