@@ -182,11 +182,6 @@ def fit_threshold(
     return (best + float(lower.max())) / 2 if lower.size else best
 
 
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes (:func:`nli.io.sha256_file`)."""
-    return sha256_file(path)
-
-
 def fit_calibration(
     probs: np.ndarray, references: Sequence[str], *, fitted_on: str | Path
 ) -> Calibration:
@@ -209,7 +204,7 @@ def fit_calibration(
     return Calibration(
         temperature=temperature,
         threshold=threshold,
-        fitted_on={"file": Path(fitted_on).name, "sha256": file_sha256(fitted_on)},
+        fitted_on={"file": Path(fitted_on).name, "sha256": sha256_file(fitted_on)},
         n=len(references),
         ece_before=expected_calibration_error(*top_label_confidence(probs, references)),
         ece_after=expected_calibration_error(*top_label_confidence(scaled, references)),

@@ -94,13 +94,14 @@ def test_ci_gate_passes_with_the_calibrated_default_model() -> None:
 
 
 def test_default_model_ships_a_calibration_fitted_on_the_dev_split() -> None:
-    from nli.calibration import file_sha256, read_calibration
+    from nli.calibration import read_calibration
+    from nli.io import sha256_file
 
     calibration = read_calibration(DEFAULT_MODEL_DIR)
     assert calibration is not None
     assert calibration.fitted_on == {
         "file": "calibration_dev.jsonl",
-        "sha256": file_sha256(FIXTURES / "calibration_dev.jsonl"),
+        "sha256": sha256_file(FIXTURES / "calibration_dev.jsonl"),
     }
 
 
