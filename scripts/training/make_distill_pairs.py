@@ -41,7 +41,7 @@ from nli.evaluate import read_gold_articles
 from nli.findings import hypothesis
 from nli.pair_jobs import load_scorer
 from nli.pairing import article_pairs
-from nli.types import LABELS, Article
+from nli.types import Article, Probs
 
 CHUNK = 256  # pairs scored and appended at a time
 
@@ -123,7 +123,7 @@ def label_rows(
                 "premise": premise,
                 "hypothesis": hyp,
                 "probs": values,
-                "label": LABELS[max(range(len(values)), key=values.__getitem__)],
+                "label": Probs(*values).label,
                 "source": source,
             }
         )
@@ -150,7 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     articles = [a for path in args.real for a in real_articles(path)]
     articles += fnc1_articles(args.data_dir, args.fnc1_bodies, args.seed)
-    config = ArticleConfig(scoring=ScoringConfig(model=args.teacher))
+    scoring = ScoringConfig(
+        model=args.teacher, precision=args.precision, batch_size=args.batch_size
+    )
+    config = ArticleConfig(scoring=scoring)
     done = done_keys(args.output)
     found = list(tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair"))
     if args.both_directions:
@@ -159,9 +162,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{len(articles)} articles: {len(pairs)} pairs to score ({len(done)} already done)",
         file=sys.stderr,
-    )
-    scoring = ScoringConfig(
-        model=args.teacher, precision=args.precision, batch_size=args.batch_size
     )
     scorer = load_scorer(scoring)
     args.output.parent.mkdir(parents=True, exist_ok=True)
