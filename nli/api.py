@@ -110,7 +110,8 @@ def score_articles(
             ``title``). Defaults to none.
         date_field (str, optional): Column read as a date into ``article.date`` (ISO).
         finder (str): ``"parse"`` or ``"rules"``. Defaults to ``"parse"``.
-        pairing (str): ``"retrieval"`` or ``"topics"``. Defaults to ``"retrieval"``.
+        pairing (str): ``"retrieval"``, ``"ranked"`` or ``"topics"``. Defaults to
+            ``"retrieval"``.
         top_k (int): Reports kept per statement (retrieval). Defaults to 3.
         denial_top_k (int): Reports kept per reported denial. Defaults to 8.
         blanket_top_k (int): Reports kept per blanket denial. Defaults to 3.

@@ -73,7 +73,8 @@ PairingOpt = Annotated[
     str,
     typer.Option(
         "--pairing",
-        help="retrieval (top-k reports per statement by sentence embedding) or topics "
+        help="ranked (claims paired both ways, kept by the pair ranker fitted on real "
+        "news), retrieval (top-k reports per statement by sentence embedding) or topics "
         "(every pair sharing --min-overlap topic words).",
     ),
 ]

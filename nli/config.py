@@ -42,7 +42,7 @@ class ScoringConfig:
 
 #: Claim finders (``ArticleConfig.finder``) and pairing methods (``ArticleConfig.pairing``).
 FINDERS: tuple[str, ...] = ("parse", "rules")
-PAIRINGS: tuple[str, ...] = ("retrieval", "topics")
+PAIRINGS: tuple[str, ...] = ("ranked", "retrieval", "topics")
 #: Retrieval defaults, tuned on the dev half of the real-news set (``fixtures/real/``).
 DEFAULT_TOP_K = 3
 DEFAULT_DENIAL_TOP_K = 8
@@ -63,9 +63,11 @@ class ArticleConfig:
         finder (str): How claims are found: ``"parse"`` (the rules of
             :mod:`nli.attribution` plus spaCy's dependency parse, :mod:`nli.parsed`) or
             ``"rules"`` (the rules alone).
-        pairing (str): ``"retrieval"`` (each statement keeps its ``top_k`` most similar
-            reports by sentence embedding, :mod:`nli.retrieval`) or ``"topics"``
-            (every pair sharing ``min_overlap`` topic words).
+        pairing (str): ``"ranked"`` (claims paired both ways, kept by the learned pair
+            ranker fitted on the real-news dev half, :mod:`nli.ranking`), ``"retrieval"``
+            (each statement keeps its ``top_k`` most similar reports by sentence
+            embedding, :mod:`nli.retrieval`) or ``"topics"`` (every pair sharing
+            ``min_overlap`` topic words).
         top_k (int): Reports kept per statement with ``pairing="retrieval"``.
         denial_top_k (int): Reports kept per denial (polarity ``-`` or a blanket
             denial): denials are what the tool is for, so they get a wider net.

@@ -20,7 +20,7 @@ from nli.findings import _score_claim_pairs, make_finding
 from nli.io import read_articles
 from nli.model import ContradictionScorer
 from nli.pairing import ClaimPair, ClaimTopics, claim_topics, pair_topics, strongest_pairs
-from nli.types import Article, Claim
+from nli.types import Article, Claim, finding_order
 
 logger = logging.getLogger(__name__)
 
@@ -157,4 +157,4 @@ def score_cross_article(
                 for (s, r, other), scored in zip(triples, scores, strict=True)
                 if config.min_score is None or scored.score >= config.min_score
             ]
-            yield sorted(made, key=lambda row: (-row["calibrated"], -row["score"]))
+            yield sorted(made, key=finding_order)

@@ -33,7 +33,7 @@ from sklearn.metrics import (
 )
 
 from nli.io import InputError, atomic_path
-from nli.types import LABELS, Article
+from nli.types import LABELS, Article, finding_order
 
 #: Bins of every expected calibration error and reliability diagram.
 ECE_BINS = 10
@@ -706,7 +706,8 @@ def pipeline_quality(
     top_hits = with_contra = 0
     empty: list[str] = []
     for item in gold:
-        found = sorted(by_article.get(item.article.id, []), key=lambda f: -float(f["calibrated"]))
+        # the tool's own order of an article's findings (nli.findings.finding_order)
+        found = sorted(by_article.get(item.article.id, []), key=finding_order)
         contra = [p for p in item.pairs if p.label == "contradiction"]
         if contra:
             with_contra += 1

@@ -18,8 +18,8 @@ from nli import __version__
 from nli.claims import claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
 from nli.model import ContradictionScorer, Target
-from nli.pairing import ClaimPair, article_pairs
-from nli.types import Article, Claim, ErrorRecord, PairScore, Probs
+from nli.pairing import ClaimPair, paired_claims
+from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_order
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,15 @@ def make_finding(
     config: ArticleConfig,
     *,
     report_article_id: str | None = None,
+    pair_probability: float | None = None,
 ) -> dict[str, Any]:
     """One finding in the documented output schema.
 
     ``report_article_id`` is the article the report comes from (its span points into
     that article's text); it defaults to ``article.id``, the statement's article.
+    ``pair_probability`` is the pair ranker's probability that the two claims are a
+    denial and the report it answers (:mod:`nli.ranking`); ``priority``, the order of an
+    article's findings, is ``calibrated`` times it (``calibrated`` without it).
 
     ``calibrated`` is the score after the model's temperature scaling, and ``label``
     is decided on the calibrated probabilities with :func:`nli.config.decision_threshold`, as
@@ -130,6 +134,7 @@ def make_finding(
     """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"
     calibrated = scorer.calibrate(scored.probs)
+    score = getattr(calibrated, target)
     return {
         "article_id": article.id,
         "report_article_id": report_article_id or article.id,
@@ -142,7 +147,9 @@ def make_finding(
         },
         "probs": scored.probs.as_dict(),
         "score": scored.score,
-        "calibrated": getattr(calibrated, target),
+        "calibrated": score,
+        "pair_probability": pair_probability,
+        "priority": score if pair_probability is None else score * pair_probability,
         "label": finding_label(
             calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
         ),
@@ -173,21 +180,23 @@ def score_article_batch(
     """
     errors: list[ErrorRecord] = []
     prepared: list[tuple[Article, list[ClaimPair]]] = []
+    priors: list[list[float | None]] = []
     for article in articles:
         counts.read += 1
         try:
-            pairs = article_pairs(article, config, counts)
+            triples = paired_claims(article, config, counts)
         except Exception as error:  # one bad article must not end the run
             errors.append(failed_article(article, error))
             counts.errored += 1
             continue
-        if pairs:
-            prepared.append((article, pairs))
+        if triples:
+            prepared.append((article, [(s, r) for s, r, _ in triples]))
+            priors.append([p for _, _, p in triples])
         else:
             counts.skipped += 1
     findings: list[dict[str, Any]] = []
-    for (article, pairs), outcome in zip(
-        prepared, _score_articles(prepared, scorer, config), strict=True
+    for (article, pairs), probabilities, outcome in zip(
+        prepared, priors, _score_articles(prepared, scorer, config), strict=True
     ):
         if isinstance(outcome, ErrorRecord):
             errors.append(outcome)
@@ -196,13 +205,13 @@ def score_article_batch(
         counts.scored += 1
         counts.pairs += len(pairs)
         made = [
-            make_finding(article, statement, report, scored, scorer, config)
-            for (statement, report), scored in zip(pairs, outcome, strict=True)
+            make_finding(article, statement, report, scored, scorer, config, pair_probability=prior)
+            for (statement, report), prior, scored in zip(
+                pairs, probabilities, outcome, strict=True
+            )
             if config.min_score is None or scored.score >= config.min_score
         ]
-        # Calibrated scores rank: raw probabilities of an over-confident model are not
-        # comparable between a contradiction target and an entailment target.
-        findings.extend(sorted(made, key=lambda row: (-row["calibrated"], -row["score"])))
+        findings.extend(sorted(made, key=finding_order))
     for bad in errors:
         logger.warning("article %s: %s", bad.id, bad.message)
     return findings, errors

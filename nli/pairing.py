@@ -295,19 +295,28 @@ def strongest_pairs(pairs: Sequence[ClaimPair], limit: int) -> list[ClaimPair]:
     return [pairs[i] for i in sorted(ranked[:limit])]
 
 
-def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) -> list[ClaimPair]:
+def paired_claims(
+    article: Article, config: ArticleConfig, counts: RunCounts
+) -> list[tuple[Claim, Claim, float | None]]:
     """Clean, segment, attribute and pair one article, applying the config's limits.
 
     Counts claims, empty articles and dropped pairs in ``counts``.
 
     Returns:
-        list: The article's (statement, report) pairs; empty when it has none.
+        list: The article's ``(statement, report, pair probability)`` triples, the
+        probability being the pair ranker's (:mod:`nli.ranking`) with
+        ``pairing="ranked"`` and None otherwise; empty when the article has no pairs.
 
     Raises:
         ValueError: When the article is longer than ``config.max_article_chars``.
     """
     claims = article_claims(article, config, counts)
-    if config.pairing == "retrieval":
+    triples: list[tuple[Claim, Claim, float | None]]
+    if config.pairing == "ranked":
+        from nli.ranking import rank_pairs
+
+        triples = list(rank_pairs(claims, text_length=len(article.text)))
+    elif config.pairing == "retrieval":
         from nli.retrieval import retrieve_pairs
 
         found = retrieve_pairs(
@@ -317,16 +326,31 @@ def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) ->
             blanket_k=config.blanket_top_k,
             min_similarity=config.min_similarity,
         )
-        pairs = [(statement, report) for statement, report, _ in found]
+        triples = [(statement, report, None) for statement, report, _ in found]
     else:
-        pairs = pair_claims(claims, min_overlap=config.min_overlap)
-    if len(pairs) > config.max_pairs_per_article:
+        triples = [(s, r, None) for s, r in pair_claims(claims, min_overlap=config.min_overlap)]
+    limit = config.max_pairs_per_article
+    if len(triples) > limit:
         logger.warning(
-            "article %s: %d pairs, kept the %d sharing most topic words (max_pairs_per_article)",
+            "article %s: %d pairs, kept the %d %s (max_pairs_per_article)",
             article.id,
-            len(pairs),
-            config.max_pairs_per_article,
+            len(triples),
+            limit,
+            "the ranker rates highest"
+            if config.pairing == "ranked"
+            else "sharing most topic words",
         )
-        counts.pairs_dropped += len(pairs) - config.max_pairs_per_article
-        pairs = strongest_pairs(pairs, config.max_pairs_per_article)
-    return pairs
+        counts.pairs_dropped += len(triples) - limit
+        if config.pairing == "ranked":
+            best = sorted(range(len(triples)), key=lambda i: -(triples[i][2] or 0.0))[:limit]
+            triples = [triples[i] for i in sorted(best)]
+        else:
+            plain = [(s, r) for s, r, _ in triples]
+            kept = {id(pair) for pair in strongest_pairs(plain, limit)}
+            triples = [t for t, pair in zip(triples, plain, strict=True) if id(pair) in kept]
+    return triples
+
+
+def article_pairs(article: Article, config: ArticleConfig, counts: RunCounts) -> list[ClaimPair]:
+    """The (statement, report) pairs of :func:`paired_claims`, without probabilities."""
+    return [(statement, report) for statement, report, _ in paired_claims(article, config, counts)]

@@ -7,6 +7,7 @@ and returns these plain, frozen objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -140,3 +141,25 @@ class ErrorRecord:
     def as_dict(self) -> dict[str, Any]:
         """Return the record as a JSON-ready dict."""
         return asdict(self)
+
+
+def finding_order(row: Mapping[str, Any]) -> tuple[float, float, float]:
+    """Sort key of an article's findings, first first: ``priority`` (the calibrated score
+    weighted by the pair ranker's probability), then ``calibrated``, then ``score``.
+
+    Calibrated scores rank, not raw ones: raw probabilities of an over-confident model are
+    not comparable between a contradiction target and an entailment target.
+
+    Example:
+        >>> rows = [{"priority": 0.2, "calibrated": 0.6, "score": 0.9},
+        ...         {"priority": 0.3, "calibrated": 0.5, "score": 0.8}]
+        >>> [r["calibrated"] for r in sorted(rows, key=finding_order)]
+        [0.5, 0.6]
+    """
+    calibrated = float(row["calibrated"])
+    priority = row.get("priority")
+    return (
+        -(calibrated if priority is None else float(priority)),
+        -calibrated,
+        -float(row["score"]),
+    )

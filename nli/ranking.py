@@ -1,0 +1,343 @@
+"""Pair claims by a learned ranking: which (statement, report) pairs of an article to score.
+
+Real news rarely says plainly which sentence is the official's and which the report's: the
+claim finder takes a denial for a report ("Reports of an abduction are incorrect, he is
+safe") or a rival government's account for a statement. So ranking pairs claims **both
+ways**: any claim may take the statement slot and any other the report slot, and a small
+logistic model over the pair's features (:data:`FEATURES`) gives the probability that the
+pair is a denial and the report it answers. Each article keeps the pairs at or above the
+ranker's ``threshold``, best first, at most ``max_pairs`` of them, and at least its
+``min_pairs`` best ones whatever their probability (so that an article with few claims is
+still scored), never the same two claims twice (same spans and contents: a claim the finder
+found in both roles is one claim here); a report carried inside a denial ("X denied
+reports that P") is always kept.
+A claim placed in the slot of the other kind is written as that kind (its ``kind`` is
+swapped, nothing else).
+
+The weights live in ``nli/pair_ranker.json``, fitted on the dev half of the real-news set
+by ``scripts/fit_pair_ranker.py`` (which states the command and the cross-validated
+numbers in the file); nothing here is tuned by hand.
+
+Example:
+    >>> import numpy as np
+    >>> from nli.types import Claim
+    >>> d = Claim("statement", "X denied the troops report.", "no troops", "X", "denied", "-",
+    ...           (0, 27))
+    >>> r = Claim("report", "Troops arrived, sources said.", "troops arrived", "sources",
+    ...           "said", "+", (28, 57))
+    >>> emb = np.array([[1.0, 0.0], [0.8, 0.6]])
+    >>> names, rows = pair_features([d, r], emb, text_length=57)
+    >>> rows.shape, names[0], float(rows[0, 0])
+    ((2, 20), (0, 1), 0.8)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nli.retrieval import SentenceEncoder, carried, claim_query, is_denial, load_encoder
+from nli.types import Claim
+
+#: Where the shipped ranker's weights are.
+DEFAULT_RANKER_PATH = Path(__file__).with_name("pair_ranker.json")
+
+#: Words of denial in a claim's sentence ("denied", "false", "rumour", "baseless").
+DENIAL_WORDS = re.compile(
+    r"\b(den(?:y|ies|ied|ial)|reject|dismiss|refut|rebut|false|fake|untrue|baseless|unfounded"
+    r"|nonsense|inaccurate|incorrect|wrong|rumou?r|fabricat|misleading|not true|no truth|hoax)",
+    re.IGNORECASE,
+)
+#: Words of reporting in a claim's sentence ("reports", "allegedly", "sources", "posts").
+REPORT_WORDS = re.compile(
+    r"\b(report|reported|reports|reportedly|rumou?rs?|claim|claims|claimed|alleg|accord|media"
+    r"|sources?|websites?|social media|posts?|tweets?)",
+    re.IGNORECASE,
+)
+
+#: The pair features, in the order of the weights (s: the claim in the statement slot,
+#: r: the claim in the report slot).
+FEATURES: tuple[str, ...] = (
+    "similarity",  # cosine of the claims' retrieval embeddings (claim_query)
+    "statement_rank",  # r's rank among s's candidates by similarity (0: most similar)
+    "report_rank",  # s's rank among r's candidates
+    "log_statement_rank",
+    "log_report_rank",
+    "s_is_statement",  # the finder took s for a statement
+    "r_is_report",  # the finder took r for a report
+    "s_denial",  # s is a denial: polarity "-" or a blanket denial
+    "s_blanket",
+    "r_negative",  # r has polarity "-"
+    "carried",  # r is named inside s ("X denied reports that P")
+    "r_carried",  # r is a report carried inside some denial
+    "s_position",  # where s starts, as a share of the article's length
+    "r_position",
+    "s_denial_words",  # DENIAL_WORDS in s's sentence
+    "s_report_words",  # REPORT_WORDS in s's sentence
+    "r_report_words",
+    "s_length",  # log(1 + characters of s's content)
+    "r_length",
+    "same_speaker",  # one speaker's name holds the other's ("Amir-Abdollahian")
+)
+
+
+def _speaker_key(claim: Claim) -> str:
+    """The speaker's name as letters and single spaces, lower-cased ('' when none)."""
+    return " ".join(re.sub(r"[^a-z]+", " ", (claim.speaker or "").lower()).split())
+
+
+def same_speaker(a: Claim, b: Claim) -> bool:
+    """Whether two claims name one speaker: one name holds the other, whole words.
+
+    Example:
+        >>> a = Claim("statement", "t", "c", "Hossein Amir-Abdollahian, a minister", None, "-",
+        ...           (0, 1))
+        >>> b = Claim("statement", "t", "c", "Amir-Abdollahian", None, "+", (2, 3))
+        >>> same_speaker(a, b), same_speaker(a, Claim("report", "t", "c", None, None, "+", (4, 5)))
+        (True, False)
+    """
+    x, y = _speaker_key(a), _speaker_key(b)
+    if not x or not y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return f" {short} " in f" {long} "
+
+
+def _allowed(a: Claim, b: Claim) -> bool:
+    """Whether ``a`` (statement slot) and ``b`` (report slot) may pair: different claims
+    whose spans do not overlap, unless ``b`` is carried inside ``a``."""
+    if a is b:
+        return False
+    (s0, s1), (r0, r1) = a.span, b.span
+    return not (s0 < r1 and r0 < s1) or carried(a, b)
+
+
+def _ranks(sims: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Per row, each allowed column's rank by decreasing similarity (ties: column order)."""
+    ranks = np.full(sims.shape, -1, dtype=np.int64)
+    for i in range(sims.shape[0]):
+        cols = np.flatnonzero(allowed[i])
+        order = cols[np.argsort(-sims[i, cols], kind="stable")]
+        ranks[i, order] = np.arange(len(order))
+    return ranks
+
+
+def pair_features(
+    claims: Sequence[Claim], embeddings: np.ndarray, *, text_length: int
+) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The :data:`FEATURES` of every ordered pair of claims that may pair.
+
+    Args:
+        claims (Sequence[Claim]): One article's claims.
+        embeddings (np.ndarray): Their unit-length retrieval embeddings, one row each.
+        text_length (int): Characters of the article (for the position features).
+
+    Returns:
+        tuple: ``(index pairs, features)``: ``(i, j)`` puts claim ``i`` in the statement
+        slot and ``j`` in the report slot; ``features`` has one row per pair.
+    """
+    n = len(claims)
+    if n < 2:
+        return [], np.zeros((0, len(FEATURES)), dtype=np.float64)
+    sims = np.asarray(embeddings, dtype=np.float64) @ np.asarray(embeddings, dtype=np.float64).T
+    allowed = np.array([[_allowed(a, b) for b in claims] for a in claims], dtype=bool)
+    s_rank = _ranks(sims, allowed)
+    r_rank = _ranks(sims.T, allowed.T).T
+    length = max(text_length, 1)
+    per = [
+        {
+            "statement": c.kind == "statement",
+            "report": c.kind == "report",
+            "denial": is_denial(c),
+            "blanket": c.blanket,
+            "negative": c.polarity == "-",
+            "carried": c.within is not None,
+            "position": c.span[0] / length,
+            "denial_words": DENIAL_WORDS.search(c.text) is not None,
+            "report_words": REPORT_WORDS.search(c.text) is not None,
+            "length": math.log1p(len(c.content)),
+        }
+        for c in claims
+    ]
+    index: list[tuple[int, int]] = []
+    rows: list[list[float]] = []
+    for i, j in zip(*np.nonzero(allowed), strict=True):
+        s, r = per[i], per[j]
+        sr, rr = int(s_rank[i, j]), int(r_rank[i, j])
+        index.append((int(i), int(j)))
+        rows.append([
+            float(sims[i, j]), sr, rr, math.log1p(sr), math.log1p(rr),
+            s["statement"], r["report"], s["denial"], s["blanket"], r["negative"],
+            carried(claims[i], claims[j]), r["carried"], s["position"], r["position"],
+            s["denial_words"], s["report_words"], r["report_words"], s["length"], r["length"],
+            same_speaker(claims[i], claims[j]),
+        ])  # fmt: skip
+    return index, np.asarray(rows, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class PairRanker:
+    """A logistic model over :data:`FEATURES` and the rule that keeps an article's pairs.
+
+    Attributes:
+        weights (tuple[float, ...]): One per feature, on the raw feature values.
+        bias (float): The intercept.
+        threshold (float): Lowest probability of a kept pair.
+        max_pairs (int): Most pairs one article keeps (carried reports come on top).
+        min_pairs (int): Pairs an article keeps below the threshold when it has fewer.
+        features (tuple[str, ...]): The feature names the weights belong to.
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    max_pairs: int
+    min_pairs: int = 0
+    features: tuple[str, ...] = FEATURES
+
+    def __post_init__(self) -> None:
+        if tuple(self.features) != FEATURES:
+            raise ValueError(
+                f"pair ranker features {list(self.features)} are not this version's "
+                f"{list(FEATURES)}: refit it with scripts/fit_pair_ranker.py"
+            )
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"pair ranker needs {len(FEATURES)} weights, got {len(self.weights)}")
+        if not 0.0 <= self.threshold <= 1.0 or not 0 <= self.min_pairs <= self.max_pairs:
+            raise ValueError(
+                "pair ranker threshold must be in [0, 1] and 0 <= min_pairs <= max_pairs"
+            )
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """P(the pair is a denial and the report it answers) for each feature row."""
+        if len(features) == 0:
+            return np.zeros(0)
+        logits = features @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def to_dict(self) -> dict[str, object]:
+        """The ranker as ``pair_ranker.json`` stores it (without provenance)."""
+        return {
+            "features": list(self.features),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(float(self.bias), 6),
+            "threshold": round(float(self.threshold), 6),
+            "max_pairs": int(self.max_pairs),
+            "min_pairs": int(self.min_pairs),
+        }
+
+
+def load_ranker(path: str | Path | None = None) -> PairRanker:
+    """Read a ranker from JSON (default: the shipped ``nli/pair_ranker.json``).
+
+    Raises:
+        ValueError: When the file does not describe a ranker of this version.
+    """
+    path = Path(path) if path is not None else DEFAULT_RANKER_PATH
+    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return PairRanker(
+            weights=tuple(float(w) for w in data["weights"]),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+            max_pairs=int(data["max_pairs"]),
+            min_pairs=int(data.get("min_pairs", 0)),
+            features=tuple(data["features"]),
+        )
+    except KeyError as error:
+        raise ValueError(f"{path}: not a pair ranker, missing {error}") from error
+
+
+def as_kind(claim: Claim, kind: str) -> Claim:
+    """The claim in the slot of ``kind`` (a copy with that ``kind`` when it differs)."""
+    return claim if claim.kind == kind else dataclasses.replace(claim, kind=kind)  # type: ignore[arg-type]
+
+
+def select_pairs(
+    claims: Sequence[Claim],
+    index: Sequence[tuple[int, int]],
+    probs: np.ndarray,
+    *,
+    threshold: float,
+    max_pairs: int,
+    min_pairs: int = 0,
+) -> list[tuple[Claim, Claim, float]]:
+    """The kept pairs (rule in the module docstring), in text order of statement, report.
+
+    Example:
+        >>> a = Claim("statement", "a", "a", None, None, "-", (0, 1))
+        >>> b = Claim("report", "b", "b", None, None, "+", (2, 3))
+        >>> c = Claim("report", "c", "c", None, None, "+", (4, 5))
+        >>> kept = select_pairs([a, b, c], [(0, 1), (0, 2), (2, 0)], np.array([0.9, 0.2, 0.5]),
+        ...                     threshold=0.3, max_pairs=5)
+        >>> [(s.text, r.text, s.kind, r.kind) for s, r, _ in kept]
+        [('a', 'b', 'statement', 'report'), ('c', 'a', 'statement', 'report')]
+    """
+    order = sorted(range(len(index)), key=lambda k: -float(probs[k]))
+    seen: set[tuple[tuple[int, int], str, tuple[int, int], str]] = set()
+    kept: list[tuple[int, int, float]] = []
+    ranked = 0
+    for k in order:
+        i, j = index[k]
+        key = (claims[i].span, claims[i].content, claims[j].span, claims[j].content)
+        if key in seen:
+            continue
+        if carried(claims[i], claims[j]):
+            seen.add(key)
+            kept.append((i, j, float(probs[k])))
+        elif (float(probs[k]) >= threshold or ranked < min_pairs) and ranked < max_pairs:
+            seen.add(key)
+            kept.append((i, j, float(probs[k])))
+            ranked += 1
+    kept.sort(key=lambda t: (claims[t[0]].span, claims[t[1]].span))
+    return [
+        (as_kind(claims[i], "statement"), as_kind(claims[j], "report"), round(p, 6))
+        for i, j, p in kept
+    ]
+
+
+def rank_pairs(
+    claims: Sequence[Claim],
+    *,
+    text_length: int,
+    ranker: PairRanker | None = None,
+    encoder: SentenceEncoder | None = None,
+) -> list[tuple[Claim, Claim, float]]:
+    """The (statement, report, probability) pairs one article keeps, claims paired both ways.
+
+    Args:
+        claims (Sequence[Claim]): The article's claims.
+        text_length (int): Characters of the article.
+        ranker (PairRanker | None): Default: the shipped one (:func:`load_ranker`).
+        encoder (SentenceEncoder | None): Default: all-MiniLM-L6-v2 (:func:`load_encoder`).
+    """
+    if len(claims) < 2:
+        return []
+    ranker = ranker or _shipped_ranker()
+    encoder = encoder or load_encoder()
+    embeddings = encoder.encode([claim_query(c) for c in claims])
+    index, rows = pair_features(claims, embeddings, text_length=text_length)
+    return select_pairs(
+        claims,
+        index,
+        ranker.probabilities(rows),
+        threshold=ranker.threshold,
+        max_pairs=ranker.max_pairs,
+        min_pairs=ranker.min_pairs,
+    )
+
+
+_SHIPPED: list[PairRanker] = []
+
+
+def _shipped_ranker() -> PairRanker:
+    if not _SHIPPED:
+        _SHIPPED.append(load_ranker())
+    return _SHIPPED[0]

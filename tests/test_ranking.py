@@ -1,0 +1,194 @@
+"""Pairing by the learned ranker (nli/ranking.py) and its fitting script."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nli.findings import make_finding
+from nli.ranking import (
+    DEFAULT_RANKER_PATH,
+    FEATURES,
+    PairRanker,
+    load_ranker,
+    pair_features,
+    rank_pairs,
+    select_pairs,
+)
+from nli.types import Claim, finding_order
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import fit_pair_ranker  # noqa: E402
+
+
+def _claim(kind: str, text: str, start: int, polarity: str = "+", **kw: object) -> Claim:
+    return Claim(kind, text, text, None, "said", polarity, (start, start + len(text)), **kw)  # type: ignore[arg-type]
+
+
+DENIAL = _claim("statement", "The ministry denied reports of troops.", 0, "-")
+CARRIED = _claim("report", "troops", 31, within=(0, 38))
+REPORT = _claim("report", "Troops arrived, sources said.", 40)
+OTHER = _claim("statement", "The weather was fine.", 71)
+CLAIMS = [DENIAL, CARRIED, REPORT, OTHER]
+EMB = np.array([[1.0, 0.0], [0.9, 0.436], [0.8, 0.6], [0.0, 1.0]])
+
+
+class FixedEncoder:
+    """Stands in for the sentence encoder: one given vector per claim text."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.vectors[t] for t in texts])
+
+
+def test_features_cover_every_ordered_pair_that_may_pair() -> None:
+    index, rows = pair_features(CLAIMS, EMB, text_length=92)
+    assert rows.shape == (len(index), len(FEATURES)) == (11, 20)
+    # overlapping spans never pair, except the report carried inside the denial
+    assert (0, 1) in index and (1, 0) not in index
+    assert (0, 0) not in index and len(index) == 4 * 3 - 1
+    col = {name: k for k, name in enumerate(FEATURES)}
+    row = rows[index.index((0, 2))]
+    assert row[col["similarity"]] == pytest.approx(0.8)
+    assert row[col["s_denial"]] == 1 and row[col["r_is_report"]] == 1
+    assert row[col["r_report_words"]] == 1 and row[col["s_denial_words"]] == 1
+    # the report is the denial's 2nd most similar candidate (after the carried one)
+    assert row[col["statement_rank"]] == 1
+    assert rows[index.index((0, 1)), col["carried"]] == 1
+    assert rows[index.index((2, 0)), col["carried"]] == 0
+
+
+def test_select_keeps_threshold_cap_floor_and_carried_and_swaps_roles() -> None:
+    index = [(0, 1), (0, 2), (2, 0), (3, 2), (0, 3)]
+    probs = np.array([0.01, 0.9, 0.5, 0.4, 0.3])
+    kept = select_pairs(CLAIMS, index, probs, threshold=0.35, max_pairs=2)
+    got = {(s.text[:6], r.text[:6]) for s, r, _ in kept}
+    # the carried report is kept whatever its probability; 0.4 loses to the cap of 2
+    assert got == {("The mi", "troops"), ("The mi", "Troops"), ("Troops", "The mi")}
+    swapped = next(s for s, r, _ in kept if s.span == REPORT.span)
+    assert swapped.kind == "statement" and swapped.content == REPORT.content
+    assert all(r.kind == "report" for _, r, _ in kept)
+    # below the threshold an article still keeps its min_pairs best pairs
+    low = select_pairs(CLAIMS, index[1:], probs[1:] / 10, threshold=0.35, max_pairs=5, min_pairs=2)
+    assert [p for _, _, p in sorted(low, key=lambda t: -t[2])] == [0.09, 0.05]
+
+
+def test_the_same_two_spans_are_scored_once() -> None:
+    twin = _claim("statement", REPORT.text, REPORT.span[0])  # found in both roles
+    claims = [DENIAL, REPORT, twin]
+    kept = select_pairs(claims, [(0, 1), (0, 2)], np.array([0.9, 0.8]), threshold=0.1, max_pairs=5)
+    assert len(kept) == 1
+
+
+def test_rank_pairs_uses_the_ranker_and_the_encoder() -> None:
+    vectors = {c.content: EMB[k] for k, c in enumerate(CLAIMS)}
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("similarity")] = 10.0  # similar pairs first
+    ranker = PairRanker(tuple(weights), -7.0, threshold=0.5, max_pairs=10)  # cosine >= 0.7
+    kept = rank_pairs(CLAIMS, text_length=92, ranker=ranker, encoder=FixedEncoder(vectors))  # type: ignore[arg-type]
+    spans = {(s.span, r.span) for s, r, _ in kept}
+    assert (DENIAL.span, REPORT.span) in spans and (REPORT.span, DENIAL.span) in spans
+    assert all(p >= 0.5 for s, r, p in kept if r.span != CARRIED.span)
+    assert not any(OTHER.span in (s.span, r.span) for s, r, _ in kept)
+    assert rank_pairs(CLAIMS[:1], text_length=92, ranker=ranker) == []
+
+
+def test_shipped_ranker_loads_and_bad_files_are_refused(tmp_path: Path) -> None:
+    ranker = load_ranker()
+    data = json.loads(DEFAULT_RANKER_PATH.read_text())
+    assert ranker.to_dict() == {k: data[k] for k in ranker.to_dict()}
+    assert data["fitted"]["data"] == "dev.jsonl" and 0 < ranker.threshold < 1
+    assert len(ranker.weights) == len(FEATURES)
+    assert ranker.min_pairs >= 1  # an article with claims is never left without a pair
+    bad = dict(data, features=list(FEATURES[:-1]))
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="refit"):
+        load_ranker(tmp_path / "bad.json")
+    (tmp_path / "none.json").write_text("{}")
+    with pytest.raises(ValueError, match="not a pair ranker"):
+        load_ranker(tmp_path / "none.json")
+
+
+def test_fit_returns_weights_on_raw_features() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 3)) * [1.0, 5.0, 0.1] + [0.0, 3.0, 1.0]
+    y = (x[:, 0] + 0.2 * x[:, 1] + rng.normal(size=400) > 0.6).astype(int)
+    weights, bias = fit_pair_ranker.fit(x, y, 1.0)
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    ref = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)).fit(x, y)
+    mine = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+    assert np.allclose(mine, ref.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_choose_rule_stays_within_the_budget() -> None:
+    claims = [_claim("statement", f"claim {k}.", 10 * k, "-" if k == 0 else "+") for k in range(4)]
+    index = [(i, j) for i in range(4) for j in range(4) if i != j]
+    hits = [{0} if (i, j) == (0, 1) else ({1} if (i, j) == (0, 2) else set()) for i, j in index]
+    art = fit_pair_ranker.ArticlePairs(claims, index, np.zeros((12, len(FEATURES))), hits, 2)
+    probs = [np.array([0.9 if (i, j) == (0, 1) else 0.5 if (i, j) == (0, 2) else 0.1
+                       for i, j in index])]  # fmt: skip
+    threshold, max_pairs, min_pairs, recall, per = fit_pair_ranker.choose_rule([art], probs, 2.0)
+    assert per <= 2.0 and recall == 1.0 and min_pairs >= 1
+    assert fit_pair_ranker.pairing_recall([art], probs, 0.95, 10, 0) == (0.0, 0.0)
+
+
+def test_fit_script_refuses_the_test_half(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        fit_pair_ranker.main([str(ROOT / "fixtures/real/test.jsonl"), "-o", "x.json"])
+    assert "only measured" in capsys.readouterr().err
+
+
+def test_findings_carry_the_pair_probability_and_sort_by_priority() -> None:
+    high = {"priority": 0.55 * 0.2, "calibrated": 0.55, "score": 0.9}
+    low = {"priority": 0.5 * 0.8, "calibrated": 0.5, "score": 0.8}
+    plain = {"calibrated": 0.3, "score": 0.3}
+    # without a priority a finding ranks by its calibrated score
+    assert sorted([high, plain, low], key=finding_order) == [low, plain, high]
+
+
+def test_make_finding_writes_priority(tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    from nli.config import ArticleConfig
+    from nli.types import Article
+
+    article = Article("a", "x" * 100)
+    scored = tiny_scorer.score_pairs(["no troops"], ["troops came"], targets=["contradiction"])[0]
+    row = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig(),
+                       pair_probability=0.25)  # fmt: skip
+    assert row["pair_probability"] == 0.25
+    assert row["priority"] == pytest.approx(row["calibrated"] * 0.25)
+    plain = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig())
+    assert plain["pair_probability"] is None and plain["priority"] == plain["calibrated"]
+
+
+def test_score_with_ranked_pairing_orders_findings_by_priority(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    from nli.config import ArticleConfig, ScoringConfig
+    from nli.runs import run_score
+
+    example = ROOT.parent / "shared" / "examples" / "newsweek-2015-iran-syria-denial.txt"
+    out = tmp_path / "findings.jsonl"
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"), pairing="ranked"
+    )
+    run_score(example, out, config)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    ranker = load_ranker()
+    assert ranker.min_pairs <= len(rows) <= ranker.max_pairs + 5  # carried ones come on top
+    assert all(0.0 < r["pair_probability"] < 1.0 for r in rows)
+    assert [r["priority"] for r in rows] == sorted((r["priority"] for r in rows), reverse=True)
+    assert all(
+        r["priority"] == pytest.approx(r["calibrated"] * r["pair_probability"]) for r in rows
+    )
+    pairs = {(r["statement"]["content"], r["report"]["content"]) for r in rows}
+    assert any("no fighting troops" in s and "hundreds of troops" in r for s, r in pairs)
