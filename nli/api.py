@@ -74,7 +74,7 @@ def score_articles(
     keep_fields: tuple[str, ...] | list[str] = (),
     date_field: str | None = None,
     finder: str = "parse",
-    pairing: str = "retrieval",
+    pairing: str = "ranked",
     top_k: int = DEFAULT_TOP_K,
     denial_top_k: int = DEFAULT_DENIAL_TOP_K,
     blanket_top_k: int = DEFAULT_BLANKET_TOP_K,
@@ -110,8 +110,8 @@ def score_articles(
             ``title``). Defaults to none.
         date_field (str, optional): Column read as a date into ``article.date`` (ISO).
         finder (str): ``"parse"`` or ``"rules"``. Defaults to ``"parse"``.
-        pairing (str): ``"retrieval"``, ``"ranked"`` or ``"topics"``. Defaults to
-            ``"retrieval"``.
+        pairing (str): ``"ranked"``, ``"retrieval"`` or ``"topics"``. Defaults to
+            ``"ranked"``.
         top_k (int): Reports kept per statement (retrieval). Defaults to 3.
         denial_top_k (int): Reports kept per reported denial. Defaults to 8.
         blanket_top_k (int): Reports kept per blanket denial. Defaults to 3.

@@ -106,7 +106,7 @@ class ArticleConfig:
     id_field: str = "id"
     min_overlap: int = 1
     finder: str = "parse"
-    pairing: str = "retrieval"
+    pairing: str = "ranked"
     top_k: int = DEFAULT_TOP_K
     denial_top_k: int = DEFAULT_DENIAL_TOP_K
     blanket_top_k: int = DEFAULT_BLANKET_TOP_K

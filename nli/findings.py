@@ -10,6 +10,7 @@ error row and the others go on.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -126,7 +127,7 @@ def make_finding(
     that article's text); it defaults to ``article.id``, the statement's article.
     ``pair_probability`` is the pair ranker's probability that the two claims are a
     denial and the report it answers (:mod:`nli.ranking`); ``priority``, the order of an
-    article's findings, is ``calibrated`` times it (``calibrated`` without it).
+    article's findings, is ``calibrated`` times its square root (``calibrated`` without it).
 
     ``calibrated`` is the score after the model's temperature scaling, and ``label``
     is decided on the calibrated probabilities with :func:`nli.config.decision_threshold`, as
@@ -149,7 +150,7 @@ def make_finding(
         "score": scored.score,
         "calibrated": score,
         "pair_probability": pair_probability,
-        "priority": score if pair_probability is None else score * pair_probability,
+        "priority": score if pair_probability is None else score * math.sqrt(pair_probability),
         "label": finding_label(
             calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
         ),

@@ -28,7 +28,7 @@ Example:
     >>> emb = np.array([[1.0, 0.0], [0.8, 0.6]])
     >>> names, rows = pair_features([d, r], emb, text_length=57)
     >>> rows.shape, names[0], float(rows[0, 0])
-    ((2, 20), (0, 1), 0.8)
+    ((2, 19), (0, 1), 0.8)
 """
 
 from __future__ import annotations
@@ -84,7 +84,6 @@ FEATURES: tuple[str, ...] = (
     "r_report_words",
     "s_length",  # log(1 + characters of s's content)
     "r_length",
-    "same_speaker",  # one speaker's name holds the other's ("Amir-Abdollahian")
 )
 
 
@@ -112,8 +111,9 @@ def same_speaker(a: Claim, b: Claim) -> bool:
 
 def _allowed(a: Claim, b: Claim) -> bool:
     """Whether ``a`` (statement slot) and ``b`` (report slot) may pair: different claims
-    whose spans do not overlap, unless ``b`` is carried inside ``a``."""
-    if a is b:
+    of different speakers (:func:`same_speaker`: an official's denial is not answered by
+    their own words) whose spans do not overlap, unless ``b`` is carried inside ``a``."""
+    if a is b or same_speaker(a, b):
         return False
     (s0, s1), (r0, r1) = a.span, b.span
     return not (s0 < r1 and r0 < s1) or carried(a, b)
@@ -177,7 +177,6 @@ def pair_features(
             s["statement"], r["report"], s["denial"], s["blanket"], r["negative"],
             carried(claims[i], claims[j]), r["carried"], s["position"], r["position"],
             s["denial_words"], s["report_words"], r["report_words"], s["length"], r["length"],
-            same_speaker(claims[i], claims[j]),
         ])  # fmt: skip
     return index, np.asarray(rows, dtype=np.float64)
 

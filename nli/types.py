@@ -161,5 +161,5 @@ def finding_order(row: Mapping[str, Any]) -> tuple[float, float, float]:
     return (
         -(calibrated if priority is None else float(priority)),
         -calibrated,
-        -float(row["score"]),
+        -float(row.get("score", calibrated)),
     )

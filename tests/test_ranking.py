@@ -50,7 +50,7 @@ class FixedEncoder:
 
 def test_features_cover_every_ordered_pair_that_may_pair() -> None:
     index, rows = pair_features(CLAIMS, EMB, text_length=92)
-    assert rows.shape == (len(index), len(FEATURES)) == (11, 20)
+    assert rows.shape == (len(index), len(FEATURES)) == (11, 19)
     # overlapping spans never pair, except the report carried inside the denial
     assert (0, 1) in index and (1, 0) not in index
     assert (0, 0) not in index and len(index) == 4 * 3 - 1
@@ -63,6 +63,17 @@ def test_features_cover_every_ordered_pair_that_may_pair() -> None:
     assert row[col["statement_rank"]] == 1
     assert rows[index.index((0, 1)), col["carried"]] == 1
     assert rows[index.index((2, 0)), col["carried"]] == 0
+
+
+def test_claims_of_one_speaker_never_pair() -> None:
+    full = Claim("statement", "We have no troops.", "we have no troops", "Hossein Amir-Abdollahian,"
+                 " an Iranian deputy foreign minister", "said", "+", (0, 18))  # fmt: skip
+    short = Claim("statement", "Iran is not on the ground.", "Iran is not on the ground",
+                  "Amir-Abdollahian", "said", "-", (20, 46))  # fmt: skip
+    other = Claim("report", "Troops arrived.", "troops arrived", "Lebanese sources", "told",
+                  "+", (48, 63))  # fmt: skip
+    index, _ = pair_features([full, short, other], np.eye(3), text_length=63)
+    assert sorted(index) == [(0, 2), (1, 2), (2, 0), (2, 1)]
 
 
 def test_select_keeps_threshold_cap_floor_and_carried_and_swaps_roles() -> None:
@@ -165,7 +176,7 @@ def test_make_finding_writes_priority(tiny_scorer) -> None:  # type: ignore[no-u
     row = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig(),
                        pair_probability=0.25)  # fmt: skip
     assert row["pair_probability"] == 0.25
-    assert row["priority"] == pytest.approx(row["calibrated"] * 0.25)
+    assert row["priority"] == pytest.approx(row["calibrated"] * 0.5)  # x its square root
     plain = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig())
     assert plain["pair_probability"] is None and plain["priority"] == plain["calibrated"]
 
@@ -188,7 +199,7 @@ def test_score_with_ranked_pairing_orders_findings_by_priority(
     assert all(0.0 < r["pair_probability"] < 1.0 for r in rows)
     assert [r["priority"] for r in rows] == sorted((r["priority"] for r in rows), reverse=True)
     assert all(
-        r["priority"] == pytest.approx(r["calibrated"] * r["pair_probability"]) for r in rows
+        r["priority"] == pytest.approx(r["calibrated"] * r["pair_probability"] ** 0.5) for r in rows
     )
     pairs = {(r["statement"]["content"], r["report"]["content"]) for r in rows}
     assert any("no fighting troops" in s and "hundreds of troops" in r for s, r in pairs)

@@ -21,10 +21,10 @@ REAL = ROOT / "fixtures" / "real"
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
     "--min-pairing-recall": "0.45",
-    "--min-recall": "0.32",
-    "--min-precision": "0.70",
+    "--min-recall": "0.34",
+    "--min-precision": "0.71",
     "--min-top1": "0.46",
-    "--max-pairs-per-article": "17",
+    "--max-pairs-per-article": "17.5",
 }
 
 
