@@ -14,7 +14,8 @@ model load time; and the peak resident set size of the process.
 
 Usage:
     python scripts/bench_articles.py [--n 200] [--model tiny|DIR] [--batch-size 64]
-        [--articles-per-batch 32] [--threads N] [--seed 0] [--json]
+        [--articles-per-batch 32] [--pairing ranked|retrieval|topics] [--threads N] [--seed 0]
+        [--json]
 
 ``--model tiny`` (the default) builds the tiny random model of :mod:`nli.tiny` in a
 temporary folder: it measures the pipeline around the model, not the model.
@@ -33,6 +34,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from nli.config import PAIRINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_ARTICLES = ROOT / "fixtures" / "articles"
@@ -141,6 +144,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     config = ArticleConfig(
         scoring=ScoringConfig(model=model, precision=args.precision, batch_size=args.batch_size),
         articles_per_batch=args.articles_per_batch,
+        pairing=args.pairing,
     )
     start, cpu_start = time.perf_counter(), time.process_time()
     result = run_score(source, workdir / "findings.jsonl", config, scorer=scorer)
@@ -148,6 +152,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     counts = result.counts
     return {
         "model": args.model,
+        "pairing": args.pairing,
         "device": str(scorer.device),
         "precision": scorer.precision,
         "threads": torch.get_num_threads(),
@@ -177,6 +182,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=64, help="Pairs per forward (64).")
     parser.add_argument("--articles-per-batch", type=int, default=32, help="Default 32.")
     parser.add_argument("--precision", default="auto", choices=["auto", "int8", "bf16", "fp32"])
+    parser.add_argument(
+        "--pairing", default="ranked", choices=list(PAIRINGS), help="as nli score (ranked)"
+    )
     parser.add_argument("--threads", type=int, default=None, help="torch threads.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="Print one JSON object.")
