@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Titles and honorifics before a name; dropped from the entity, kept in ``role``.
@@ -191,6 +191,7 @@ BODY_WORDS = frozenset(
         "site",
         "blog",
         "wire",
+        "yard",  # "Scotland Yard"
     ]  # fmt: skip
 )
 #: Role nouns a definite mention ("the spokesman") may refer back with.
@@ -264,6 +265,8 @@ _LEADING_PHRASE = re.compile(
     r"|(?i:for|in|at|after|amid|despite|on|during|since|before|with|without|as|when|while"
     r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally)\b)"
 )
+#: Words for the press at large: "a media report" names no outlet.
+_MEDIA_WORDS = frozenset(["media", "news", "press", "newspaper", "online", "social"])
 _REFERRING_SUFFIX = re.compile(r"\s+(?:statement|statements|communique|report)\s*$")
 _WORD = re.compile(r"[\w.'’-]+")
 
@@ -325,7 +328,9 @@ def _clean(text: str) -> str:
     text = _trailing_speaker(_drop_leading_phrases(text))
     # "a ministry statement" is the ministry; "the Sky News report" is Sky News
     stripped = _REFERRING_SUFFIX.sub("", text)
-    if stripped.lower().strip() not in ("", "the", "a", "an"):  # "the statement" stays
+    rest = stripped.lower().split()
+    # "the statement" stays; so does "a media report", hearsay that names no one
+    if rest and rest[-1] not in ("the", "a", "an") and rest[-1] not in _MEDIA_WORDS:
         text = stripped
     # A speaker text that runs on into its clause ("Chicago police are trying to ...",
     # "Al-Sabah initially"): the speaker is what comes before the verb.
@@ -388,7 +393,7 @@ _VERBS = frozenset(
 def _key(text: str) -> tuple[str, ...]:
     """Lower-case words without possessives, for comparing body names."""
     words = [w.lower().removesuffix("'s").strip(".'") for w in _WORD.findall(text)]
-    return tuple(w for w in words if w and w not in ("the", "a", "an"))
+    return tuple(w for w in words if w and w not in ("the", "a", "an", "these", "those"))
 
 
 def _is_name_word(word: str) -> bool:
@@ -544,6 +549,9 @@ class _Context:
     #: Each earlier mention's entity with the kinds of claim it was found for (one claim
     #: may be read both as a statement and as a report), for "they" and "the report".
     history: list[tuple[Entity, frozenset[str | None]]]
+    #: The entities of earlier mentions that named a spokesperson ("a Microsoft
+    #: spokesperson"), for a later bare "the spokesperson" or "a representative".
+    spokes: list[Entity] = field(default_factory=list)
 
     def last(
         self, *, kind: str | None = None, person: bool | None = None, generic: bool = False
@@ -552,7 +560,7 @@ class _Context:
         for entity, kinds in reversed(self.history):
             if entity.entity is None:
                 continue
-            if entity.entity.lower() in _GENERIC | {HEARSAY_ENTITY} and not generic:
+            if entity.entity.lower() in _GENERIC | {HEARSAY_ENTITY, RUMOUR_ENTITY} and not generic:
                 continue
             if kind is not None and kinds != {kind}:
                 continue
@@ -589,12 +597,16 @@ _RELATIVE = frozenset(["who", "which", "that", "whom"])
 #: Nouns for hearsay that no one in particular is named as the source of.
 _HEARSAY = frozenset(
     ["report", "reports", "reporting", "rumour", "rumours", "rumor", "rumors", "claim", "claims",
-     "allegation", "allegations", "speculation", "accusation", "accusations", "story", "stories"]
+     "allegation", "allegations", "speculation", "accusation", "accusations", "story", "stories",
+     "theory", "theories"]
 )  # fmt: skip
 #: Words that end the head of a noun phrase ("reports in some sections of the media").
 _HEAD_END = frozenset(["in", "of", "on", "about", "that", "from", "by", "over", "at", "here"])
 #: The one entity of an article's unattributed hearsay ("reports", "earlier reports", "rumours").
 HEARSAY_ENTITY = "reports"
+#: ... and of its rumours, kept apart from its reports.
+RUMOUR_ENTITY = "rumours"
+_RUMOUR = frozenset(["rumour", "rumours", "rumor", "rumors", "speculation"])
 
 
 def _head_words(cleaned: str) -> list[str]:
@@ -619,6 +631,12 @@ def _hearsay(cleaned: str, definite: bool, kind: str | None, context: _Context) 
         return None
     if _agent(cleaned):  # "the story in the Bedfordshire on Sunday": that paper
         return None
+    if re.search(r"\b(?:on|in) its\b", cleaned, re.I):  # "the report on its website"
+        found = _last_named_source(context)
+        if found is not None:
+            return found
+    if head[-1].lower() in _RUMOUR:  # "rumours" are not "media reports"
+        return Entity(RUMOUR_ENTITY, None, "body")
     return Entity(HEARSAY_ENTITY, None, "body")
 
 
@@ -667,6 +685,8 @@ def _agent(cleaned: str) -> str | None:
             rest = rest[1:]
         if len(rest) >= 2 and rest[0].lower() in ("by", "from", "in"):
             break
+        if len(rest) >= 2 and rest[0].lower() == "of" and rest[1].lower() in ("these", "those"):
+            break  # "the joint communique of these countries"
     else:
         return None
     agent = rest[1:]
@@ -676,8 +696,9 @@ def _agent(cleaned: str) -> str | None:
         if i > 0 and word.lower() in _AGENT_END:  # "experts for the UN seen by the AFP"
             agent = agent[:i]
             break
-    if not any(w[:1].isupper() for w in agent):  # "reports in some sections of the media"
-        return None
+    referring = bool(agent) and agent[0].lower() in ("these", "those")  # named before
+    if not referring and not any(w[:1].isupper() for w in agent):
+        return None  # "reports in some sections of the media"
     return " ".join(agent)
 
 
@@ -691,7 +712,12 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
         return Entity(None)
     # "the ministry", and "a ministry statement": both refer to a ministry named before
     opening = _drop_leading_phrases(text.lstrip("'\"“” ")).lower()
-    definite = opening.startswith("the ") or bool(_REFERRING_SUFFIX.search(text))
+    definite = opening.startswith(("the ", "these ", "those ")) or bool(
+        _REFERRING_SUFFIX.search(text)
+    )
+    makers = _MAKERS_OF.match(cleaned)
+    if makers is not None:  # "the authors of the communique": who made it
+        return _resolve_one("the " + makers.group(1), kind, context)
     for rule in (_pronoun, _the_output, _hearsay):
         found = rule(cleaned, definite, kind, context)
         if found is not None:
@@ -704,11 +730,32 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
         return found
     return (
         _member_of_group(cleaned, context.known)
+        or _made_for(cleaned, context.known)
+        or _same_spokesperson(cleaned, context)
         or _described_person(cleaned, definite, context)
         or _person(cleaned, context.known)
         or _spokesperson_for(cleaned, kind, context)
         or _body(cleaned, definite, kind, context)
     )
+
+
+def _made_for(cleaned: str, known: list[_Known]) -> Entity | None:
+    """What a body made for someone is that body's: "The investigation for the UN" after
+    "independent experts for the UN" (a body named before whose name ends "for <them>")."""
+    found = re.match(r"^(?:[a-z-]+\s+)*?(\w+)\s+for\s+(.+)$", cleaned.split(",")[0])
+    if found is None or found.group(1).lower() not in _OUTPUT_NOUNS:
+        return None
+    tail = ("for", *_key(found.group(2)))
+    for item in reversed(known):
+        if item.kind == "body" and len(item.key) > len(tail) and item.key[-len(tail) :] == tail:
+            return Entity(item.entity, None, "body")
+    return None
+
+
+#: "The authors of X" made X: the mention refers to whoever made X.
+_MAKERS_OF = re.compile(
+    r"^(?:authors?|makers?|writers?|signatories)\s+of\s+(?:the\s+)?(\w+)$", re.IGNORECASE
+)
 
 
 def _member_of_group(cleaned: str, known: list[_Known]) -> Entity | None:
@@ -823,6 +870,18 @@ def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Enti
     return None
 
 
+def _same_spokesperson(cleaned: str, context: _Context) -> Entity | None:
+    """A bare "the spokesperson", "a representative" is whoever the last mention of a
+    spokesperson was ("a Microsoft spokesperson" -> Microsoft); with none before, no one
+    by this rule."""
+    words = cleaned.split(",")[0].split()
+    if not words or words[-1].lower() not in _SPEAKS_FOR:
+        return None
+    if any(not w.islower() for w in words[:-1]) or len(words) > 3:
+        return None  # "a U.K. spokesperson", "the ministry's spokesman" say whose
+    return context.spokes[-1] if context.spokes else None
+
+
 def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) -> _Known | None:
     """The earlier body a mention's words name: the same words, a part of its name
     ("the defence ministry"), its acronym ("the DSWD"), or its name at the mention's end
@@ -867,6 +926,12 @@ def _acronym_of(key: tuple[str, ...], name: str) -> bool:
         return False
     bracketed = re.findall(r"\(([A-Za-z]{2,})\)", name)
     initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    if len(key[0]) >= 3 and name.split()[-1][:1].isupper():
+        # "the PPP" after "His supporters in the Pakistan People's Party": the name
+        # the mention ends with
+        tail = "".join(w[0] for w in name.split()[-len(key[0]) :])
+        if tail.lower() == key[0]:
+            return True
     return key[0] in {b.lower() for b in bracketed} or (
         len(initials) >= 2 and key[0] == initials.lower()
     )
@@ -929,7 +994,19 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
         found = context.last(kind="report" if outlet else "statement", person=False)
         if found is not None and found.entity and _proper(found.entity):
             return found
+        if outlet:  # "the online medium" after "Sahara Reporters" (read both ways)
+            found = _last_named_source(context)
+            if found is not None:
+                return found
     return _new_body(head, head_key, known)
+
+
+def _last_named_source(context: _Context) -> Entity | None:
+    """The last body with a proper name that a report was found for."""
+    for entity, kinds in reversed(context.history):
+        if entity.kind == "body" and "report" in kinds and _proper(entity.entity or ""):
+            return entity
+    return None
 
 
 def _one_conjunct(head: str, known: list[_Known]) -> _Known | None:
@@ -1005,6 +1082,8 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
         by_text[(mention.text, mention.start)] = resolved[i]
         if same is None:
             context.history.append((resolved[i], frozenset(kinds[(mention.text, mention.start)])))
+            if resolved[i].entity and any(w in _SPEAKS_FOR for w in _key(mention.text)):
+                context.spokes.append(resolved[i])
     # A person first named by surname alone and later in full takes the full name.
     full = {k.entity.split()[-1].lower(): k.entity for k in known if k.kind == "person"}
     by_role = _roles_to_people(known)
