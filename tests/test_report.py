@@ -498,3 +498,18 @@ def test_summary_section_is_rendered_and_escaped():
 
 def test_no_summary_section_without_findings():
     assert 'id="who"' not in render_report([])
+
+
+def test_each_finding_carries_the_priority_the_page_orders_an_article_by():
+    first = _evil_findings()[0]
+    second = json.loads(json.dumps(first))
+    second["statement"]["content"] = "another claim read from the same sentence"
+    first.update(calibrated=0.9, priority=0.3)
+    second.update(calibrated=0.6, priority=0.5)
+    unranked = json.loads(json.dumps(first))
+    del unranked["priority"]  # a run without the pair ranker: its calibrated score
+    findings = _page_data(render_report([first, second, unranked]))["findings"]
+    assert [f["priority"] for f in findings] == [0.3, 0.5, 0.9]
+    assert [f["score"] for f in findings] == [0.9, 0.6, 0.9]
+    html = render_report([first])
+    assert "findings[b].priority - findings[a].priority" in html
