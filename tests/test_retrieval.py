@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nli.retrieval import carried, load_encoder, may_pair, retrieve_pairs, top_k
 from nli.types import Claim
@@ -75,3 +76,19 @@ def test_denials_blanket_denials_and_reports_get_their_own_k() -> None:
     # each report also keeps its best statement with report_k
     both = retrieve_pairs(claims, k=1, denial_k=1, blanket_k=1, report_k=1, min_similarity=-1.0)
     assert {r.span for _, r, _ in both} == {(30, 40), (41, 50), (51, 60)}
+
+
+def test_encoder_precision_bf16_stays_within_the_probe_cosine_of_fp32(monkeypatch) -> None:
+    from nli.retrieval import BF16_MIN_COSINE, PRECISION_ENV, SentenceEncoder
+
+    texts = ["We have no troops in Syria.", "Hundreds of soldiers arrived in Syria last week."]
+    fp32 = SentenceEncoder(precision="fp32")
+    assert fp32.precision == "fp32"
+    bf16 = SentenceEncoder(precision="bf16")  # forced: runs even without native bf16
+    assert bf16.precision == "bf16"
+    cosines = np.sum(fp32.encode(texts) * bf16.encode(texts), axis=1)
+    assert np.all(cosines >= BF16_MIN_COSINE)
+    monkeypatch.setenv(PRECISION_ENV, "fp32")
+    assert load_encoder().precision == "fp32"
+    with pytest.raises(ValueError, match="precision"):
+        SentenceEncoder(precision="int8")
