@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -89,7 +90,13 @@ FEATURES: tuple[str, ...] = (
 
 def _speaker_key(claim: Claim) -> str:
     """The speaker's name as letters and single spaces, lower-cased ('' when none)."""
-    return " ".join(re.sub(r"[^a-z]+", " ", (claim.speaker or "").lower()).split())
+    return _letters(claim.speaker or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _letters(text: str) -> str:
+    # cached: every ordered pair of an article's claims asks for both speakers' keys
+    return " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split())
 
 
 def same_speaker(a: Claim, b: Claim) -> bool:
