@@ -614,7 +614,8 @@ class PipelineQuality:
         precision (float): Of the gold pairs (any label) whose best matching finding is
             labelled ``contradiction``, the share that are gold contradictions.
         top1 (float): Of the articles with a gold contradiction, the share whose first
-            finding (highest calibrated score) matches one.
+            finding (in the tool's order, :func:`nli.types.finding_order`: priority,
+            then calibrated score) matches one.
         pairs_per_article (float): Scored pairs per article, all articles.
         misses (dict[str, int]): Missed gold contradictions by cause (:data:`MISS_CAUSES`).
         articles_without_findings (list[str]): Articles with a gold contradiction and no
@@ -706,7 +707,7 @@ def pipeline_quality(
     top_hits = with_contra = 0
     empty: list[str] = []
     for item in gold:
-        # the tool's own order of an article's findings (nli.findings.finding_order)
+        # the tool's own order of an article's findings (nli.types.finding_order)
         found = sorted(by_article.get(item.article.id, []), key=finding_order)
         contra = [p for p in item.pairs if p.label == "contradiction"]
         if contra:
