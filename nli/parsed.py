@@ -953,6 +953,10 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         _embedded_denials(doc, sent, found, previous)
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
+        elif not any(c.kind == "report" for c in found.claims[before:]):
+            # "Amuneke's denial came following reports that he had been sacked": the
+            # claim a hearsay noun names, in a sentence that makes no claim of its own
+            _carried_reports(doc, sent, found, carried=False)
     return found.claims
 
 
@@ -990,6 +994,10 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
         _falsity_claims(doc, sent, found, "")
         if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
             _carried_reports(doc, sent, found)
+        elif not any(c.kind == "report" for c in found.claims[before:]):
+            # "Amuneke's denial came following reports that he had been sacked": the
+            # claim a hearsay noun names, in a sentence that makes no claim of its own
+            _carried_reports(doc, sent, found, carried=False)
     if len(found.claims) == before:
         whole = (sent.start, sent.end)
         found.add("both", sent, whole, sent.text, None, None, "+")
@@ -1057,7 +1065,7 @@ def _claim_object(noun: Token) -> tuple[Token, bool] | None:
     return (verb, False) if verb is not None else None
 
 
-def _carried_reports(doc: Doc, sent: Sentence, found: _Found) -> None:
+def _carried_reports(doc: Doc, sent: Sentence, found: _Found, *, carried: bool = True) -> None:
     """Reported claims named inside an official's sentence: "reports that P",
     "rumours of its impending closure", "speculation about a merger".
 
@@ -1084,7 +1092,9 @@ def _carried_reports(doc: Doc, sent: Sentence, found: _Found) -> None:
         if len(text.split()) < 3 or span in have or span == whole:
             continue
         have.add(span)
-        found.add("report", sent, span, text, noun.text, "reports", "+", within=whole)
+        found.add(
+            "report", sent, span, text, noun.text, "reports", "+", within=whole if carried else None
+        )
 
 
 def _falsity_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str) -> None:

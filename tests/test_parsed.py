@@ -246,3 +246,15 @@ def test_a_speech_participle_after_a_claim_noun_is_left_out_of_the_reported_clai
     text = "The ministry denied reports claiming that troops had crossed the border."
     reports = [c for c in extract_claims(Article(id="a", text=text)) if c.kind == "report"]
     assert [c.content for c in reports] == ["troops had crossed the border"]
+
+
+def test_a_hearsay_noun_in_a_sentence_with_no_claim_of_its_own_names_a_report() -> None:
+    text = (
+        "Amuneke's denial came following reports that he had been sacked as coach of the club. "
+        "The weather in Cairo was mild."
+    )
+    reports = [c for c in _claims(text) if c.kind == "report"]
+    assert [text[c.span[0] : c.span[1]] for c in reports] == [
+        "he had been sacked as coach of the club"
+    ]
+    assert reports[0].within is None  # carried inside no denial
