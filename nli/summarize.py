@@ -18,8 +18,10 @@ Pure functions over a :class:`pandas.DataFrame` of findings with dotted columns 
   interval ``rate_low``, ``rate_high`` (:func:`wilson_interval`);
 - ``mean_calibrated``: mean calibrated score of the pairs;
 - the strongest example: ``top_article_id``, ``top_report_article_id``,
-  ``top_statement``, ``top_report``, ``top_calibrated`` (the pair with the highest
-  calibrated score).
+  ``top_statement``, ``top_report``, ``top_calibrated`` (the pair the run ranks first:
+  the highest ``priority``, the calibrated score weighted by the pair ranker's
+  probability, as ``nli score`` orders an article's findings; the calibrated score where
+  a run wrote no priority).
 
 Rows are sorted by contradictions, then contradicted statements, then pairs, most first.
 
@@ -280,13 +282,16 @@ def _prepared(findings: pd.DataFrame, threshold: float | None) -> pd.DataFrame:
     article = _column(findings, "article_id").astype(str)
     report_article = _column(findings, "report_article_id")
     report_article = report_article.where(report_article.notna(), article).astype(str)
+    calibrated = pd.to_numeric(_column(findings, "calibrated"), errors="coerce")
+    priority = pd.to_numeric(_column(findings, "priority"), errors="coerce")
     return pd.DataFrame(
         {
             "statement_key": article + "#" + _span_key(_column(findings, "statement.span")),
             "report_key": report_article + "#" + _span_key(_column(findings, "report.span")),
             "denial": polarity.eq("-") | blanket.map(lambda v: str(v).lower() == "true"),
             "contradiction": contradiction_flags(findings, threshold),
-            "calibrated": pd.to_numeric(_column(findings, "calibrated"), errors="coerce"),
+            "calibrated": calibrated,
+            "priority": priority.where(priority.notna(), calibrated),
             "article_id": article,
             "report_article_id": report_article,
             "statement_text": _column(findings, "statement.text"),
@@ -303,7 +308,7 @@ def _summarize_group(rows: pd.DataFrame) -> dict[str, Any]:
     n_contradicted = int(statements["statement_key"].isin(contradicted).sum())
     denials = statements[statements["denial"]]
     low, high = wilson_interval(n_contradicted, n_statements)
-    top = rows.loc[rows["calibrated"].fillna(-math.inf).idxmax()]
+    top = rows.loc[rows["priority"].fillna(-math.inf).idxmax()]
     return {
         "statements": n_statements,
         "denials": len(denials),

@@ -263,3 +263,14 @@ def test_summary_json_round_trip_of_the_table_is_plain(findings):
     table = summarize(findings, "speaker")
     # The tables go to CSV/Parquet and notebooks: plain ints and floats, no objects.
     assert json.loads(table.to_json(orient="records"))[0]["statements"] == 2
+
+
+def test_the_strongest_example_is_the_pair_the_run_ranks_first(findings):
+    # a run with the pair ranker: Iran's second statement x Reuters is likelier a denial
+    # and the report it answers, so it outranks the higher calibrated score
+    findings["priority"] = [0.3, 0.1, 0.5, 0.05, 0.1, None]
+    table = summarize(findings, by="speaker").set_index("speaker")
+    iran, pentagon = table.loc[IRAN], table.loc["Pentagon"]
+    assert (iran["top_statement"], iran["top_calibrated"]) == (f"{IRAN} said [200, 240]", 0.6)
+    # a row without priority competes with its calibrated score (a3's 0.7)
+    assert (pentagon["top_article_id"], pentagon["top_calibrated"]) == ("a3", 0.7)
