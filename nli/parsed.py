@@ -551,6 +551,18 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _open_quote(text: str) -> list[tuple[int, int]]:
+    """A sentence that opens a quotation and does not close it (a quote running over
+    paragraphs, each opened and only the last closed): ``[start, end)`` of the quoted words,
+    three or more; else none."""
+    stripped = text.lstrip()
+    if stripped[:1] not in ("“", '"') or any(q in stripped[1:] for q in '"“”'):
+        return []
+    start = len(text) - len(stripped) + 1
+    end = len(text.rstrip(" ,.;:"))
+    return [(start, end)] if len(text[start:end].split()) >= 3 else []
+
+
 class _Found:
     """Claims of one article, in the order found, with the context roles need."""
 
@@ -839,6 +851,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
                 found.add("report", sent, whole, sent.text, speaker, token.head.text, "+")
                 return
     # a quotation alone, right after an attributed claim: a follow-up of the same speaker
+    quotes = quotes or _open_quote(sent.text)
     if quotes and found.last_role is not None and len(quotes) == 1:
         q_start, q_end = quotes[0]
         if q_end - q_start >= 0.6 * len(sent.text):

@@ -258,3 +258,19 @@ def test_a_hearsay_noun_in_a_sentence_with_no_claim_of_its_own_names_a_report() 
         "he had been sacked as coach of the club"
     ]
     assert reports[0].within is None  # carried inside no denial
+
+
+def test_a_quote_running_over_paragraphs_follows_up_the_speaker_before() -> None:
+    text = (
+        "The minister said there was no contract of that kind between the two countries.\n\n"
+        "“There is no arms contract between Nigeria and the United States apart from the planes."
+        "\n\n“We are quite satisfied with the progress so far,” he added."
+    )
+    statements = [c for c in _claims(text) if c.kind == "statement"]
+    quoted = [text[c.span[0] : c.span[1]] for c in statements]
+    assert (
+        "There is no arms contract between Nigeria and the United States apart from the planes"
+        in quoted
+    )
+    follow_up = next(c for c in statements if c.span[0] == text.index("There is no arms"))
+    assert follow_up.speaker == statements[0].speaker
