@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from nli import __version__
-from nli.claims import claim_to_dict
+from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
 from nli.model import ContradictionScorer, Target
-from nli.pairing import ClaimPair, paired_claims
+from nli.pairing import ClaimPair, pair_article_claims
 from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_order
 
 logger = logging.getLogger(__name__)
@@ -161,6 +163,23 @@ def make_finding(
     }
 
 
+def _batch_embeddings(
+    found: Sequence[tuple[Article, Sequence[Claim]]], config: ArticleConfig
+) -> list[np.ndarray | None]:
+    """The ranked pairing's claim embeddings of a batch of articles, in one encoder call
+    (None for each article otherwise, or when that call fails: each article is then
+    encoded, and fails, on its own)."""
+    if config.pairing != "ranked" or not found:
+        return [None] * len(found)
+    from nli.ranking import claim_embeddings
+
+    try:
+        return list(claim_embeddings([claims for _, claims in found]))
+    except Exception:  # noqa: BLE001 - retried article by article, where errors are recorded
+        logger.warning("encoding the batch's claims failed; encoding article by article")
+        return [None] * len(found)
+
+
 def score_article_batch(
     articles: Sequence[Article],
     scorer: ContradictionScorer,
@@ -182,10 +201,17 @@ def score_article_batch(
     errors: list[ErrorRecord] = []
     prepared: list[tuple[Article, list[ClaimPair]]] = []
     priors: list[list[float | None]] = []
+    found: list[tuple[Article, list[Claim]]] = []
     for article in articles:
         counts.read += 1
         try:
-            triples = paired_claims(article, config, counts)
+            found.append((article, article_claims(article, config, counts)))
+        except Exception as error:  # one bad article must not end the run
+            errors.append(failed_article(article, error))
+            counts.errored += 1
+    for (article, claims), embeddings in zip(found, _batch_embeddings(found, config), strict=True):
+        try:
+            triples = pair_article_claims(article, claims, config, counts, embeddings=embeddings)
         except Exception as error:  # one bad article must not end the run
             errors.append(failed_article(article, error))
             counts.errored += 1

@@ -36,6 +36,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from nli.claims import article_claims
 from nli.config import ArticleConfig, RunCounts
 from nli.types import Article, Claim
@@ -310,12 +312,29 @@ def paired_claims(
     Raises:
         ValueError: When the article is longer than ``config.max_article_chars``.
     """
-    claims = article_claims(article, config, counts)
+    return pair_article_claims(article, article_claims(article, config, counts), config, counts)
+
+
+def pair_article_claims(
+    article: Article,
+    claims: Sequence[Claim],
+    config: ArticleConfig,
+    counts: RunCounts,
+    *,
+    embeddings: np.ndarray | None = None,
+) -> list[tuple[Claim, Claim, float | None]]:
+    """The pairs of :func:`paired_claims` from an article's claims already found.
+
+    Args:
+        embeddings (np.ndarray | None): The claims' pairing embeddings
+            (:func:`nli.ranking.claim_embeddings`), when computed for a whole batch of
+            articles at once; None: encoded here (ranked pairing only uses them).
+    """
     triples: list[tuple[Claim, Claim, float | None]]
     if config.pairing == "ranked":
         from nli.ranking import rank_pairs
 
-        triples = list(rank_pairs(claims, text_length=len(article.text)))
+        triples = list(rank_pairs(claims, text_length=len(article.text), embeddings=embeddings))
     elif config.pairing == "retrieval":
         from nli.retrieval import retrieve_pairs
 

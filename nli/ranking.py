@@ -315,6 +315,7 @@ def rank_pairs(
     text_length: int,
     ranker: PairRanker | None = None,
     encoder: SentenceEncoder | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> list[tuple[Claim, Claim, float]]:
     """The (statement, report, probability) pairs one article keeps, claims paired both ways.
 
@@ -323,12 +324,16 @@ def rank_pairs(
         text_length (int): Characters of the article.
         ranker (PairRanker | None): Default: the shipped one (:func:`load_ranker`).
         encoder (SentenceEncoder | None): Default: all-MiniLM-L6-v2 (:func:`load_encoder`).
+        embeddings (np.ndarray | None): The claims' embeddings when already computed
+            (:func:`claim_embeddings`, one row per claim); else encoded here.
     """
     if len(claims) < 2:
         return []
     ranker = ranker or _shipped_ranker()
-    encoder = encoder or load_encoder()
-    embeddings = encoder.encode([claim_query(c) for c in claims])
+    if embeddings is None:
+        embeddings = claim_embeddings([claims], encoder)[0]
+    if len(embeddings) != len(claims):
+        raise ValueError(f"{len(embeddings)} embeddings for {len(claims)} claims")
     index, rows = pair_features(claims, embeddings, text_length=text_length)
     return select_pairs(
         claims,
@@ -338,6 +343,21 @@ def rank_pairs(
         max_pairs=ranker.max_pairs,
         min_pairs=ranker.min_pairs,
     )
+
+
+def claim_embeddings(
+    groups: Sequence[Sequence[Claim]], encoder: SentenceEncoder | None = None
+) -> list[np.ndarray]:
+    """The pairing embeddings of several articles' claims, one array per article.
+
+    One encoder call for all of them: sorted by length across articles, batches are fuller
+    and less padded than one call per article (about twice the sentences/s on the dev
+    half's claims, bf16, 2-core AMD EPYC).
+    """
+    encoder = encoder or load_encoder()
+    flat = encoder.encode([claim_query(c) for claims in groups for c in claims])
+    bounds = np.cumsum([0, *(len(claims) for claims in groups)])
+    return [flat[bounds[k] : bounds[k + 1]] for k in range(len(groups))]
 
 
 _SHIPPED: list[PairRanker] = []

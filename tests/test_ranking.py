@@ -203,3 +203,29 @@ def test_score_with_ranked_pairing_orders_findings_by_priority(
     )
     pairs = {(r["statement"]["content"], r["report"]["content"]) for r in rows}
     assert any("no fighting troops" in s and "hundreds of troops" in r for s, r in pairs)
+
+
+def test_claims_of_a_batch_are_encoded_at_once_and_ranked_as_one_by_one() -> None:
+    from nli.ranking import claim_embeddings, rank_pairs
+    from nli.retrieval import SentenceEncoder
+
+    encoder = SentenceEncoder(precision="fp32")  # bf16 may move a last digit with padding
+    first = [
+        _claim("statement", "The ministry denied that troops crossed the border.", 0, "-"),
+        _claim("report", "Witnesses said hundreds of troops crossed the border.", 60),
+    ]
+    second = [
+        _claim("statement", "The company said the plant will stay open.", 0),
+        _claim("report", "Suppliers were told production would end in March.", 50),
+        _claim("report", "The plant employs 2,300 people, the union said.", 110),
+    ]
+    batched = claim_embeddings([first, second], encoder)
+    assert [e.shape[0] for e in batched] == [2, 3]
+    alone = claim_embeddings([second], encoder)[0]
+    np.testing.assert_allclose(batched[1], alone, atol=1e-5)
+    for claims, embeddings in zip([first, second], batched, strict=True):
+        assert rank_pairs(claims, text_length=200, embeddings=embeddings) == rank_pairs(
+            claims, text_length=200, encoder=encoder
+        )
+    with pytest.raises(ValueError, match="embeddings"):
+        rank_pairs(second, text_length=200, embeddings=batched[0])
