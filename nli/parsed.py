@@ -964,12 +964,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         _sentence_claims(doc, sent, found, previous)
         _falsity_claims(doc, sent, found, previous)
         _embedded_denials(doc, sent, found, previous)
-        if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
-            _carried_reports(doc, sent, found)
-        elif not any(c.kind == "report" for c in found.claims[before:]):
-            # "Amuneke's denial came following reports that he had been sacked": the
-            # claim a hearsay noun names, in a sentence that makes no claim of its own
-            _carried_reports(doc, sent, found, carried=False)
+        _named_reports(doc, sent, found, found.claims[before:])
     return found.claims
 
 
@@ -1005,12 +1000,7 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
     if doc is not None:
         _sentence_claims(doc, sent, found, "")
         _falsity_claims(doc, sent, found, "")
-        if any(c.kind == "statement" for c in found.claims[before:]) or FALSITY.search(sent.text):
-            _carried_reports(doc, sent, found)
-        elif not any(c.kind == "report" for c in found.claims[before:]):
-            # "Amuneke's denial came following reports that he had been sacked": the
-            # claim a hearsay noun names, in a sentence that makes no claim of its own
-            _carried_reports(doc, sent, found, carried=False)
+        _named_reports(doc, sent, found, found.claims[before:])
     if len(found.claims) == before:
         whole = (sent.start, sent.end)
         found.add("both", sent, whole, sent.text, None, None, "+")
@@ -1076,6 +1066,17 @@ def _claim_object(noun: Token) -> tuple[Token, bool] | None:
         return obj, True
     verb = _that_clause_after(noun)
     return (verb, False) if verb is not None else None
+
+
+def _named_reports(doc: Doc, sent: Sentence, found: _Found, made: Sequence[Claim]) -> None:
+    """The reports a sentence's hearsay nouns name, given the claims ``made`` from it:
+    carried inside its statement (or falsity claim), or, in a sentence that makes no claim
+    of its own, reports of their own ("Amuneke's denial came following reports that he
+    had been sacked")."""
+    if any(c.kind == "statement" for c in made) or FALSITY.search(sent.text):
+        _carried_reports(doc, sent, found)
+    elif not any(c.kind == "report" for c in made):
+        _carried_reports(doc, sent, found, carried=False)
 
 
 def _carried_reports(doc: Doc, sent: Sentence, found: _Found, *, carried: bool = True) -> None:

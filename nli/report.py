@@ -28,7 +28,7 @@ from typing import Any
 from nli import __version__
 from nli.clean import clean_text
 from nli.io import atomic_path, read_articles, table_rows
-from nli.types import LABELS, ErrorRecord, finding_order
+from nli.types import LABELS, ErrorRecord, finding_priority
 
 logger = logging.getLogger(__name__)
 
@@ -675,7 +675,7 @@ def _index_findings(
                 "report": build.add(_claim_of(row, "report")),
                 "score": _round(ranking_score(row)),
                 # the order of an article's findings: its pair's priority, as nli score
-                "priority": _round(-finding_order({**row, "calibrated": ranking_score(row)})[0]),
+                "priority": _round(finding_priority({**row, "calibrated": ranking_score(row)})),
                 "raw": _round(row["score"]),
                 "label": label if isinstance(label, str) else None,
                 "probs": _probs_of(row),

@@ -143,6 +143,19 @@ class ErrorRecord:
         return asdict(self)
 
 
+def finding_priority(row: Mapping[str, Any]) -> float:
+    """A finding's ``priority``, or its ``calibrated`` score when the run wrote none
+    (pairings other than ``ranked``).
+
+    Example:
+        >>> rows = [{"priority": 0.2, "calibrated": 0.6}, {"calibrated": 0.6}]
+        >>> [finding_priority(row) for row in rows]
+        [0.2, 0.6]
+    """
+    priority = row.get("priority")
+    return float(row["calibrated"]) if priority is None else float(priority)
+
+
 def finding_order(row: Mapping[str, Any]) -> tuple[float, float, float]:
     """Sort key of an article's findings, first first: ``priority`` (the calibrated score
     weighted by the pair ranker's probability), then ``calibrated``, then ``score``.
@@ -157,9 +170,4 @@ def finding_order(row: Mapping[str, Any]) -> tuple[float, float, float]:
         [0.5, 0.6]
     """
     calibrated = float(row["calibrated"])
-    priority = row.get("priority")
-    return (
-        -(calibrated if priority is None else float(priority)),
-        -calibrated,
-        -float(row.get("score", calibrated)),
-    )
+    return (-finding_priority(row), -calibrated, -float(row.get("score", calibrated)))
