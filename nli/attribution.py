@@ -276,12 +276,14 @@ _NOUN_BEFORE = re.compile(
 )
 #: Adjunct clause breaks: the source of a cue is looked for after the last one.
 _CLAUSE_BREAK = re.compile(
-    r";|:|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bwhere\b|"
+    r";|:|\b(?:learned|learnt|heard|knew|said|says|told|added|noted|believes?|thinks?)\s+that\b|"
+    r"\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bwhere\b|"
     r"\bbecause\b|(?<!such )\bas\b(?!\s+(?:well|a result|part|of|if|soon|long|much|many|"
     r"early|late|usual|expected|[\"“]?(?:" + _alternation(FALSITY_WORDS) + r"))\b)",
     re.IGNORECASE,
 )
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)
+_TRAILING_RELATIVE = re.compile(r"\s+(?:that|which|who)$", re.IGNORECASE)
 _ACCORDING_END = re.compile(r",?\s*according to\b.*$", re.IGNORECASE)
 #: Where the content of a cue ends: the next adjunct clause ("..., after researchers said").
 _CONTENT_CUT = re.compile(
@@ -457,7 +459,8 @@ def _subject_region(pre: str) -> str:
     if any(q in region for q in _QUOTES):
         region = re.split(_Q, region)[-1]
     region = _LEADING_FRAME.sub("", region.strip(" ,"))
-    return region.strip(" ,")
+    # "reports that suggested P": the relative pronoun is no part of the source
+    return _TRAILING_RELATIVE.sub("", region).strip(" ,")
 
 
 def _split_denial_content(content: str) -> tuple[str, Polarity]:

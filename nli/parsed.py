@@ -532,6 +532,35 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
     return (list(subj.subtree) if subj is not None else []), False
 
 
+def _quoted_as_saying(verb: Token) -> tuple[Token, Token] | None:
+    """``(X, saying)`` of "quoted X as saying P" / "cited X as denying P"; else None."""
+    if verb.lemma_.lower() not in ("quote", "cite"):
+        return None
+    person = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if person is None or as_ is None:
+        return None
+    saying = next(
+        (
+            c
+            for c in as_.children
+            if c.dep_ == "pcomp"
+            and (c.lemma_.lower() in SPEECH_LEMMAS or c.lemma_.lower() in DENIAL_LEMMAS)
+        ),
+        None,
+    )
+    return (person, saying) if saying is not None else None
+
+
+#: Words of a source that goes unnamed ("unidentified sources", "an unnamed official").
+_UNNAMED = frozenset(["unidentified", "unnamed", "anonymous", "source", "sources"])
+
+
+def _anonymous(person: Token) -> bool:
+    """Whether a quoted person goes unnamed: a pronoun, or "unidentified officials"."""
+    return person.lower_ in PRONOUNS or any(t.lower_ in _UNNAMED for t in person.subtree)
+
+
 def _patient(verb: Token) -> Token | None:
     """What a cue verb acts on: its object, or the subject of its passive."""
     deps = ("dobj", "nsubjpass", "nsubj") if _is_passive(verb) else ("dobj",)
@@ -710,7 +739,19 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             continue
         if _negated(verb):
             continue
-        source_tokens, expletive = _subject(verb)
+        clause_verb, anonymous = verb, False
+        quoted = _quoted_as_saying(verb)
+        if quoted is not None:
+            # "the daily cited Prime Minister X as saying that P": X says P and the daily is
+            # only the conduit; "quoted unidentified sources as saying P": the outlet reports P
+            person, clause_verb = quoted
+            lemma = clause_verb.lemma_.lower()
+            is_denial, is_report = lemma in DENIAL_LEMMAS, False
+            anonymous = _anonymous(person)
+        if quoted is not None and not anonymous:
+            source_tokens, expletive = list(person.subtree), False
+        else:
+            source_tokens, expletive = _subject(verb)
         source_tokens = _strip_dateline(source_tokens)
         speaker = _clean_speaker(" ".join(t.text for t in source_tokens)) or None
         if expletive:
@@ -723,10 +764,10 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
                 speaker = found.last_speaker or speaker
         if lemma in EVIDENCE_LEMMAS and lemma not in SPEECH_LEMMAS and role != "report":
             continue
-        if is_report and role == "both":
+        if (is_report and role == "both") or anonymous:
             role = "report"
-        ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
-        dobj = _patient(verb)
+        ccomp = next((c for c in clause_verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+        dobj = _patient(clause_verb)
         polarity: Polarity = "-" if is_denial else "+"
         if (
             is_denial

@@ -1,8 +1,10 @@
 """Measure speaker normalisation (nli.speakers) against the annotated entities of the real-news set.
 
 For each article, the claims the tool finds (``--finder parse``) are matched to the gold
-statements and reports they overlap (same kind, largest overlap); each matched claim's
-speaker or source text is a mention whose gold entity is ``speaker_entity`` /
+statements and reports they overlap (same kind, largest overlap; a claim is left out when a
+shorter claim of its kind covers that gold span about as much, :func:`_tighter_claim`: the
+gold span is then the tighter claim's, not the sentence's read in its other role); each
+matched claim's speaker or source text is a mention whose gold entity is ``speaker_entity`` /
 ``source_entity``. :func:`nli.speakers.resolve_mentions` resolves all mentions of the
 article. Over the pairs of distinct mentions (distinct text or position) within an article:
 
@@ -64,11 +66,29 @@ def article_mentions(
         best = max(gold[claim.kind], key=lambda g: _overlap(g[0], claim.span), default=None)
         if best is None or _overlap(best[0], claim.span) <= 0:
             continue
+        if _tighter_claim(claim, best[0], claims):
+            continue
         named = names_gold(claim.speaker, best[2])
         if attributed_only and not named:
             continue
         found.setdefault((claim.speaker, claim.span[0]), (mention, best[1], claim.kind, named))
     return list(found.values())
+
+
+def _tighter_claim(claim: Any, span: list[int], claims: list[Any]) -> bool:
+    """Whether another claim of the same kind covers the gold span about as much as
+    ``claim`` does (90%: the marks around a quote may differ) and is shorter: the gold
+    claim is nested in ``claim``'s sentence ("X denied allegations that P", with P a gold
+    report) and the tighter claim is its mention, not the whole sentence read in the
+    other role."""
+    covered = _overlap(span, claim.span)
+    length = claim.span[1] - claim.span[0]
+    return any(
+        other.kind == claim.kind
+        and other.span[1] - other.span[0] < length
+        and _overlap(span, other.span) >= 0.9 * covered
+        for other in claims
+    )
 
 
 _REFERRING = {"he", "she", "they", "it", "we", "the"}

@@ -364,3 +364,21 @@ def test_extraction_generalises_to_the_heldout_articles() -> None:
     # a regression guard only: the rules are never tuned on the held-out articles
     for kind, (precision, recall) in _precision_recall("articles_heldout.jsonl").items():
         assert precision >= 0.85 and recall >= 0.85, kind
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # the subject of "had reported" starts after "learned that"
+        ("The reporter learned that one village had reported 54 people dead or missing.",
+         "one village"),
+        # "that" of a relative clause is no part of the source
+        ("China on Tuesday said that reports that suggested it had lost 40 soldiers were false.",
+         "reports"),
+    ],
+)  # fmt: skip
+def test_a_source_starts_after_that_of_a_verb_of_knowing_and_ends_before_a_relative(
+    text: str, source: str
+) -> None:
+    claims = find_claims(split_sentences(text, clean_text(text)))
+    assert source in [c.speaker for c in claims]

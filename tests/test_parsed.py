@@ -274,3 +274,29 @@ def test_a_quote_running_over_paragraphs_follows_up_the_speaker_before() -> None
     )
     follow_up = next(c for c in statements if c.span[0] == text.index("There is no arms"))
     assert follow_up.speaker == statements[0].speaker
+
+
+def test_an_outlet_quoting_a_named_official_as_saying_p_gives_the_official_s_statement() -> None:
+    text = (
+        "However, on Thursday the daily cited Prime Minister Thongloun Sisoulith as saying that "
+        "the number missing was 131."
+    )
+    statements = [c for c in _claims(text) if c.kind == "statement"]
+    assert [(c.speaker, c.content) for c in statements] == [
+        ("Prime Minister Thongloun Sisoulith", "the number missing was 131")
+    ]
+    denial = _claims(
+        "State media quoted the ministry as denying that troops had crossed the border."
+    )
+    assert [(c.kind, c.speaker, c.polarity) for c in denial] == [("statement", "the ministry", "-")]
+
+
+def test_an_outlet_quoting_unnamed_sources_as_saying_p_reports_p() -> None:
+    text = (
+        "The South China Morning Post quoted unidentified sources with ties to the Chinese "
+        "military as saying that Beijing was building the camp."
+    )
+    claims = _claims(text)
+    assert [(c.kind, c.speaker, c.content) for c in claims] == [
+        ("report", "The South China Morning Post", "Beijing was building the camp")
+    ]
