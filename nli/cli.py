@@ -567,6 +567,13 @@ IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Id field in JSONL/C
 INPUT_HELP = "A folder of .txt/.html files, or a JSONL/CSV/Parquet file (.gz too)."
 # fmt: off
 ARTICLES_PER_BATCH_HELP = "Articles scored together; progress is checkpointed after each batch."
+EXTRACT_AHEAD_HELP = (
+    "on: find the next batch's claims in a second process while this one is scored (same "
+    "findings, about 1.2x the articles/s on 2 cores); off: one process; auto: on with 2 or "
+    "more CPUs, unless $NLI_EXTRACT_AHEAD is 0 or 1."
+)
+#: ``--extract-ahead`` values as ``ArticleConfig.extract_ahead``.
+_AHEAD: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 MAX_CHARS_HELP = "Longer articles are not processed and go to OUTPUT.errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
@@ -625,6 +632,9 @@ def score_cli(
         int, typer.Option("--articles-per-batch", min=1, help=ARTICLES_PER_BATCH_HELP)
     ] = 32,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help=MAX_CHARS_HELP)] = 200_000,
+    extract_ahead: Annotated[
+        str, typer.Option("--extract-ahead", help=EXTRACT_AHEAD_HELP, metavar="auto|on|off")
+    ] = "auto",
     resume: Annotated[bool, typer.Option("--resume", help=RESUME_HELP)] = False,
     force: Annotated[bool, typer.Option("--force", "-f", help=SCORE_FORCE_HELP)] = False,
     engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "local",
@@ -670,6 +680,8 @@ def score_cli(
         raise _fail("--cross-article works with --engine local only")
     if event_field is not None and not cross_article:
         raise _fail("--event-field needs --cross-article")
+    if extract_ahead not in _AHEAD:
+        raise _fail(f"--extract-ahead must be auto, on or off, got {extract_ahead!r}")
     if not resume:
         _refuse_overwrite(output, force)
     if report is not None:
@@ -697,6 +709,7 @@ def score_cli(
             event_field=event_field,
             keep_fields=_field_names(keep_fields),
             date_field=date_field,
+            extract_ahead=_AHEAD[extract_ahead],
         )
     except ValueError as error:
         raise _fail(str(error)) from None

@@ -99,6 +99,9 @@ class ArticleConfig:
             gives them.
         date_field (str | None): Field parsed as a date into ``article.date`` (ISO);
             unreadable dates are null and counted.
+        extract_ahead (bool | None): Find the claims of the next batch in a second
+            process while this batch is scored (:mod:`nli.prefetch`; same findings,
+            less wall time). None: where two or more CPUs are available.
     """
 
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
@@ -120,6 +123,7 @@ class ArticleConfig:
     event_field: str | None = None
     keep_fields: tuple[str, ...] = ()
     date_field: str | None = None
+    extract_ahead: bool | None = None
 
     @property
     def keeps_article_fields(self) -> bool:

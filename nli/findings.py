@@ -22,6 +22,7 @@ from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
 from nli.model import ContradictionScorer, Target
 from nli.pairing import ClaimPair, pair_article_claims
+from nli.prefetch import FoundClaims
 from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_order
 
 logger = logging.getLogger(__name__)
@@ -185,13 +186,16 @@ def score_article_batch(
     scorer: ContradictionScorer,
     config: ArticleConfig,
     counts: RunCounts,
+    *,
+    found_ahead: FoundClaims | None = None,
 ) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
     """Find and score the denial/report pairs of a batch of articles.
 
     All pairs of the batch go to the model in one call, so batches stay full. A
     failure in one article (extraction, or the model on its pairs) is recorded as an
     error and the others go on. Every article is counted as read and as exactly one
-    of scored, skipped or errored.
+    of scored, skipped or errored. ``found_ahead`` holds the articles' claims when they
+    were found already (:mod:`nli.prefetch`, one entry per article, in order).
 
     Returns:
         tuple: The findings (dicts in the documented schema, in article order and per
@@ -202,10 +206,21 @@ def score_article_batch(
     prepared: list[tuple[Article, list[ClaimPair]]] = []
     priors: list[list[float | None]] = []
     found: list[tuple[Article, list[Claim]]] = []
-    for article in articles:
+    if found_ahead is not None:
+        if len(found_ahead.claims) != len(articles):
+            raise ValueError(f"{len(found_ahead.claims)} claim lists for {len(articles)} articles")
+        found_ahead.add_counts(counts)
+    for k, article in enumerate(articles):
         counts.read += 1
         try:
-            found.append((article, article_claims(article, config, counts)))
+            claims = (
+                article_claims(article, config, counts)
+                if found_ahead is None
+                else found_ahead.claims[k]
+            )
+            if isinstance(claims, Exception):
+                raise claims  # found ahead, failed there: recorded as here
+            found.append((article, claims))
         except Exception as error:  # one bad article must not end the run
             errors.append(failed_article(article, error))
             counts.errored += 1
@@ -251,8 +266,12 @@ def score_record_batch(
     counts: RunCounts,
     *,
     source: str,
+    found_ahead: FoundClaims | None = None,
 ) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
     """Score a batch of what :func:`nli.io.read_articles` yields (articles and errors).
+
+    ``found_ahead``: the claims of the batch's articles (not of its error records), when
+    found already (:mod:`nli.prefetch`).
 
     Returns:
         tuple: The findings and the errors (unreadable records first, then articles
@@ -264,7 +283,7 @@ def score_record_batch(
         logger.warning("%s:%s: %s", error.source, error.line or "", error.message)
     counts.read += len(unreadable)
     counts.errored += len(unreadable)
-    found, failed = score_article_batch(articles, scorer, config, counts)
+    found, failed = score_article_batch(articles, scorer, config, counts, found_ahead=found_ahead)
     failed = [error if error.source else replace(error, source=source) for error in failed]
     return found, unreadable + failed
 

@@ -8,9 +8,10 @@ contradiction / neutral / entailment (:data:`nli.types.LABELS`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,6 +89,21 @@ def set_threads_once(num_threads: int | None) -> None:
         raise ValueError(f"num_threads must be >= 1, got {num_threads}")
     torch.set_num_threads(num_threads)
     _threads_set = True
+
+
+@contextlib.contextmanager
+def fewer_threads(cores: int, leave: int = 1) -> Iterator[None]:
+    """Run torch on ``leave`` fewer intra-op threads than ``cores`` (at least one) inside
+    the block, then go back; no change where :func:`set_threads_once` set them."""
+    if _threads_set:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, min(before, cores - leave)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def resolve_label_order(id2label: dict[int, str] | dict[str, str]) -> list[int]:

@@ -126,6 +126,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     import nli.retrieval
     from nli.config import ArticleConfig, ScoringConfig
     from nli.model import ContradictionScorer, set_threads_once
+    from nli.prefetch import wanted
     from nli.runs import run_score
 
     set_threads_once(args.threads)
@@ -151,6 +152,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         scoring=ScoringConfig(model=model, precision=args.precision, batch_size=args.batch_size),
         articles_per_batch=args.articles_per_batch,
         pairing=args.pairing,
+        extract_ahead={"auto": None, "on": True, "off": False}[args.extract_ahead],
     )
     start, cpu_start = time.perf_counter(), time.process_time()
     result = run_score(source, workdir / "findings.jsonl", config, scorer=scorer)
@@ -177,6 +179,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "predict_fraction": round(forward.seconds / wall, 3),
         "extraction_s": round(extraction.seconds, 2),
         "extraction_fraction": round(extraction.seconds / wall, 3),
+        "extract_ahead": wanted(config),
         "encoder_precision": nli.retrieval.load_encoder().precision,
         "encode_s": round(encoding.seconds, 2),
         "encode_fraction": round(encoding.seconds / wall, 3),
@@ -199,6 +202,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="auto",
         choices=["auto", "bf16", "fp32"],
         help="the pairing encoder's (as $NLI_ENCODER_PRECISION; auto: bf16 where native)",
+    )
+    parser.add_argument(
+        "--extract-ahead",
+        default="auto",
+        choices=["auto", "on", "off"],
+        help="find the next batch's claims in a second process (nli.prefetch; auto: with "
+        ">= 2 CPUs); extraction_s then counts only what this process found",
     )
     parser.add_argument("--threads", type=int, default=None, help="torch threads.")
     parser.add_argument("--seed", type=int, default=0)

@@ -9,6 +9,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Many tests run small multi-batch scoring runs: a claim-finding worker process for each
+# (nli.prefetch) would cost more than it saves; tests/test_prefetch.py turns it on.
+os.environ.setdefault("NLI_EXTRACT_AHEAD", "0")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -1,0 +1,160 @@
+"""Finding the next batch's claims in a worker process (nli.prefetch): same findings."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from nli.config import ArticleConfig, RunCounts, ScoringConfig
+from nli.prefetch import AHEAD_ENV, FoundClaims, _result, find_batch_claims, prefetched, wanted
+from nli.types import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT.parent / "shared" / "examples" / "newsweek-2015-iran-syria-denial.txt"
+
+pytest.importorskip("spacy")
+
+
+def _collection(path: Path) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    rows = [
+        {"id": "iran", "text": text},
+        {"id": "empty", "text": "   "},
+        {"id": "long", "text": "The ministry denied the report. " * 150},
+        {"id": "short", "text": "The army denied that troops crossed. Witnesses said they did."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _run(tmp_path: Path, model: Path, ahead: bool, name: str) -> tuple[list[dict], dict]:
+    from nli.runs import RunFiles, run_score
+
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(model), precision="fp32"),
+        articles_per_batch=1,
+        max_article_chars=4_500,  # "long" fails in claim finding: an error row either way
+        extract_ahead=ahead,
+    )
+    out = tmp_path / f"{name}.jsonl"
+    result = run_score(_collection(tmp_path / "articles.jsonl"), out, config)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    errors = RunFiles.for_output(out).errors.read_text(encoding="utf-8")
+    counts = result.counts
+    return rows, {"counts": vars(counts), "errors": errors}
+
+
+def test_findings_errors_and_counts_are_the_same_with_claims_found_ahead(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    here, here_meta = _run(tmp_path, tiny_model_dir, False, "here")
+    ahead, ahead_meta = _run(tmp_path, tiny_model_dir, True, "ahead")
+    assert here and ahead == here
+    assert ahead_meta == here_meta
+    assert here_meta["counts"]["errored"] == 1 and here_meta["counts"]["empty"] == 1
+    assert "max_article_chars" in here_meta["errors"]
+
+
+def test_batches_come_in_order_with_the_claims_of_their_articles() -> None:
+    articles = [Article(f"a{i}", f"The ministry denied report number {i}.") for i in range(3)]
+    batches = [[articles[0]], [articles[1], articles[2]]]
+    started: list[bool] = []
+    config = ArticleConfig(extract_ahead=True, finder="rules")
+    got = list(prefetched(iter(batches), config, on_start=lambda: started.append(True)))
+    assert [batch for batch, _ in got] == batches
+    assert started == [True]
+    for batch, found in got:
+        assert found is not None
+        assert found.claims == find_batch_claims(batch, config).claims
+
+
+def test_a_single_batch_or_extract_ahead_off_starts_no_worker() -> None:
+    started: list[bool] = []
+    batch = [Article("a", "The ministry denied it.")]
+    one = list(
+        prefetched(
+            [batch], ArticleConfig(extract_ahead=True), on_start=lambda: started.append(True)
+        )
+    )
+    off = list(prefetched([batch, batch], ArticleConfig(extract_ahead=False)))
+    assert one == [(batch, None)] and off == [(batch, None), (batch, None)]
+    assert started == []
+
+
+def test_wanted_follows_the_option_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(AHEAD_ENV, "1")
+    assert wanted(ArticleConfig()) and not wanted(ArticleConfig(extract_ahead=False))
+    monkeypatch.setenv(AHEAD_ENV, "0")
+    assert not wanted(ArticleConfig()) and wanted(ArticleConfig(extract_ahead=True))
+    monkeypatch.setenv(AHEAD_ENV, "yes")
+    with pytest.raises(ValueError, match="NLI_EXTRACT_AHEAD"):
+        wanted(ArticleConfig())
+
+
+def test_a_failed_worker_means_the_claims_are_found_here() -> None:
+    failed: Future[FoundClaims] = Future()
+    failed.set_exception(RuntimeError("worker died"))
+    assert _result(failed) is None
+    done: Future[FoundClaims] = Future()
+    done.set_result(FoundClaims([[]], empty=1))
+    assert _result(done) == FoundClaims([[]], empty=1)
+
+
+def test_claims_found_ahead_add_their_counts() -> None:
+    config = ArticleConfig(finder="rules")
+    found = find_batch_claims(
+        [Article("e", " "), Article("x", "The army denied that troops crossed the border.")],
+        config,
+    )
+    counts = RunCounts()
+    found.add_counts(counts)
+    assert counts.empty == 1 and counts.claims == found.n_claims >= 1
+
+
+def test_nli_score_extract_ahead_on_and_off_give_the_same_output(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from nli.cli import app
+
+    source = _collection(tmp_path / "articles.jsonl")
+    outputs = []
+    for flag in ("on", "off"):
+        out = tmp_path / f"{flag}.jsonl"
+        result = CliRunner().invoke(
+            app,
+            ["score", str(source), "-o", str(out), "-m", str(tiny_model_dir), "--precision",
+             "fp32", "--articles-per-batch", "2", "--extract-ahead", flag],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_fewer_threads_leaves_a_core_and_goes_back() -> None:
+    import torch
+
+    from nli.model import fewer_threads
+
+    before = torch.get_num_threads()
+    with fewer_threads(before):
+        assert torch.get_num_threads() == max(1, before - 1)  # one fewer than the cores
+    with fewer_threads(1):
+        assert torch.get_num_threads() == 1  # never below one
+    assert torch.get_num_threads() == before
+
+
+def test_nli_score_refuses_an_unknown_extract_ahead_value(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nli.cli import app
+
+    source = _collection(tmp_path / "articles.jsonl")
+    out = tmp_path / "f.jsonl"
+    result = CliRunner().invoke(app, ["score", str(source), "-o", str(out), "--extract-ahead", "2"])
+    assert result.exit_code != 0 and "--extract-ahead must be auto, on or off" in result.output
+    assert not out.exists()
