@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from nli.attribution import find_claims
-from nli.clean import clean_text
+from nli.clean import clean_text, strip_dateline
 from nli.config import ArticleConfig, RunCounts
 from nli.segment import split_sentences
 from nli.types import Article, Claim
@@ -25,7 +26,7 @@ def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
     """
     ranges = clean_text(article.text)
     sentences = split_sentences(article.text, ranges)
-    rules = find_claims(sentences)
+    rules = _undated(find_claims(sentences))
     if finder == "rules":
         return rules
     if finder != "parse":
@@ -33,6 +34,17 @@ def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
     from nli.parsed import both_roles, merge_claims, parse_claims
 
     return both_roles(merge_claims(rules, parse_claims(sentences)))
+
+
+def _undated(claims: list[Claim]) -> list[Claim]:
+    """The claims with the page's date line taken off their speakers (the rules read it as
+    part of the first sentence's subject: "date 2024-07-01 Ukraine's border guards")."""
+    return [
+        c
+        if c.speaker is None or c.speaker == (name := strip_dateline(c.speaker))
+        else dataclasses.replace(c, speaker=name or None)
+        for c in claims
+    ]
 
 
 def claim_to_dict(claim: Claim) -> dict[str, Any]:

@@ -52,6 +52,35 @@ _LINK_LINE = re.compile(
 _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
 
 
+#: A page's date line glued to the first sentence ("date 2018-06-08 Representatives of ...",
+#: or as spaCy's tokens join it, "date 2018 - 06 - 08 ...").
+_DATE_PREFIX = re.compile(r"^\s*date\s+\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\s*", re.IGNORECASE)
+#: A dateline before the first sentence's subject: "KUALA LUMPUR (BERNAMA) - ", "MOSCOW,
+#: May 12 (Reuters) - ", "JERUSALEM - ", "(CNN) -- ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*(?:\s*,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?"
+    r"\s*(?:\(\s*[^()]{1,40}\))?|\(\s*[^()]{1,40}\))\s+(?:-{1,2}|–|—)\s+(?=[A-Z\"“'‘])"
+)
+
+
+def strip_dateline(name: str) -> str:
+    """A speaker's name without the page's date line or the dateline glued before it.
+
+    Example:
+        >>> strip_dateline("date 2024-07-01 Ukraine's border guards")
+        "Ukraine's border guards"
+        >>> strip_dateline("date 2018 - 06 - 08 Representatives of the couple")
+        'Representatives of the couple'
+        >>> strip_dateline("KUALA LUMPUR (BERNAMA) - Prime Minister Najib Razak")
+        'Prime Minister Najib Razak'
+        >>> strip_dateline("(CNN) -- Prime Minister Julia Gillard")
+        'Prime Minister Julia Gillard'
+        >>> strip_dateline("NAIROBI, Kenya (AP)"), strip_dateline("BBC - style reporting")
+        ('NAIROBI, Kenya (AP)', 'BBC - style reporting')
+    """
+    return _DATELINE.sub("", _DATE_PREFIX.sub("", name))
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     """Return the ``[start, end)`` span of every line of ``text``, newlines excluded."""
     spans: list[tuple[int, int]] = []

@@ -43,6 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
+from nli.clean import strip_dateline
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -386,7 +387,6 @@ REPORT_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{12,}?)[\"“”]")
-_META_PREFIX = re.compile(r"^\s*(?:date\s+\d{4}-\d{2}-\d{2}\s*)", re.IGNORECASE)
 _CUE_HINT = re.compile(
     r"\b(?:said|say|says|told|tell|den|dismiss|reject|refut|rebut|disput|confirm|insist|"
     r"claim|alleg|report|rumou?r|accord|add|state|announc|tweet|twit|post|wr[io]te|publish|"
@@ -419,7 +419,7 @@ def load_nlp() -> Language:
 
 
 def _clean_speaker(text: str) -> str:
-    text = _META_PREFIX.sub("", text)
+    text = strip_dateline(text)
     return " ".join(text.split()).strip(" ,;:-–—\"“”'")
 
 

@@ -300,3 +300,17 @@ def test_an_outlet_quoting_unnamed_sources_as_saying_p_reports_p() -> None:
     assert [(c.kind, c.speaker, c.content) for c in claims] == [
         ("report", "The South China Morning Post", "Beijing was building the camp")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2024-07-01 Ukraine's border guards dismissed claims from Belarus that it was "
+        "reinforcing troops on their mutual border.",
+        "KUALA LUMPUR (BERNAMA) - Prime Minister Najib Razak denied that the talks had failed.",
+    ],
+)
+def test_no_speaker_keeps_the_page_date_or_dateline_before_it(text: str) -> None:
+    speakers = [c.speaker for c in extract_claims(Article("a", text)) if c.speaker]
+    assert speakers
+    assert not any(s.lower().startswith("date") or "BERNAMA" in s for s in speakers)
