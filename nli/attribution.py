@@ -284,6 +284,13 @@ _CLAUSE_BREAK = re.compile(
 )
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)
 _TRAILING_RELATIVE = re.compile(r"\s+(?:that|which|who)$", re.IGNORECASE)
+#: A message its source put out, between the source and the cue: "released a statement".
+_ISSUED_MESSAGE = re.compile(
+    r"\s+(?:(?:has|had|have)\s+)?(?:released|issued|put out|posted|published|sent)\s+"
+    r"(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+)?"
+    r"(?:statement|tweet|post|release|letter|e-?mail|note)$",
+    re.IGNORECASE,
+)
 _ACCORDING_END = re.compile(r",?\s*according to\b.*$", re.IGNORECASE)
 #: Where the content of a cue ends: the next adjunct clause ("..., after researchers said").
 _CONTENT_CUT = re.compile(
@@ -459,6 +466,8 @@ def _subject_region(pre: str) -> str:
     if any(q in region for q in _QUOTES):
         region = re.split(_Q, region)[-1]
     region = _LEADING_FRAME.sub("", region.strip(" ,"))
+    # "The club released a statement denying P": the club is the source
+    region = _ISSUED_MESSAGE.sub("", region)
     # "reports that suggested P": the relative pronoun is no part of the source
     return _TRAILING_RELATIVE.sub("", region).strip(" ,")
 
@@ -907,7 +916,8 @@ def classify_source(source: str, ctx: SourceContext | None = None) -> ClaimKind:
         return "statement"
     if _has_word(low, OFFICIAL_WORDS):
         return "statement"
-    for name in {t.strip(",.").removesuffix("'s") for t in _PROPER.findall(source)}:
+    # in text order (a set's order changes from one process to the next)
+    for name in dict.fromkeys(t.strip(",.").removesuffix("'s") for t in _PROPER.findall(source)):
         if name in ctx.people:
             return ctx.people[name]
     if not ctx.principal_words and re.match(r"(?:[A-Z]|the [A-Z])", source.strip()):

@@ -375,6 +375,8 @@ def test_extraction_generalises_to_the_heldout_articles() -> None:
         # "that" of a relative clause is no part of the source
         ("China on Tuesday said that reports that suggested it had lost 40 soldiers were false.",
          "reports"),
+        # the message it put out is no part of the source
+        ("The club released a statement denying that the coach had been sacked.", "The club"),
     ],
 )  # fmt: skip
 def test_a_source_starts_after_that_of_a_verb_of_knowing_and_ends_before_a_relative(
@@ -382,3 +384,14 @@ def test_a_source_starts_after_that_of_a_verb_of_knowing_and_ends_before_a_relat
 ) -> None:
     claims = find_claims(split_sentences(text, clean_text(text)))
     assert source in [c.speaker for c in claims]
+
+
+def test_a_source_naming_two_known_people_takes_the_kind_of_the_first_named() -> None:
+    from nli.attribution import SourceContext, classify_source
+
+    ctx = SourceContext(
+        principal_words={"ministry"}, people={"Brask": "statement", "Lund": "report"}
+    )
+    # text order, not a set's order (which changes with the process's hash seed)
+    assert classify_source("Brask and Lund", ctx) == "statement"
+    assert classify_source("Lund and Brask", ctx) == "report"
