@@ -1277,6 +1277,19 @@ def _other_side(claim: Claim, denier_names: set[str], denier_sides: set[str]) ->
     return bool(side) and not side & denier_sides
 
 
+#: Words that set a claim against reports: "despite reports to the contrary", "dismissed the
+#: rumours", "ignore the reports", "describing reports ... as rumor", "the claims are false".
+_DISMISSES_REPORTS = re.compile(
+    r"\b(?:despite|dismiss\w*|ignore|den(?:y|ied|ies|ying)|refut\w*|describ\w+|call\w*)\s+"
+    r"(?:the\s+|these\s+|those\s+|all\s+|such\s+|media\s+|earlier\s+)*"
+    r"(?:reports?|rumou?rs?|claims?|allegations?|speculation)\b"
+    r"|\b(?:reports?|rumou?rs?|claims?|allegations?) to the contrary\b"
+    r"|\b(?:reports?|rumou?rs?|claims?|allegations?) (?:are|were|is|was) (?:false|untrue|baseless"
+    r"|wrong|fake|inaccurate)\b",
+    re.IGNORECASE,
+)
+
+
 def both_roles(claims: Sequence[Claim]) -> list[Claim]:
     """Pair uncertain roles both ways: the side that denies decides who is official.
 
@@ -1286,15 +1299,26 @@ def both_roles(claims: Sequence[Claim]) -> list[Claim]:
     denial answers, so it also becomes a report; a report whose source is a denier also
     becomes a statement. Articles without a denial keep their roles.
     """
+    have = {(c.kind, c.span) for c in claims}
+    # a report whose own words set it against reports ("No cases have been found, despite
+    # reports to the contrary, the agency said") is someone answering them: a statement too
+    out = list(claims)
+    for claim in claims:
+        if (
+            claim.kind == "report"
+            and claim.within is None
+            and _DISMISSES_REPORTS.search(claim.text)
+            and ("statement", claim.span) not in have
+        ):
+            have.add(("statement", claim.span))
+            out.append(replace(claim, kind="statement"))
     deniers: set[str] = set()
     for claim in claims:
         if claim.kind == "statement" and (claim.polarity == "-" or claim.blanket):
             deniers |= _name_words(claim.speaker)
     if not deniers:
-        return list(claims)
+        return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
     denier_sides = {w.lower()[:4] for w in deniers}
-    have = {(c.kind, c.span) for c in claims}
-    out = list(claims)
     for claim in claims:
         denier = bool(_name_words(claim.speaker) & deniers)
         if (

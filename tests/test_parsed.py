@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from nli.claims import extract_claims
@@ -314,3 +316,18 @@ def test_no_speaker_keeps_the_page_date_or_dateline_before_it(text: str) -> None
     speakers = [c.speaker for c in extract_claims(Article("a", text)) if c.speaker]
     assert speakers
     assert not any(s.lower().startswith("date") or "BERNAMA" in s for s in speakers)
+
+
+def test_a_report_that_sets_itself_against_reports_is_paired_as_a_statement_too() -> None:
+    text = (
+        "No suspected cases of Ebola have been found in Iraq, despite reports to the contrary "
+        "in Iraqi media in the past week, the World Health Organization said on Tuesday."
+    )
+    claims = [
+        Claim("report", text, "No suspected cases of Ebola have been found in Iraq", "the WHO",
+              "said", "+", (0, len(text))),
+    ]  # fmt: skip
+    kinds = sorted(c.kind for c in both_roles(claims))
+    assert kinds == ["report", "statement"]
+    plain = [replace(claims[0], text="Witnesses said troops crossed the border.")]
+    assert [c.kind for c in both_roles(plain)] == ["report"]
