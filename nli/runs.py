@@ -50,7 +50,7 @@ from nli.io import (
 from nli.metadata import add_article_fields, attach_fields, fields_by_article
 from nli.model import ContradictionScorer, fewer_threads
 from nli.pair_jobs import load_scorer, write_errors
-from nli.prefetch import available_cpus, prefetched
+from nli.prefetch import available_cpus, prefetched, wanted
 from nli.speakers import add_speaker_entities
 from nli.types import ErrorRecord
 
@@ -627,6 +627,8 @@ def _score_collection(
     progress.seconds = before + time.perf_counter() - session_start
     _write_checkpoint(files, settings, progress)
     manifest = _build_manifest(input_path, files, config, scorer, model, settings, progress)
+    # whether claims were found ahead in a worker (from a second batch on; nli.prefetch)
+    manifest["config"]["extract_ahead"] = wanted(config)
     errors = _finish_run(files, manifest)
     logger.info(
         "read %d articles in %.1fs (%.1f articles/s)",

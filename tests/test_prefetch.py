@@ -43,6 +43,8 @@ def _run(tmp_path: Path, model: Path, ahead: bool, name: str) -> tuple[list[dict
     result = run_score(_collection(tmp_path / "articles.jsonl"), out, config)
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     errors = RunFiles.for_output(out).errors.read_text(encoding="utf-8")
+    manifest = json.loads(RunFiles.for_output(out).manifest.read_text(encoding="utf-8"))
+    assert manifest["config"]["extract_ahead"] is ahead
     counts = result.counts
     return rows, {"counts": vars(counts), "errors": errors}
 
