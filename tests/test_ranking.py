@@ -229,3 +229,23 @@ def test_claims_of_a_batch_are_encoded_at_once_and_ranked_as_one_by_one() -> Non
         )
     with pytest.raises(ValueError, match="embeddings"):
         rank_pairs(second, text_length=200, embeddings=batched[0])
+
+
+def test_a_text_shared_by_several_claims_is_encoded_once() -> None:
+    from nli.ranking import claim_embeddings
+    from nli.retrieval import claim_query
+
+    calls: list[list[str]] = []
+
+    class CountingEncoder(FixedEncoder):
+        def encode(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return super().encode(texts)
+
+    vectors = {claim_query(c): EMB[k] for k, c in enumerate(CLAIMS)}
+    twice = [*CLAIMS, CLAIMS[0]]
+    out = claim_embeddings([twice, [CLAIMS[2]]], CountingEncoder(vectors))
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(vectors)
+    np.testing.assert_array_equal(out[0], np.vstack([EMB, EMB[:1]]))
+    np.testing.assert_array_equal(out[1], EMB[2:3])
+    assert claim_embeddings([[], []], CountingEncoder(vectors))[0].shape[0] == 0
