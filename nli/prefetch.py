@@ -3,8 +3,11 @@
 Claim finding (spaCy's parse, sentence splitting, the rules) runs on one core; pairing
 and scoring run torch on the others. :func:`prefetched` overlaps them: while
 ``nli score`` pairs and scores batch *k*, one worker process finds the claims of batch
-*k + 1*. Claim finding is a pure function of the article and the options, so the
-findings are the same with and without it; only the wall time changes.
+*k + 1*, a few articles per task. Scoring takes less time than finding claims, so when
+this process has scored batch *k* it takes back the tasks of batch *k + 1* the worker
+has not started and does them itself, while the worker goes on to batch *k + 2*. Claim
+finding is a pure function of the article and the options, so the findings are the same
+with and without it; only the wall time changes.
 
 The worker is started (``spawn``, so no torch state is forked) only when there is a
 second batch to read ahead, so a run of one batch costs nothing extra. If the worker
@@ -103,6 +106,17 @@ def _warm_up() -> None:
         pass
 
 
+#: Articles per task sent to the worker. Tasks are small so that this process, once it
+#: has scored its batch, can take over those the worker has not started (both cores then
+#: find claims instead of one waiting for the other).
+CHUNK = 2
+
+
+#: The worker's tasks for one batch: each task's articles with its future (None: the task
+#: could not be sent; it is done here).
+_Tasks = list[tuple[list[Article], "Future[FoundClaims] | None"]]
+
+
 def prefetched(
     batches: Iterable[list[Any]],
     config: ArticleConfig,
@@ -112,10 +126,12 @@ def prefetched(
     """Each batch of records with its articles' claims found ahead (None: find them now).
 
     A batch holds what :func:`nli.io.read_articles` yields; only its
-    :class:`~nli.types.Article` records go to the worker, in order. With
-    :func:`wanted` false, or a single batch, every batch comes with None and nothing is
-    started. ``on_start`` is called when the worker starts (``nli score`` then leaves
-    it a core: torch runs one thread fewer).
+    :class:`~nli.types.Article` records go to the worker, in order, in tasks of
+    :data:`CHUNK` articles. When this process comes for a batch's claims, it takes back
+    the tasks the worker has not started, hands the worker the next batch, and finds the
+    taken-back claims itself. With :func:`wanted` false, or a single batch, every batch
+    comes with None and nothing is started. ``on_start`` is called when the worker
+    starts (``nli score`` then leaves it a core: torch runs one thread fewer).
     """
     iterator = iter(batches)
     if not wanted(config):
@@ -139,10 +155,10 @@ def prefetched(
         current: list[Any] | None = first
         following: list[Any] | None = second
         while current is not None:
-            found = _result(pending)
-            pending = None
-            if found is not None and following is not None:
+            taken = _take_back(pending)
+            if pending is not None and following is not None:
                 pending = _submit(pool, following, config)
+            found = _collect(taken, config)
             yield current, found
             current, following = following, (next(iterator, None) if following else None)
     finally:
@@ -151,18 +167,56 @@ def prefetched(
 
 def _submit(
     pool: ProcessPoolExecutor, batch: Sequence[Any], config: ArticleConfig
-) -> Future[FoundClaims] | None:
-    """Send a batch's articles to the worker (None when it cannot take them)."""
+) -> _Tasks | None:
+    """Send a batch's articles to the worker, :data:`CHUNK` at a time (None when the
+    worker cannot take them: the run goes on without it)."""
     articles = [record for record in batch if isinstance(record, Article)]
+    tasks: _Tasks = []
     try:
-        return pool.submit(find_batch_claims, articles, config)
+        for start in range(0, len(articles), CHUNK):
+            chunk = articles[start : start + CHUNK]
+            tasks.append((chunk, pool.submit(find_batch_claims, chunk, config)))
     except Exception as error:  # noqa: BLE001 - a broken pool: go on without it
         logger.warning("claim-finding worker unavailable (%s); finding claims here", error)
+        for _, future in tasks:
+            if future is not None:
+                future.cancel()
         return None
+    return tasks
+
+
+def _take_back(tasks: _Tasks | None) -> _Tasks | None:
+    """The tasks, with those the worker has not started taken back (their future None)."""
+    if tasks is None:
+        return None
+    kept: _Tasks = []
+    for chunk, future in tasks:
+        started = future is not None and not future.cancel()
+        kept.append((chunk, future if started else None))
+    return kept
+
+
+def _collect(tasks: _Tasks | None, config: ArticleConfig) -> FoundClaims | None:
+    """A batch's claims: those of the tasks taken back, found here first, then the
+    worker's; None when no task was sent (the scoring side finds them all)."""
+    if tasks is None:
+        return None
+    parts = {
+        k: find_batch_claims(chunk, config)
+        for k, (chunk, future) in enumerate(tasks)
+        if future is None
+    }
+    found = FoundClaims()
+    for k, (chunk, future) in enumerate(tasks):
+        part = parts.get(k) or _result(future) or find_batch_claims(chunk, config)
+        found.claims.extend(part.claims)
+        found.empty += part.empty
+        found.n_claims += part.n_claims
+    return found
 
 
 def _result(pending: Future[FoundClaims] | None) -> FoundClaims | None:
-    """The worker's result, or None (found here instead) when it failed."""
+    """The worker's result, or None (found here instead) when it failed or was taken back."""
     if pending is None:
         return None
     try:

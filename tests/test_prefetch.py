@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.prefetch import AHEAD_ENV, FoundClaims, _result, find_batch_claims, prefetched, wanted
+from nli.prefetch import (
+    AHEAD_ENV,
+    CHUNK,
+    FoundClaims,
+    _collect,
+    _result,
+    _take_back,
+    find_batch_claims,
+    prefetched,
+    wanted,
+)
 from nli.types import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,3 +170,35 @@ def test_nli_score_refuses_an_unknown_extract_ahead_value(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["score", str(source), "-o", str(out), "--extract-ahead", "2"])
     assert result.exit_code != 0 and "--extract-ahead must be auto, on or off" in result.output
     assert not out.exists()
+
+
+def test_tasks_the_worker_has_not_started_are_taken_back_and_found_here() -> None:
+    config = ArticleConfig(finder="rules")
+    articles = [Article(f"a{i}", f"The army denied that {i} troops crossed.") for i in range(5)]
+    chunks = [articles[k : k + CHUNK] for k in range(0, len(articles), CHUNK)]
+    running: Future[FoundClaims] = Future()
+    running.set_running_or_notify_cancel()  # started: cannot be taken back
+    queued: Future[FoundClaims] = Future()  # not started
+    failed: Future[FoundClaims] = Future()
+    failed.set_running_or_notify_cancel()
+    failed.set_exception(RuntimeError("worker died"))
+    tasks = _take_back(list(zip(chunks, [running, queued, failed], strict=True)))
+    assert tasks is not None and [f for _, f in tasks] == [running, None, failed]
+    assert queued.cancelled()
+    worker = find_batch_claims(chunks[0], config)
+    running.set_result(worker)
+    found = _collect(tasks, config)
+    assert found == find_batch_claims(articles, config)
+    assert found.claims[: len(chunks[0])] == worker.claims
+    assert _take_back(None) is None and _collect(None, config) is None
+
+
+def test_batches_larger_than_a_task_come_whole_and_in_order() -> None:
+    config = ArticleConfig(extract_ahead=True, finder="rules")
+    articles = [Article(f"a{i}", f"The ministry denied report number {i}.") for i in range(7)]
+    batches = [articles[:5], articles[5:]]
+    got = list(prefetched(iter(batches), config))
+    assert [batch for batch, _ in got] == batches
+    for batch, found in got:
+        assert found is not None and len(found.claims) == len(batch)
+        assert found == find_batch_claims(batch, config)
