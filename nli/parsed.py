@@ -1042,10 +1042,23 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
         _sentence_claims(doc, sent, found, "")
         _falsity_claims(doc, sent, found, "")
         _named_reports(doc, sent, found, found.claims[before:])
-    if len(found.claims) == before:
-        whole = (sent.start, sent.end)
+    whole = (sent.start, sent.end)
+    made = found.claims[before:]
+    if not made:
         found.add("both", sent, whole, sent.text, None, None, "+")
+    elif not any(c.kind == "statement" for c in made) and _HEADLINE_FALSITY.search(sent.text):
+        # "Reports of soldier abduction incorrect, he is safe: Defence Ministry", "Police
+        # push to end false social media claims": the headline calls the report false
+        speaker = _HEADLINE_SPEAKER.search(sent.text)
+        found.add("statement", sent, whole, sent.text, speaker and speaker.group(1), None, "-",
+                  blanket=True)  # fmt: skip
     found.last_role = found.last_speaker = None
+
+
+#: Falsity words of a headline that calls a report false ("speculation" names one instead).
+_HEADLINE_FALSITY = re.compile(FALSITY.pattern.replace("speculation|", ""), re.IGNORECASE)
+#: A headline's trailing attribution: "...: Defence Ministry".
+_HEADLINE_SPEAKER = re.compile(r":\s*([A-Z][\w.'’ -]{1,60})\s*$")
 
 
 #: Nouns that name what others claimed: "reports that P", "rumours of P".

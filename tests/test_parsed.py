@@ -331,3 +331,31 @@ def test_a_report_that_sets_itself_against_reports_is_paired_as_a_statement_too(
     assert kinds == ["report", "statement"]
     plain = [replace(claims[0], text="Witnesses said troops crossed the border.")]
     assert [c.kind for c in both_roles(plain)] == ["report"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("Reports of soldier abduction in J&K incorrect, he is safe: Defence Ministry",
+         "Defence Ministry"),
+        ("Police push to end false social media claims involving deaths of teen, woman", None),
+    ],
+)  # fmt: skip
+def test_a_headline_calling_a_report_false_is_a_denial_too(
+    headline: str, speaker: str | None
+) -> None:
+    text = f"{headline}\n\nOfficials spoke to reporters on Saturday about the case."
+    claims = _claims(text)
+    end = len(headline)
+    on_headline = [c for c in claims if c.span[1] <= end]
+    assert any(c.kind == "report" for c in on_headline)
+    statements = [c for c in on_headline if c.kind == "statement"]
+    assert [(c.span, c.blanket, c.polarity, c.speaker) for c in statements] == [
+        ((0, end), True, "-", speaker)
+    ]
+
+
+def test_a_headline_naming_speculation_is_no_denial() -> None:
+    text = "Speculation grows that the minister will resign after the vote\n\nHe did not comment."
+    claims = _claims(text)
+    assert not any(c.kind == "statement" and c.blanket for c in claims)
