@@ -214,6 +214,9 @@ ROLE_NOUNS = frozenset(
         "general",
         "colonel",
         "commander",
+        "rep",
+        "representative",
+        "publicist",
     ]
 )
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
@@ -836,7 +839,15 @@ def _person(cleaned: str, known: list[_Known]) -> Entity | None:
         earlier.entity = name  # the full name came second: it names them both
         return Entity(name, role or earlier.role, "person")
     if len(name.split()) >= 2 or titled:
-        known.append(_Known(name, "person", _key(name), role, bare=cleaned == name))
+        known.append(
+            _Known(
+                name,
+                "person",
+                _key(name),
+                role,
+                bare=cleaned.replace(".", "") == name.replace(".", ""),
+            )
+        )
         return Entity(name, role, "person")
     return None
 
@@ -1150,7 +1161,10 @@ def _next_person(known: list[_Known], item: _Known) -> _Known | None:
 
 
 #: Role nouns of one who speaks for a government or body, and so is named next.
-_NAMED_NEXT = frozenset(["spokesman", "spokeswoman", "spokesperson", "minister", "secretary"])
+_NAMED_NEXT = frozenset(
+    ["spokesman", "spokeswoman", "spokesperson", "minister", "secretary", "rep", "representative",
+     "publicist"]
+)  # fmt: skip
 
 
 _ROLE_STOP = frozenset(["for", "of", "at", "in", "to", "and", "his", "her", "its", "their"])

@@ -389,6 +389,17 @@ def test_an_unnamed_spokesman_is_the_person_named_next_by_name_alone():
     ]
 
 
+@pytest.mark.parametrize("role", ["Jackson's rep", "his representative", "the singer's publicist"])
+def test_a_rep_or_publicist_is_the_person_named_next_initials_and_all(role):
+    # "Raymone K. Bain" is named by the name alone, though the name loses the initial's dot
+    assert _entities(role, "rumours", "Raymone K. Bain", "Bain") == [
+        "Raymone K Bain",
+        "rumours",
+        "Raymone K Bain",
+        "Raymone K Bain",
+    ]
+
+
 @pytest.mark.parametrize(
     "mentions",
     [
