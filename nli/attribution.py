@@ -278,6 +278,7 @@ _NOUN_BEFORE = re.compile(
 _CLAUSE_BREAK = re.compile(
     r";|:|\b(?:learned|learnt|heard|knew|said|says|told|added|noted|believes?|thinks?)\s+that\b|"
     r"\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bwhere\b|"
+    r"\bwhen\b(?!\s+(?:asked|speaking|responding|pressed|questioned)\b)|"
     r"\bbecause\b|(?<!such )\bas\b(?!\s+(?:well|a result|part|of|if|soon|long|much|many|"
     r"early|late|usual|expected|[\"“]?(?:" + _alternation(FALSITY_WORDS) + r"))\b)",
     re.IGNORECASE,
@@ -353,7 +354,7 @@ _TRAILING_SUBJECT_NOISE = re.compile(
 )
 #: A frame in front of a subject: "Last winter, the hospital ...", "In a statement, X said".
 _LEADING_FRAME = re.compile(
-    r"^(?:(?:(?:last|this|on|in|at|earlier|later|late|early|during|after|before)\b[^,]{0,40}"
+    r"^(?:(?:(?:last|this|on|in|at|earlier|later|late|early|during|after|before)\b[^,]{0,80}"
     r"|(?:when\s+)?(?:asked|speaking|responding|pressed|questioned|writing)\b[^,]{0,80}),\s*)+",
     re.IGNORECASE,
 )

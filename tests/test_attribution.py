@@ -395,3 +395,22 @@ def test_a_source_naming_two_known_people_takes_the_kind_of_the_first_named() ->
     # text order, not a set's order (which changes with the process's hash seed)
     assert classify_source("Brask and Lund", ctx) == "statement"
     assert classify_source("Lund and Brask", ctx) == "report"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a long leading frame before the subject
+        ("In a statement on the singer's official Facebook page on Tuesday, his U.S. reps said "
+         "the singer was recovering well.", "his U.S. reps"),
+        # "when" opens the clause whose subject speaks
+        ("This followed from November last year when the company announced 1,300 job cuts at "
+         "its plants.", "the company"),
+        # ... but "when asked" is a frame inside the subject's clause
+        ("The minister, when asked about the deal, said that no contract had been signed.",
+         "The minister"),
+    ],
+)  # fmt: skip
+def test_the_speaker_is_the_subject_after_a_frame_or_a_when_clause(text: str, speaker: str) -> None:
+    claims = find_claims([_sent(text)])
+    assert [c.speaker for c in claims if c.kind == "statement"] == [speaker]
