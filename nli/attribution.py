@@ -274,6 +274,8 @@ _NOUN_BEFORE = re.compile(
     r"further|any|no)\s+$",
     re.IGNORECASE,
 )
+#: A capitalised word right before a capitalised cue makes the cue part of a name.
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w.'’-]*\s+$")
 #: Adjunct clause breaks: the source of a cue is looked for after the last one.
 _CLAUSE_BREAK = re.compile(
     r";|:|\b(?:learned|learnt|heard|knew|said|says|told|added|noted|believes?|thinks?)\s+that\b|"
@@ -753,6 +755,8 @@ def _live_cues(text: str, *, headline: bool = False) -> list[re.Match[str]]:
             pre = text[: m.start("verb")]
             if _PASSIVE_BEFORE.search(pre) or _NOUN_BEFORE.search(pre):
                 continue
+            if not headline and verb[0].isupper() and _NAME_BEFORE.search(pre):
+                continue  # "the United States, told ...": a name, not a cue
             post = text[m.end("verb") :].strip()
             if verb.lower() in ("report", "reports") and not headline and not _THAT.match(post):
                 continue

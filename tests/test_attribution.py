@@ -414,3 +414,16 @@ def test_a_source_naming_two_known_people_takes_the_kind_of_the_first_named() ->
 def test_the_speaker_is_the_subject_after_a_frame_or_a_when_clause(text: str, speaker: str) -> None:
     claims = find_claims([_sent(text)])
     assert [c.speaker for c in claims if c.kind == "statement"] == [speaker]
+
+
+def test_a_capitalised_cue_after_a_name_word_is_part_of_the_name() -> None:
+    text = (
+        "Gabriel's representatives in the United States, told People en Espanol that the "
+        "articles about the singer's health were wrong."
+    )
+    claim = attribute_sentence(_sent(text))
+    assert claim is not None and claim.cue == "told"
+    assert claim.speaker == "Gabriel's representatives in the United States"
+    # in a headline, Title Case cues stay cues
+    headline = find_claims([_sent("Defence Minister Says Troops Never Crossed The Border")])
+    assert [c.cue for c in headline] == ["Says"]
