@@ -395,8 +395,16 @@ _VERBS = frozenset(
 
 def _key(text: str) -> tuple[str, ...]:
     """Lower-case words without possessives, for comparing body names."""
-    words = [w.lower().removesuffix("'s").strip(".'") for w in _WORD.findall(text)]
-    return tuple(w for w in words if w and w not in ("the", "a", "an", "these", "those"))
+    words = [w.removesuffix("'s").strip(".'") for w in _WORD.findall(text)]
+    # "top officials" are the "officials" of before ("Top Gear" keeps its capital)
+    return tuple(
+        w.lower() for w in words if w and w.lower() not in _UNKEYED and w not in _RANK_WORDS
+    )
+
+
+_UNKEYED = frozenset(["the", "a", "an", "these", "those"])
+#: Lower-case words of rank that do not tell two groups apart ("top officials", "officials").
+_RANK_WORDS = frozenset(["top", "senior"])
 
 
 def _is_name_word(word: str) -> bool:

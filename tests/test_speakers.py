@@ -490,3 +490,10 @@ def test_an_outlet_noun_and_its_website_are_the_named_source_read_both_ways():
         Mention("The online medium", 200, "report"),
     ]
     assert {e.entity for e in resolve_mentions(mentions)} == {"Sahara Reporters"}
+
+
+def test_top_or_senior_officials_are_the_officials_named_before():
+    assert _entities("officials", "top officials", "senior officials") == ["officials"] * 3
+    # other words still tell groups apart, and a capital keeps a name whole
+    assert len(set(_entities("officials", "top army officials"))) == 2
+    assert len(set(_entities("Gear", "Top Gear"))) == 2
