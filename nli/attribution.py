@@ -274,6 +274,13 @@ _NOUN_BEFORE = re.compile(
     r"further|any|no)\s+$",
     re.IGNORECASE,
 )
+#: A verb of denial right before "reports" makes it a noun: "US Disputes Reports that P",
+#: "are disputing reports that P" (the parse reads the denial).
+_REJECTED_BEFORE = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|disput\w*|reject\w*|dismiss\w*|refut\w*|rebut\w*|"
+    r"debunk\w*|quash\w*|dispel\w*|contradict\w*|repudiat\w*|downplay\w*|scotch\w*)\s+$",
+    re.IGNORECASE,
+)
 #: A capitalised word right before a capitalised cue makes the cue part of a name.
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w.'’-]*\s+$")
 #: Adjunct clause breaks: the source of a cue is looked for after the last one.
@@ -758,7 +765,9 @@ def _live_cues(text: str, *, headline: bool = False) -> list[re.Match[str]]:
             if not headline and verb[0].isupper() and _NAME_BEFORE.search(pre):
                 continue  # "the United States, told ...": a name, not a cue
             post = text[m.end("verb") :].strip()
-            if verb.lower() in ("report", "reports") and not headline and not _THAT.match(post):
+            if verb.lower() in ("report", "reports") and (
+                (not headline and not _THAT.match(post)) or _REJECTED_BEFORE.search(pre)
+            ):
                 continue
         out.append(m)
     return out

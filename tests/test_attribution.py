@@ -427,3 +427,31 @@ def test_a_capitalised_cue_after_a_name_word_is_part_of_the_name() -> None:
     # in a headline, Title Case cues stay cues
     headline = find_claims([_sent("Defence Minister Says Troops Never Crossed The Border")])
     assert [c.cue for c in headline] == ["Says"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. forces in Afghanistan are disputing reports that an air strike killed 11 civilians.",
+        "The army flatly denies reports that troops crossed the border.",
+    ],
+)
+def test_reports_right_after_a_verb_of_denial_are_no_cue(text: str) -> None:
+    assert not any(c.cue and c.cue.lower() == "reports" for c in find_claims([_sent(text)]))
+
+
+def test_a_denial_of_reports_reads_as_the_denial_with_the_report_it_carries() -> None:
+    from nli.claims import extract_claims
+    from nli.types import Article
+
+    pytest.importorskip("spacy")
+    text = (
+        "U.S. forces in Afghanistan are disputing reports that an air strike killed 11 civilians."
+    )
+    claims = extract_claims(Article("a", text))
+    statements = [c for c in claims if c.kind == "statement"]
+    assert [(c.speaker, c.cue, c.polarity) for c in statements] == [
+        ("U.S. forces in Afghanistan", "disputing", "-")
+    ]
+    carried = [c for c in claims if c.kind == "report" and c.within == statements[0].span]
+    assert carried and carried[0].content.startswith("an air strike killed 11 civilians")
