@@ -55,6 +55,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from nli.clean import strip_dateline
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
 # --------------------------------------------------------------------------- lexicons
@@ -652,7 +653,18 @@ def _read_evaluation(subject: str, rest: str, cue: str) -> _Parse | None:
             re.IGNORECASE,
         )
     elif verb.startswith("describ"):
-        m = re.match(r"(?P<x>.+?)\s+as\s+", rest)
+        # "described as "inaccurate" a TV report alleging P": the verdict before the object
+        m = re.match(
+            r"as\s+"
+            + _Q
+            + r"?(?:[\w-]+\s+){0,2}?(?:"
+            + _alternation(FALSITY_WORDS)
+            + r")"
+            + _Q
+            + r"?,?\s+(?P<x>.+)$",
+            rest,
+            re.IGNORECASE,
+        ) or re.match(r"(?P<x>.+?)\s+as\s+", rest)
     elif verb.startswith("blame"):
         m = re.match(r"(?P<x>.+?)\s+on\s+", rest)
     else:  # accused X of Y: a passive "accused of" has no X and is no claim
@@ -1065,6 +1077,11 @@ def _claims_of_sentence(
     best: dict[ClaimKind, tuple[_Parse, str]] = {}
     parses = _sentence_parses(sentence.text, headline=headline)
     subject_cues = [p for p in parses if p.reading != "according"]
+    parses = [
+        # "(CNN) -- Prime Minister X has denied": the outlet of the dateline is no source
+        dataclasses.replace(p, source=strip_dateline(p.source) or p.source)
+        for p in parses
+    ]
     for parse in parses:
         kind = classify_source(_short_source(parse.source), ctx)
         if parse.evidence and kind != "report":

@@ -445,6 +445,9 @@ def _person_name(text: str) -> tuple[str | None, bool]:
                 # "Several European countries", "Indian army": capitals before a noun
                 # describe it; a name ends its phrase or goes on with a verb or "who".
                 adjective = word[:1].islower() and word.lower() not in _AFTER_NAME
+                # "Prime Minister Julia Gillard of Australia": a titled name goes on with
+                # "of" and the place
+                adjective = adjective and not (titled and word.lower() == "of")
                 runs.append((current, titled, adjective))
             current = []
         if current:

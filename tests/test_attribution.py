@@ -455,3 +455,19 @@ def test_a_denial_of_reports_reads_as_the_denial_with_the_report_it_carries() ->
     ]
     carried = [c for c in claims if c.kind == "report" and c.within == statements[0].span]
     assert carried and carried[0].content.startswith("an air strike killed 11 civilians")
+
+
+def test_a_verdict_before_the_object_of_described_is_a_denial_of_that_object() -> None:
+    text = (
+        'Prime Minister Julia Gillard has described as "inaccurate" a TV report alleging that '
+        "spy agencies fell victim to cyberattacks."
+    )
+    claim = attribute_sentence(_sent(text))
+    assert claim is not None and (claim.kind, claim.polarity) == ("statement", "-")
+    assert claim.content.startswith("a TV report alleging")
+
+
+def test_the_outlet_of_a_dateline_does_not_make_the_speaker_a_third_party() -> None:
+    text = "(CNN) -- Prime Minister Julia Gillard has denied that hackers breached her office."
+    claims = find_claims([_sent(text)])
+    assert [(c.kind, c.speaker) for c in claims] == [("statement", "Prime Minister Julia Gillard")]

@@ -497,3 +497,15 @@ def test_top_or_senior_officials_are_the_officials_named_before():
     # other words still tell groups apart, and a capital keeps a name whole
     assert len(set(_entities("officials", "top army officials"))) == 2
     assert len(set(_entities("Gear", "Top Gear"))) == 2
+
+
+def test_a_titled_name_goes_on_with_of_and_a_place():
+    found = resolve_mentions(
+        [Mention("Prime Minister Julia Gillard of Australia", 0), Mention("Gillard", 100)]
+    )
+    assert [(e.entity, e.role) for e in found] == [
+        ("Julia Gillard", "Prime Minister of Australia"),
+        ("Julia Gillard", "Prime Minister of Australia"),
+    ]
+    # an untitled run before "of" is still a body's name
+    assert _entities("Bank of America")[0] != "Bank"
