@@ -395,7 +395,7 @@ _VERBS = frozenset(
 
 def _key(text: str) -> tuple[str, ...]:
     """Lower-case words without possessives, for comparing body names."""
-    words = [w.removesuffix("'s").strip(".'") for w in _WORD.findall(text)]
+    words = [(w[:-2] if w.lower().endswith("'s") else w).strip(".'") for w in _WORD.findall(text)]
     # "top officials" are the "officials" of before ("Top Gear" keeps its capital)
     return tuple(
         w.lower() for w in words if w and w.lower() not in _UNKEYED and w not in _RANK_WORDS
