@@ -774,8 +774,8 @@ def _live_cues(text: str, *, headline: bool = False) -> list[re.Match[str]]:
             pre = text[: m.start("verb")]
             if _PASSIVE_BEFORE.search(pre) or _NOUN_BEFORE.search(pre):
                 continue
-            if not headline and verb[0].isupper() and _NAME_BEFORE.search(pre):
-                continue  # "the United States, told ...": a name, not a cue
+            if not headline and verb.istitle() and _NAME_BEFORE.search(pre):
+                continue  # "the United States, told ...": a name, not a cue (all capitals stay)
             post = text[m.end("verb") :].strip()
             if verb.lower() in ("report", "reports") and (
                 (not headline and not _THAT.match(post)) or _REJECTED_BEFORE.search(pre)

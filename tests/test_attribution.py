@@ -471,3 +471,8 @@ def test_the_outlet_of_a_dateline_does_not_make_the_speaker_a_third_party() -> N
     text = "(CNN) -- Prime Minister Julia Gillard has denied that hackers breached her office."
     claims = find_claims([_sent(text)])
     assert [(c.kind, c.speaker) for c in claims] == [("statement", "Prime Minister Julia Gillard")]
+
+
+def test_a_cue_in_a_sentence_in_capitals_stays_a_cue() -> None:
+    claims = find_claims([_sent("Later, THE MINISTRY DENIED THAT TROOPS CROSSED THE BORDER.")])
+    assert [c.cue for c in claims] == ["DENIED"]
