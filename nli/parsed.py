@@ -991,6 +991,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     )
     found = _Found()
     headline = _headline_index(sentences)
+    block: tuple[Role, str | None] | None = None
     for i, sent in enumerate(sentences):
         doc = docs.get(i)
         if i < headline and _META_LINE.match(sent.text.strip()):
@@ -998,15 +999,50 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         if i == headline:
             _headline_claims(doc, sent, found)
             continue
-        if doc is None:
-            continue
-        previous = sentences[i - 1].text if i else ""
+        if block is not None and i and sent.start - sentences[i - 1].end > 1 and not (
+            sentences[i - 1].text.rstrip().endswith(":")
+        ):
+            block = None  # the introduced paragraph has ended
         before = len(found.claims)
-        _sentence_claims(doc, sent, found, previous)
-        _falsity_claims(doc, sent, found, previous)
-        _embedded_denials(doc, sent, found, previous)
-        _named_reports(doc, sent, found, found.claims[before:])
+        if doc is not None:
+            previous = sentences[i - 1].text if i else ""
+            _sentence_claims(doc, sent, found, previous)
+            _falsity_claims(doc, sent, found, previous)
+            _embedded_denials(doc, sent, found, previous)
+            _named_reports(doc, sent, found, found.claims[before:])
+        if block is not None and len(found.claims) == before:
+            _add_quote(found, block[0], sent, (0, len(sent.text)), block[1], None, "")
+        block = _introduced_block(doc, sent, found) if doc is not None else block
     return found.claims
+
+
+def _introduced_block(doc: Doc, sent: Sentence, found: _Found) -> tuple[Role, str | None] | None:
+    """The source of the paragraph a sentence introduces with a colon ("Comcast's Jason
+    Livingood wrote in today's post:", "the statement reads:"), or None.
+
+    The sentences of that paragraph are the source's words even without quotation marks;
+    the source is also remembered for the follow-ups after it."""
+    if not sent.text.rstrip().endswith(":"):
+        return None
+    for verb in doc:
+        lemma = verb.lemma_.lower()
+        if lemma not in SPEECH_LEMMAS and lemma not in DENIAL_LEMMAS and lemma != "read":
+            continue
+        if verb.pos_ not in ("VERB", "AUX") or _negated(verb):
+            continue
+        tokens, expletive = _subject(verb)
+        tokens = _strip_dateline(tokens)
+        if expletive or not tokens:
+            continue
+        speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+        role = source_role(tokens, found.last_role)
+        if len(tokens) <= 2 and tokens[-1].lower_ in PRONOUNS:
+            speaker = found.last_speaker or speaker
+        elif lemma == "read" and found.last_speaker is not None:
+            speaker, role = found.last_speaker, found.last_role or role  # "the statement reads:"
+        found.remember(role, speaker)
+        return role, speaker
+    return None
 
 
 #: Page furniture that comes before a headline: dates, "date 2021-07-30 News", "Watch ...".

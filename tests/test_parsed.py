@@ -359,3 +359,32 @@ def test_a_headline_naming_speculation_is_no_denial() -> None:
     text = "Speculation grows that the minister will resign after the vote\n\nHe did not comment."
     claims = _claims(text)
     assert not any(c.kind == "statement" and c.blanket for c in claims)
+
+
+def test_a_paragraph_introduced_by_a_colon_is_the_introducers_words() -> None:
+    text = (
+        "Reports that the firm will cut off users of the browser are false, the company says."
+        "\n\nThe firm's spokesman Jason Lee wrote in a blog post:\n\n"
+        "The firm is not asking customers to stop using the browser. "
+        "We have no policy against any browser.\n\n"
+        "The browser lets people surf the web with more anonymity."
+    )
+    claims = _claims(text)
+    block = [c for c in claims if c.speaker and "Jason Lee" in c.speaker]
+    assert [c.text for c in block] == [
+        "The firm is not asking customers to stop using the browser.",
+        "We have no policy against any browser.",
+    ]
+    assert all(c.kind == "statement" and c.cue is None for c in block)
+    for c in block:
+        assert text[c.span[0] : c.span[1]] == c.text
+    # the next paragraph is the writer's again
+    assert not any("anonymity" in c.text for c in claims)
+
+
+def test_a_colon_without_a_speech_verb_introduces_nothing() -> None:
+    text = (
+        "The firm answered its critics on Monday.\n\nHere are the facts:\n\n"
+        "The firm does not monitor browsing. Nobody was dismissed."
+    )
+    assert _claims(text) == []
