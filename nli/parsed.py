@@ -519,6 +519,12 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         expletive = subj is None or subj.lower_ in ("it", "this")
         return [], expletive
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "expl")), None)
+    if subj is None and verb.dep_ == "xcomp" and _is_passive(verb.head):
+        # "his agent was prompted to issue a denial": the passive's subject acts
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
+        if subj is not None and subj.lower_ not in ("it", "this"):
+            return list(subj.subtree), False
+        subj = None
     if subj is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
         return _subject(verb.head)
     if (
@@ -728,9 +734,13 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
     for verb in doc:
         lemma = verb.lemma_.lower()
         # "calling the reports a rumour", "described as 'inaccurate' a TV report"
-        is_denial = lemma in DENIAL_LEMMAS or (
-            lemma in LABELLING_LEMMAS
-            and bool(FALSITY.search(doc.text[verb.idx : verb.right_edge.idx + 1]))
+        is_denial = (
+            lemma in DENIAL_LEMMAS
+            or (
+                lemma in LABELLING_LEMMAS
+                and bool(FALSITY.search(doc.text[verb.idx : verb.right_edge.idx + 1]))
+            )
+            or _issues_denial(verb)
         )
         is_report = lemma in REPORT_LEMMAS
         if verb.pos_ not in ("VERB", "AUX") and not (verb.tag_.startswith("VB")):
@@ -859,6 +869,10 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             else:
                 found.add(role, sent, whole, c_text, speaker, verb.text, polarity)
             got_any = True
+        elif dobj is not None and role != "report" and _issues_denial(clause_verb):
+            found.add(role, sent, whole, sent.text, speaker, verb.text, "-", blanket=True,
+                      context=f"{previous_text} {sent.text}")  # fmt: skip
+            got_any = True
         elif dobj is not None or is_report:
             found.add(role, sent, whole, sent.text, speaker, verb.text, polarity)
             got_any = True
@@ -904,6 +918,13 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
 
 #: Calling a claim a rumour dismisses it (a labelling verb's falsity word).
 _RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
+
+
+def _issues_denial(verb: Token) -> bool:
+    """"issued a denial", "put out a rebuttal": a denial made by issuing one."""
+    return verb.lemma_.lower() in ("issue", "release", "put", "publish") and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ("denial", "rebuttal") for c in verb.children
+    )
 
 
 def _denies(verb: Token) -> bool:

@@ -388,3 +388,13 @@ def test_a_colon_without_a_speech_verb_introduces_nothing() -> None:
         "The firm does not monitor browsing. Nobody was dismissed."
     )
     assert _claims(text) == []
+
+
+def test_issuing_a_denial_is_a_blanket_denial_by_the_passive_subject() -> None:
+    text = (
+        "Rumours that the actor had died swept the internet on Sunday. By the evening his "
+        "agent was prompted to issue a denial."
+    )
+    denials = [c for c in _claims(text) if c.kind == "statement" and c.blanket]
+    assert len(denials) == 1
+    assert denials[0].speaker == "his agent" and denials[0].polarity == "-"
