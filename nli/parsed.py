@@ -921,7 +921,7 @@ _RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
 
 
 def _issues_denial(verb: Token) -> bool:
-    """"issued a denial", "put out a rebuttal": a denial made by issuing one."""
+    """A denial made by issuing one: "issued a denial", "put out a rebuttal"."""
     return verb.lemma_.lower() in ("issue", "release", "put", "publish") and any(
         c.dep_ == "dobj" and c.lemma_.lower() in ("denial", "rebuttal") for c in verb.children
     )
@@ -1020,8 +1020,11 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         if i == headline:
             _headline_claims(doc, sent, found)
             continue
-        if block is not None and i and sent.start - sentences[i - 1].end > 1 and not (
-            sentences[i - 1].text.rstrip().endswith(":")
+        if (
+            block is not None
+            and i
+            and sent.start - sentences[i - 1].end > 1
+            and not (sentences[i - 1].text.rstrip().endswith(":"))
         ):
             block = None  # the introduced paragraph has ended
         before = len(found.claims)
