@@ -20,10 +20,10 @@ REAL = ROOT / "fixtures" / "real"
 # Measured on the test half with the shipped model (README, "Quality on real news"); the
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
-    "--min-pairing-recall": "0.45",
+    "--min-pairing-recall": "0.42",
     "--min-recall": "0.34",
     "--min-precision": "0.73",
-    "--min-top1": "0.48",
+    "--min-top1": "0.47",
     "--max-pairs-per-article": "17.5",
 }
 
