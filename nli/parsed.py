@@ -776,6 +776,8 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             continue
         if (is_report and role == "both") or anonymous:
             role = "report"
+        elif is_denial and role == "report":
+            role = "both"  # "Sources in the Kurdish underground denied that P": whoever denies
         ccomp = next((c for c in clause_verb.children if c.dep_ in ("ccomp", "xcomp")), None)
         dobj = _patient(clause_verb)
         polarity: Polarity = "-" if is_denial else "+"

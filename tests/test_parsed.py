@@ -398,3 +398,12 @@ def test_issuing_a_denial_is_a_blanket_denial_by_the_passive_subject() -> None:
     denials = [c for c in _claims(text) if c.kind == "statement" and c.blanket]
     assert len(denials) == 1
     assert denials[0].speaker == "his agent" and denials[0].polarity == "-"
+
+
+def test_sources_who_deny_are_read_in_both_roles() -> None:
+    text = (
+        "Sources in the Kurdish underground in Syria denied on Sunday that the volunteer had "
+        "been captured by the militants."
+    )
+    kinds = {c.kind for c in _claims(text) if c.polarity == "-"}
+    assert kinds == {"statement", "report"}
