@@ -728,6 +728,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
     whole = (sent.start, sent.end)
     quotes = _quotes(sent.text)
     got_any = False
+    made = len(found.claims)
     if _reported_subject(doc):
         found.add("report", sent, whole, sent.text, None, None, "+")
         return
@@ -880,9 +881,8 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             got_any = True
         if got_any:
             found.remember(role, speaker)
-            break
-    if got_any:
-        return
+            _second_denial(doc, sent, found, verb, made, speaker, previous_text)
+            return
     # "according to X, P" / "P, according to X"
     for token in doc[:-1]:
         if token.lower_ == "according" and token.nbor(1).lower_ == "to":
@@ -920,6 +920,80 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
 
 #: Calling a claim a rumour dismisses it (a labelling verb's falsity word).
 _RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
+
+
+def _tokens_span(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    """Character offsets in the sentence from the first to the last of ``tokens`` (None
+    when there are none), trimmed of punctuation and coordinators at either end."""
+    kept = sorted((t for t in tokens), key=lambda t: t.i)
+    while kept and (kept[0].is_punct or kept[0].dep_ == "cc"):
+        kept.pop(0)
+    while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+        kept.pop()
+    if not kept:
+        return None
+    return kept[0].idx, kept[-1].idx + len(kept[-1].text)
+
+
+def _second_denial(
+    doc: Doc,
+    sent: Sentence,
+    found: _Found,
+    first: Token,
+    made: int,
+    first_speaker: str | None,
+    previous_text: str,
+) -> None:
+    """A denial by another source in the sentence of a claim: "While some posts claimed that
+    P, the police denied any such incident", "Valleywag has reported that P, but the company
+    has now denied both reports". Each claim then spans its own clause, so the two can pair.
+
+    Only a denial verb coordinated with the first claim's verb, or whose clause holds the
+    first one as an adverbial clause ("While ... claimed ..."), is read."""
+    for verb in doc:
+        if verb.i == first.i or verb.lemma_.lower() not in DENIAL_LEMMAS or _negated(verb):
+            continue
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if verb.dep_ == "conj" and verb.head.i == first.i:
+            denial_tokens = set(verb.subtree)
+            first_tokens = set(first.subtree) - denial_tokens
+        elif first.dep_ == "advcl" and first.head.i == verb.i:
+            first_tokens = set(first.subtree)
+            denial_tokens = set(verb.subtree) - first_tokens
+        else:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return  # "... and denied it": the same speaker
+        tokens = _strip_dateline(list(subject.subtree))
+        speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+        if speaker is None or speaker == first_speaker:
+            return
+        d_span, f_span = _tokens_span(denial_tokens), _tokens_span(first_tokens)
+        if d_span is None or f_span is None:
+            return
+        role = source_role(tokens, found.last_role)
+        if len(tokens) <= 2 and tokens[-1].lower_ in PRONOUNS:
+            return  # "it denied": whose, the parse does not say
+        base = sent.start
+        whole = (sent.start, sent.end)
+        for k in range(made, len(found.claims)):
+            if found.claims[k].span == whole:  # the first claim keeps its own clause
+                span = (base + f_span[0], base + f_span[1])
+                found.claims[k] = replace(found.claims[k], span=span, text=_slice(sent, span))
+        span = (base + d_span[0], base + d_span[1])
+        d_text = _slice(sent, span)
+        ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        role = "both" if role == "report" else role
+        if ccomp is not None:
+            c_text, _ = _clause_text(doc, ccomp)
+            found.add(role, sent, span, c_text, speaker, verb.text, "-")
+        else:  # "denied both reports", "denied any such incident"
+            found.add(role, sent, span, d_text, speaker, verb.text, "-", blanket=True,
+                      context=f"{previous_text} {sent.text}")  # fmt: skip
+        found.remember(role, speaker)
+        return
 
 
 def _issues_denial(verb: Token) -> bool:

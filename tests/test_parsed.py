@@ -407,3 +407,34 @@ def test_sources_who_deny_are_read_in_both_roles() -> None:
     )
     kinds = {c.kind for c in _claims(text) if c.polarity == "-"}
     assert kinds == {"statement", "report"}
+
+
+@pytest.mark.parametrize(
+    ("text", "report", "denial"),
+    [
+        (
+            "While some social media posts claimed that a student had lost his life during "
+            "the protests, the police denied any such incident.",
+            "While some social media posts claimed that a student had lost his life during "
+            "the protests",
+            "the police denied any such incident",
+        ),
+        (
+            "Valleywag has reported twice this week that Apple has laid off small groups of "
+            "workers, but the company has now denied both reports.",
+            "Valleywag has reported twice this week that Apple has laid off small groups of "
+            "workers",
+            "the company has now denied both reports",
+        ),
+    ],
+)
+def test_a_denial_by_another_source_in_the_sentence_gets_its_own_clause(
+    text: str, report: str, denial: str
+) -> None:
+    claims = _claims(text)
+    denials = [c for c in claims if c.polarity == "-"]
+    assert [c.text for c in denials] == [denial]
+    assert denials[0].kind == "statement" and denials[0].blanket
+    assert any(c.text == report for c in claims if c.polarity == "+")
+    for c in claims:
+        assert text[c.span[0] : c.span[1]] == c.text
