@@ -329,6 +329,8 @@ def _clean(text: str) -> str:
     # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
     text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
     text = _trailing_speaker(_drop_leading_phrases(text))
+    # "Mwalimu in an interview with Xinhua", "the ministry in a statement on Monday"
+    text = _SPOKEN_IN.sub("", text) or text
     # "a ministry statement" is the ministry; "the Sky News report" is Sky News
     stripped = _REFERRING_SUFFIX.sub("", text)
     rest = stripped.lower().split()
@@ -354,6 +356,13 @@ def _clean(text: str) -> str:
             text = text[len(determiner) :]
             break
     return text
+
+
+#: Where a mention's words were said, when the speaker text runs on into it.
+_SPOKEN_IN = re.compile(
+    r"(?<=\w)\s+in (?:an? |the |his |her |its |their )?(?:\w+ )?(?:interview|statement|"
+    r"post|tweet|e-?mail|letter|press release|briefing|conversation|video)\b.*$"
+)
 
 
 def _drop_leading_phrases(text: str) -> str:
@@ -919,11 +928,19 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
             continue
         if len(key) > len(item.key) and key[-len(item.key) :] == item.key:
             return item
+        if _CORPORATE.intersection(item.key[1:]) and item.key[: len(key)] == key:
+            return item  # "Toyota" after "Toyota Motor Corp"
         if _subsequence(key, item.key) or _subsequence(item.key, key):
             return item
         if _same_group(key, item.key) or _same_group(item.key, key):
             return item
     return None
+
+
+#: Words of a company's legal name that its short name leaves out ("Toyota Motor Corp").
+_CORPORATE = frozenset(
+    ["corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "co", "group"]
+)
 
 
 def _same_group(mention: tuple[str, ...], earlier: tuple[str, ...]) -> bool:

@@ -509,3 +509,10 @@ def test_a_titled_name_goes_on_with_of_and_a_place():
     ]
     # an untitled run before "of" is still a body's name
     assert _entities("Bank of America")[0] != "Bank"
+
+
+def test_a_company_is_its_short_name_and_a_speaker_drops_where_it_spoke():
+    assert _entities("Toyota Motor Corp", "Toyota") == ["Toyota Motor Corp"] * 2
+    assert _entities("Ummy Mwalimu", "Mwalimu in an interview with Xinhua") == ["Ummy Mwalimu"] * 2
+    # a company's short name is its first word, not any word of it
+    assert _entities("Toyota Motor Corp", "Motor") == ["Toyota Motor Corp", "Motor"]
