@@ -217,6 +217,10 @@ ROLE_NOUNS = frozenset(
         "rep",
         "representative",
         "publicist",
+        "manager",
+        "agent",
+        "lawyer",
+        "attorney",
     ]
 )
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
@@ -1153,7 +1157,7 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
     for item in known:
         if not item.is_role:
             continue
-        nouns = {w for w in item.key if w in ROLE_NOUNS}
+        nouns = {_role_class(w) for w in item.key if w in ROLE_NOUNS}
         # "the singer's spokesman": whose spokesman is no word of the role
         owners = {w.lower().removesuffix("'s") for w in item.entity.split() if w.endswith("'s")}
         others = {w for w in item.key if w not in ROLE_NOUNS | _ROLE_STOP | owners}
@@ -1161,7 +1165,7 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
         candidates = [
             person
             for person in people
-            if nouns & set(_key(person.role or ""))
+            if nouns & {_role_class(w) for w in _key(person.role or "")}
             and (not others or others & set(_key(person.role or "")))
         ]
         if len({c.entity for c in candidates}) == 1:
@@ -1171,6 +1175,15 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
             if named is not None:
                 ties[item.entity] = named
     return ties
+
+
+#: Role nouns of one who speaks for a person, one role whatever the word ("rep", "publicist").
+_SPEAKER_ROLES = frozenset(["rep", "representative", "publicist"])
+
+
+def _role_class(word: str) -> str:
+    """A role noun, with the words for one who speaks for another taken as one."""
+    return "representative" if word in _SPEAKER_ROLES else word
 
 
 def _next_person(known: list[_Known], item: _Known) -> _Known | None:

@@ -516,3 +516,15 @@ def test_a_company_is_its_short_name_and_a_speaker_drops_where_it_spoke():
     assert _entities("Ummy Mwalimu", "Mwalimu in an interview with Xinhua") == ["Ummy Mwalimu"] * 2
     # a company's short name is its first word, not any word of it
     assert _entities("Toyota Motor Corp", "Motor") == ["Toyota Motor Corp", "Motor"]
+
+
+def test_a_rep_is_the_publicist_and_a_manager_the_manager_named_in_the_article():
+    assert (
+        _entities("rep", "friend and publicist Stan Rosenfield", "Rosenfield")
+        == ["Stan Rosenfield"] * 3
+    )
+    assert _entities("his manager", "manager David Mallie") == ["David Mallie"] * 2
+    # a spokeswoman is not the spokesman named later
+    assert _entities("a military spokeswoman", "Col. Roger King, a military spokesman")[0] != (
+        "Roger King"
+    )
