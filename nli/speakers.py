@@ -232,6 +232,8 @@ _CLAUSE_WORDS = frozenset(
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
      "might", "must", "should", "still", "already", "now", "again", "never"]
 )  # fmt: skip
+#: Participles that put the speaker to an act: "Nasa forced to deny", "club quick to deny".
+_PUSHED = frozenset(["forced", "prompted", "moved", "quick", "rushed", "compelled", "obliged"])
 _WEEKDAYS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
@@ -350,6 +352,8 @@ def _clean(text: str) -> str:
             and words[i - 1][:1].isupper()
         )  # fmt: skip  # "Tewari responding to a question"
         clause = word.lower() in _CLAUSE_WORDS and not word.isupper()  # "the WHO" stays
+        # "Nasa forced to deny": a headline's speaker runs on into its verb
+        clause = clause or (word in _PUSHED and words[i + 1 : i + 2] == ["to"])
         if word.lower() in _WEEKDAYS and words[i - 1].lower() == "on":
             clause = False  # "Bedfordshire on Sunday"; "Najib Razak on Friday" ends at "on"
         if clause or participle:

@@ -528,3 +528,7 @@ def test_a_rep_is_the_publicist_and_a_manager_the_manager_named_in_the_article()
     assert _entities("a military spokeswoman", "Col. Roger King, a military spokesman")[0] != (
         "Roger King"
     )
+
+
+def test_a_headline_speaker_ends_before_forced_to():
+    assert _entities("Nasa forced to deny", "Nasa has been forced to deny") == ["Nasa", "Nasa"]
