@@ -647,6 +647,12 @@ _POINTER_FALSE = re.compile(
 _FALSE_THAT = re.compile(r"\b(?:true|false|untrue|wrong|correct|accurate)\s+that\b", re.I)
 
 
+#: A clause that calls a claim false: "it wasn't true that P", "it is false that P".
+_NOT_TRUE_THAT = re.compile(
+    r"(?:(?:\bnot|n't|n’t|\bnever) (?:true|correct|accurate)|\bfalse|\buntrue) that\b", re.I
+)
+
+
 def _blanket(text: str) -> bool:
     """A denial of a report as a whole: "the reporting is wrong", "That's not accurate",
     "Rubbish". "It is not true that P" denies P itself and is not blanket."""
@@ -857,6 +863,8 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             got_any = True
         elif ccomp is not None:
             c_text, _ = _clause_text(doc, ccomp)
+            if role == "report" and _NOT_TRUE_THAT.search(c_text):
+                role = "both"  # "Sources close to the production said it wasn't true that P"
             if role != "report" and _blanket(c_text):
                 found.add(
                     role,

@@ -438,3 +438,11 @@ def test_a_denial_by_another_source_in_the_sentence_gets_its_own_clause(
     assert any(c.text == report for c in claims if c.polarity == "+")
     for c in claims:
         assert text[c.span[0] : c.span[1]] == c.text
+
+
+def test_sources_saying_a_claim_is_not_true_are_read_in_both_roles() -> None:
+    text = (
+        "Sources close to the production also said it wasn’t true that the car had been "
+        "stolen from the set."
+    )
+    assert {c.kind for c in _claims(text)} == {"statement", "report"}
