@@ -132,6 +132,8 @@ SPEECH_LEMMAS = frozenset(
         "acknowledge",
         "quote",
         "cite",
+        "corroborate",
+        "estimate",
     ]
 )
 #: Nouns of a message whose verb of saying hangs on them ("issued a statement denying P").
@@ -391,7 +393,7 @@ _CUE_HINT = re.compile(
     r"\b(?:said|say|says|told|tell|den|dismiss|reject|refut|rebut|disput|confirm|insist|"
     r"claim|alleg|report|rumou?r|accord|add|state|announc|tweet|twit|post|wr[io]te|publish|"
     r"assert|maintain|stress|explain|warn|contradict|call|brand|describ|source|witness|"
-    r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|"
+    r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|corrobor|estimat|"
     r"untrue|true|correct|baseless|nonsense|wrong|fake|accurate|speculat|media|news)",
     re.IGNORECASE,
 )
