@@ -1142,13 +1142,32 @@ def _quote_balance(text: str) -> int:
 _CLAUSE_SPLIT = re.compile(r";\s*|(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
 
 
+#: Abbreviations whose full stop ends no sentence ("Mr. Jackson", "Gen. Allen").
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
+     "prof", "jr", "sr", "inc", "corp", "co", "no", "vs", "maj", "adm", "rev", "hon", "pres"]
+)  # fmt: skip
+
+
+def _clause_parts(content: str) -> list[str]:
+    """``content`` cut at ';' and at sentence ends, not after an abbreviation ("Mr.")."""
+    parts: list[str] = []
+    for part in _CLAUSE_SPLIT.split(content):
+        last = parts[-1].split()[-1].lstrip("\"“'‘(") if parts and parts[-1].split() else ""
+        if last.endswith(".") and last[:-1].lower() in _ABBREVIATIONS:
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
+    return parts
+
+
 def _split_clauses(claim: Claim) -> list[Claim]:
     """Split a content on ';' and sentence ends into one claim per clause.
 
     A quotation kept as one sentence by the splitter ('"P. Q," said X') gives one claim
     per quoted sentence, each with its own polarity.
     """
-    parts = [_clean(p) for p in _CLAUSE_SPLIT.split(claim.content)]
+    parts = [_clean(p) for p in _clause_parts(claim.content)]
     parts = [p for p in parts if p]
     if len(parts) < 2:
         if claim.polarity == "-":

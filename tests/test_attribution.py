@@ -476,3 +476,15 @@ def test_the_outlet_of_a_dateline_does_not_make_the_speaker_a_third_party() -> N
 def test_a_cue_in_a_sentence_in_capitals_stays_a_cue() -> None:
     claims = find_claims([_sent("Later, THE MINISTRY DENIED THAT TROOPS CROSSED THE BORDER.")])
     assert [c.cue for c in claims] == ["DENIED"]
+
+
+def test_a_quote_is_not_cut_after_an_abbreviation() -> None:
+    text = (
+        'His legal team said in a statement: "Mr. Jackson is confident that after a trial '
+        'Mr. Jackson will be fully exonerated. The charges are false."'
+    )
+    contents = [c.content for c in find_claims(split_sentences(text))]
+    assert not any(c.endswith("Mr") for c in contents)
+    assert any(
+        "Mr. Jackson is confident that after a trial Mr. Jackson will" in c for c in contents
+    )
