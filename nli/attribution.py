@@ -500,8 +500,17 @@ def _cut_content(content: str) -> str:
     return _clean(content)
 
 
+#: The message a cue's content came in: "said in a statement:", "wrote in a blog post,".
+_CHANNEL = re.compile(
+    r"^(?:in|via|through|with) (?:a|an|the|its|his|her|their) (?:[\w-]+ ){0,2}?"
+    r"(?:statement|tweet|post|release|letter|e-?mail|note|interview|briefing)\b\s*[,:]?\s*",
+    re.IGNORECASE,
+)
+
+
 def _strip_leading_adverbial(rest: str) -> str:
     """Drop 'on Monday', 'in a statement', 'to reporters' between a cue and its content."""
+    rest = _CHANNEL.sub("", rest, count=1)
     m = _LEADING_ADVERBIAL.match(rest)
     if m and m.end() and not _FINITE.search(m.group(0)):
         return rest[m.end() :]

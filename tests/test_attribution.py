@@ -488,3 +488,15 @@ def test_a_quote_is_not_cut_after_an_abbreviation() -> None:
     assert any(
         "Mr. Jackson is confident that after a trial Mr. Jackson will" in c for c in contents
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The ministry said in a statement: "Troops were never sent to the border."',
+        'The ministry said in a brief statement, "Troops were never sent to the border."',
+    ],
+)
+def test_the_message_a_quote_came_in_is_not_its_content(text: str) -> None:
+    (claim,) = find_claims(split_sentences(text))
+    assert claim.content == "Troops were never sent to the border"
