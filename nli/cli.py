@@ -118,6 +118,11 @@ def _setup_logging(verbose: int) -> None:
         transformers.utils.logging.disable_progress_bar()
 
 
+def _count(n: int, noun: str) -> str:
+    """``n`` with ``noun`` in the singular or plural: "1 article", "3 articles"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -738,7 +743,8 @@ def score_cli(
     c = result.counts
     rate = c.read / max(result.seconds, 1e-9)
     typer.echo(
-        f"read {c.read} articles: {c.scored} scored, {c.skipped} skipped, {c.errored} errored; "
+        f"read {_count(c.read, 'article')}: {c.scored} scored, {c.skipped} skipped, "
+        f"{c.errored} errored; "
         f"{c.claims} claims, {c.pairs} pairs, {c.findings_written} findings -> {output} "
         f"({result.seconds:.1f}s, {rate:.1f} articles/s{', resumed' if result.resumed else ''})",
         err=True,
@@ -785,7 +791,9 @@ def extract_cli(
         counts = run_extract(input_path, output, config)
     except _user_errors() as error:
         raise _fail(str(error)) from None
-    typer.echo(f"read {counts.read} articles: {counts.claims} claims -> {output}", err=True)
+    typer.echo(
+        f"read {_count(counts.read, 'article')}: {counts.claims} claims -> {output}", err=True
+    )
     raise typer.Exit(EXIT_PARTIAL if counts.errored else EXIT_OK)
 
 

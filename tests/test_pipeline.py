@@ -452,3 +452,11 @@ def test_report_of_a_cross_article_run_keeps_both_texts_and_names_the_other_arti
 def test_article_config_refuses_event_fields_that_cannot_work(options, message):
     with pytest.raises(ValueError, match=message):
         ArticleConfig(**options)
+
+
+def test_the_summary_line_counts_one_article_in_the_singular() -> None:
+    from nli.cli import _count
+
+    assert _count(1, "article") == "1 article"
+    assert _count(3, "article") == "3 articles"
+    assert _count(1200, "article") == "1,200 articles"
