@@ -25,6 +25,13 @@ report"), take officials for third parties when the article never introduced the
 - **Quotes.** A quotation with a cue outside it gives a claim whose span is the quoted words.
 - **Headlines** (a first line without final punctuation) are read like sentences, or kept in
   both roles when they have no cue: a headline often states the report the article answers.
+- **Two sources in one sentence.** "While some posts claimed that P, the police denied any
+  such incident": the denial is a claim of its own, each claim on its own clause.
+- **Introduced paragraphs.** A sentence ending in a colon with a speech verb ("X wrote in
+  today's post:") makes the next paragraph X's words, quotation marks or not.
+- **Deniers are the official side.** A source that denies ("Sources in the Kurdish underground
+  denied that P", "sources said it wasn't true that P") is read in both roles even when its
+  head word names a third party.
 
 Every claim is added only where the rules found none of the same kind overlapping it, so the
 rules' precise readings are kept and the parse fills gaps. Finally :func:`both_roles` pairs
