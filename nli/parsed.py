@@ -400,8 +400,9 @@ _CUE_HINT = re.compile(
     r"\b(?:said|say|says|told|tell|den|dismiss|reject|refut|rebut|disput|confirm|insist|"
     r"claim|alleg|report|rumou?r|accord|add|state|announc|tweet|twit|post|wr[io]te|publish|"
     r"assert|maintain|stress|explain|warn|contradict|call|brand|describ|source|witness|"
-    r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|corrobor|estimat|"
-    r"untrue|true|correct|baseless|nonsense|wrong|fake|accurate|speculat|media|news)",
+    r"resident|quot|cit|understood|show|reveal|accus|blam|quash|debunk|downplay|false|"
+    r"corrobor|estimat|untrue|true|correct|baseless|nonsense|wrong|fake|accurate|speculat|"
+    r"media|news)",
     re.IGNORECASE,
 )
 
@@ -430,6 +431,16 @@ def load_nlp() -> Language:
 def _clean_speaker(text: str) -> str:
     text = strip_dateline(text)
     return " ".join(text.split()).strip(" ,;:-–—\"“”'")
+
+
+def _speaker_text(tokens: Sequence[Token]) -> str | None:
+    """A source's tokens as its speaker text (None when nothing is left)."""
+    return _clean_speaker(" ".join(t.text for t in tokens)) or None
+
+
+def _pronoun_source(tokens: Sequence[Token]) -> bool:
+    """Whether a (non-empty) source is a pronoun: "he", "they", "It" after a conjunction."""
+    return len(tokens) <= 2 and tokens[-1].lower_ in PRONOUNS
 
 
 _DATELINE_DASHES = frozenset(["--", "-", "–", "—"])
@@ -779,14 +790,14 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
         else:
             source_tokens, expletive = _subject(verb)
         source_tokens = _strip_dateline(source_tokens)
-        speaker = _clean_speaker(" ".join(t.text for t in source_tokens)) or None
+        speaker = _speaker_text(source_tokens)
         if expletive:
             role: Role = "report" if (is_report or lemma in ("say", "claim", "believe")) else "both"
         elif not source_tokens:
             continue
         else:
             role = source_role(source_tokens, found.last_role)
-            if len(source_tokens) <= 2 and source_tokens[-1].lower_ in PRONOUNS:
+            if _pronoun_source(source_tokens):
                 speaker = found.last_speaker or speaker
         if lemma in EVIDENCE_LEMMAS and lemma not in SPEECH_LEMMAS and role != "report":
             continue
@@ -906,7 +917,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             tokens = list(pobj.subtree) if pobj is not None else []
             role = source_role(tokens, found.last_role)
-            speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+            speaker = _speaker_text(tokens)
             found.add(role, sent, whole, sent.text, speaker, "according to", "+")
             return
     if REPORT_MARKERS.search(sent.text):
@@ -942,7 +953,7 @@ _RUMOUR = re.compile(r"\brumou?rs?\b", re.IGNORECASE)
 def _tokens_span(tokens: Iterable[Token]) -> tuple[int, int] | None:
     """Character offsets in the sentence from the first to the last of ``tokens`` (None
     when there are none), trimmed of punctuation and coordinators at either end."""
-    kept = sorted((t for t in tokens), key=lambda t: t.i)
+    kept = sorted(tokens, key=lambda t: t.i)
     while kept and (kept[0].is_punct or kept[0].dep_ == "cc"):
         kept.pop(0)
     while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
@@ -984,14 +995,14 @@ def _second_denial(
         if subject is None:
             return  # "... and denied it": the same speaker
         tokens = _strip_dateline(list(subject.subtree))
-        speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+        speaker = _speaker_text(tokens)
         if speaker is None or speaker == first_speaker:
             return
         d_span, f_span = _tokens_span(denial_tokens), _tokens_span(first_tokens)
         if d_span is None or f_span is None:
             return
         role = source_role(tokens, found.last_role)
-        if len(tokens) <= 2 and tokens[-1].lower_ in PRONOUNS:
+        if _pronoun_source(tokens):
             return  # "it denied": whose, the parse does not say
         base = sent.start
         whole = (sent.start, sent.end)
@@ -1117,7 +1128,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
             block is not None
             and i
             and sent.start - sentences[i - 1].end > 1
-            and not (sentences[i - 1].text.rstrip().endswith(":"))
+            and not sentences[i - 1].text.rstrip().endswith(":")
         ):
             block = None  # the introduced paragraph has ended
         before = len(found.claims)
@@ -1151,9 +1162,9 @@ def _introduced_block(doc: Doc, sent: Sentence, found: _Found) -> tuple[Role, st
         tokens = _strip_dateline(tokens)
         if expletive or not tokens:
             continue
-        speaker = _clean_speaker(" ".join(t.text for t in tokens)) or None
+        speaker = _speaker_text(tokens)
         role = source_role(tokens, found.last_role)
-        if len(tokens) <= 2 and tokens[-1].lower_ in PRONOUNS:
+        if _pronoun_source(tokens):
             speaker = found.last_speaker or speaker
         elif lemma == "read" and found.last_speaker is not None:
             speaker, role = found.last_speaker, found.last_role or role  # "the statement reads:"
