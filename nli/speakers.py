@@ -379,6 +379,7 @@ def _drop_leading_phrases(text: str) -> str:
     spokesperson for the couple" -> "a spokesperson for the couple"; "for specific M23
     operations, the report" -> "the report"."""
     text = re.sub(r"^(?:however|but|and|meanwhile|still),\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^according to\s+", "", text, flags=re.IGNORECASE)
     text = " ".join(text.split()).strip(" ,;:.")
     parts = text.split(", ")
     while len(parts) > 1 and _LEADING_PHRASE.match(parts[0]):
@@ -583,6 +584,10 @@ class _Context:
     #: The entities of earlier mentions that named a spokesperson ("a Microsoft
     #: spokesperson"), for a later bare "the spokesperson" or "a representative".
     spokes: list[Entity] = field(default_factory=list)
+    #: Where in ``history`` a statement's speaker is a body described, not named ("the
+    #: Iran-backed Lebanese Shi'ite group"), with no named body before: the next named
+    #: body of a statement is the one described.
+    described: list[int] = field(default_factory=list)
 
     def last(
         self, *, kind: str | None = None, person: bool | None = None, generic: bool = False
@@ -822,6 +827,8 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     The last person whose role has the noun; failing that, the last person named.
     """
     head = _head_words(cleaned)
+    if definite and len(head) == 1 and re.fullmatch(r"[A-Z]{2,5}", head[0]):
+        return _role_acronym(head[0], context.known)
     if not definite or not head or any(_is_name_word(w) and not _adjective(w) for w in head):
         return None
     noun = head[-1].lower().strip(".")
@@ -831,6 +838,18 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
         if item.kind == "person" and item.role and noun in item.role.lower():
             return Entity(item.entity, item.role, "person")
     return context.last(person=True)
+
+
+def _role_acronym(acronym: str, known: list[_Known]) -> Entity | None:
+    """The last person whose role the acronym spells: "the DCP" after "Chinmoy Biswal,
+    the deputy commissioner of police (south-east)"."""
+    for item in reversed(known):
+        if item.kind != "person" or not item.role:
+            continue
+        words = [w for w in _key(re.sub(r"\(.*?\)", "", item.role)) if w not in _FUNCTION_WORDS]
+        if len(words) >= 2 and "".join(w[0] for w in words) == acronym.lower():
+            return Entity(item.entity, item.role, "person")
+    return None
 
 
 def _role_noun(role: str | None) -> bool:
@@ -896,7 +915,7 @@ def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Enti
     if at is None:
         return None
     after = words[at + 1 :]
-    if len(after) >= 2 and after[0].lower() in ("for", "of", "at"):
+    if len(after) >= 2 and after[0].lower() in ("for", "of", "at", "from"):
         earlier = _known_body(_key(_clean(" ".join(after[1:]))), context.known, definite=True)
         # one for a body named before is that body; "a spokesman for Myanmar's junta" named
         # first stays a role, to be tied to the junta spokesman named later
@@ -918,7 +937,14 @@ def _same_spokesperson(cleaned: str, context: _Context) -> Entity | None:
         return None
     if any(not w.islower() for w in words[:-1]) or len(words) > 3:
         return None  # "a U.K. spokesperson", "the ministry's spokesman" say whose
-    return context.spokes[-1] if context.spokes else None
+    if not context.spokes:
+        return None
+    # someone else named in between ("One of Hunter's sources"; hearsay does not count):
+    # the spokesperson may speak for them, so no one by this rule
+    last = context.last()
+    if len(words) == 1 and last is not None and last != context.spokes[-1]:
+        return None  # "the actor's publicist" says whose; a bare "a spokesperson" does not
+    return context.spokes[-1]
 
 
 def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) -> _Known | None:
@@ -1026,15 +1052,17 @@ _OUTLET_NOUNS = frozenset(
 def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> Entity:
     """A body: one named before in other words, or a new one."""
     known = context.known
-    head = _appositive_name(cleaned.split(",")[0].strip())
+    first = cleaned.split(",")[0].strip()
+    head = _appositive_name(first)
     head_key = _key(head)
     bare = len(head_key) == 1 and head_key[0] in BODY_WORDS  # "Police are dispelling ..."
     earlier = _known_body(head_key, known, definite=definite or bare) or _one_conjunct(head, known)
     if earlier is not None:
         return Entity(earlier.entity, None, "body")
     words = head.split()
-    if definite and kind and words and all(w[:1].islower() for w in words):
-        # "the paper" after the Daily Mirror reported; "the company" after it said so
+    if definite and kind and _description(words):
+        # "the paper" after the Daily Mirror reported; "the company" after it said so;
+        # "the world's biggest automaker" after Toyota Motor Corp
         outlet = words[-1] in _OUTLET_NOUNS
         if not outlet and words[-1] not in _FIRM_NOUNS:
             return _new_body(head, head_key, known)
@@ -1045,7 +1073,32 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
             found = _last_named_source(context)
             if found is not None:
                 return found
-    return _new_body(head, head_key, known)
+        if kind == "statement" and len(words) >= 2:  # the body may be named next
+            entity = _new_body(head, head_key, known)
+            context.described.append(len(context.history))
+            return entity
+    entity = _new_body(head, head_key, known)
+    description = _key(first[: len(first) - len(head)])
+    if head != first and description and description[-1] not in _FUNCTION_WORDS:
+        # "the monitoring group SITE": a later "the monitoring group" is SITE
+        known.append(_Known(entity.entity or head, "body", description, None))
+    return entity
+
+
+def _description(words: list[str]) -> bool:
+    """Whether a mention describes a body without naming it: lower-case words ("the
+    company"), with adjectives of place or kind before the noun ("the Iran-backed Lebanese
+    Shi'ite group", "the UN nuclear watchdog", "the world's biggest automaker")."""
+    if not words or not words[-1].islower():
+        return False
+    return all(
+        w[:1].islower()
+        or _adjective(w)
+        or re.fullmatch(r"[A-Z][\w']*-[a-z]+", w) is not None  # "Iran-backed"
+        or re.fullmatch(r"[A-Z]{2,3}", w) is not None  # "UN", "EU"
+        or re.fullmatch(r"[A-Z][a-z]+'(?:ite|i)", w) is not None  # "Shi'ite"
+        for w in words[:-1]
+    )
 
 
 def _last_named_source(context: _Context) -> Entity | None:
@@ -1074,7 +1127,8 @@ def _one_conjunct(head: str, known: list[_Known]) -> _Known | None:
 #: Nouns for a firm or organisation that "the company" may refer back with.
 _FIRM_NOUNS = frozenset(
     ["company", "firm", "maker", "manufacturer", "group", "organisation", "organization",
-     "club", "carrier", "retailer", "lender", "insurer", "department", "giant", "chain"]
+     "club", "carrier", "retailer", "lender", "insurer", "department", "giant", "chain",
+     "automaker", "carmaker", "watchdog", "militia", "movement"]
 )  # fmt: skip
 
 
@@ -1131,6 +1185,11 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
             context.history.append((resolved[i], frozenset(kinds[(mention.text, mention.start)])))
             if resolved[i].entity and any(w in _SPEAKS_FOR for w in _key(mention.text)):
                 context.spokes.append(resolved[i])
+    named_next = _named_next(context)
+    resolved = {
+        i: Entity(named_next[e.entity], None, "body") if e.entity in named_next else e
+        for i, e in resolved.items()
+    }
     # A person first named by surname alone and later in full takes the full name.
     full = {k.entity.split()[-1].lower(): k.entity for k in known if k.kind == "person"}
     by_role = _roles_to_people(known)
@@ -1146,6 +1205,21 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
                             person.role, "person")  # fmt: skip
         out.append(entity)
     return out
+
+
+def _named_next(context: _Context) -> dict[str, str]:
+    """Each described body of a statement ("the Iran-backed Lebanese Shi'ite group", in a
+    lede) tied to the next body with a proper name that made a statement ("Hezbollah")."""
+    ties: dict[str, str] = {}
+    for at in context.described:
+        described = context.history[at][0].entity
+        for entity, kinds in context.history[at + 1 :]:
+            name = entity.entity
+            if entity.kind == "body" and "statement" in kinds and name and _proper(name):
+                if name.lower() not in _GENERIC and described:
+                    ties[described] = name
+                break
+    return ties
 
 
 def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:

@@ -532,3 +532,63 @@ def test_a_rep_is_the_publicist_and_a_manager_the_manager_named_in_the_article()
 
 def test_a_headline_speaker_ends_before_forced_to():
     assert _entities("Nasa forced to deny", "Nasa has been forced to deny") == ["Nasa", "Nasa"]
+
+
+def _statements(*texts: str) -> list[str | None]:
+    mentions = [Mention(text, 100 * i, "statement") for i, text in enumerate(texts)]
+    return [e.entity for e in resolve_mentions(mentions)]
+
+
+def test_a_described_body_is_the_body_named_before_or_next():
+    assert (
+        _statements("Toyota Motor Corp", "The world's biggest automaker")
+        == ["Toyota Motor Corp"] * 2
+    )
+    # described in the lede, named later: the next named body that made a statement
+    assert (
+        _statements("The Iran-backed Lebanese Shi'ite group", "Hezbollah", "Hezbollah")
+        == ["Hezbollah"] * 3
+    )
+    # a description with a proper name in it names a body of its own
+    assert (
+        _statements("Toyota Motor Corp", "the Geneva-based United Nations health agency")[1]
+        != "Toyota Motor Corp"
+    )
+
+
+def test_a_body_named_with_a_description_is_that_description_later():
+    found = resolve_mentions(
+        [
+            Mention("the monitoring group SITE", 0, "report"),
+            Mention("the monitoring group", 90, "report"),
+        ]
+    )
+    assert [e.entity for e in found] == ["SITE", "SITE"]
+
+
+def test_according_to_and_a_spokesman_from_are_not_part_of_the_name():
+    assert (
+        _entities("According to the Department of Homeland Security", "a DHS spokesman")
+        == ["Department of Homeland Security"] * 2
+    )
+    assert _statements("Scotland Yard", "A spokesman from Scotland Yard") == ["Scotland Yard"] * 2
+
+
+def test_a_role_acronym_is_the_person_with_that_role():
+    assert (
+        _entities("Chinmoy Biswal, the deputy commissioner of police (south-east)", "The DCP")
+        == ["Chinmoy Biswal"] * 2
+    )
+    # an acronym that spells no one's role stays a body
+    assert _entities("Chinmoy Biswal, the deputy commissioner of police", "the WHO")[1] == "WHO"
+
+
+def test_a_bare_spokesperson_after_someone_else_is_not_the_spokesperson_before():
+    first, second = _entities("a Microsoft spokesperson", "the spokesperson")
+    assert first == second
+    found = _entities("a DHS spokesman", "One of Hunter's sources", "a spokesperson")
+    assert found[2] != found[0]
+    # one that says whose is still the spokesperson named before
+    assert _entities("a rep for the actor", "Twitter user MAbiga6", "the actor's publicist")[2] == (
+        "rep for the actor"
+    )
