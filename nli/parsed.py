@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -452,7 +452,7 @@ def _strip_dateline(tokens: Sequence[Token]) -> list[Token]:
     for i, tok in enumerate(tokens[:6]):
         if tok.text in _DATELINE_DASHES and i > 0:
             before = [t for t in tokens[:i] if not t.is_punct]
-            if before and all(t.text.isupper() or t.ent_type_ == "ORG" for t in before):
+            if before and all(t.text.isupper() or entity_type(t) == "ORG" for t in before):
                 return list(tokens[i + 1 :])
             return list(tokens)
     return list(tokens)
@@ -460,6 +460,34 @@ def _strip_dateline(tokens: Sequence[Token]) -> list[Token]:
 
 def _head_words(span: Iterable[Token]) -> list[str]:
     return [t.lemma_.lower() for t in span]
+
+
+#: Set on a Doc that was parsed without the entity recogniser: :func:`entity_type` runs it
+#: on the Doc the first time a rule asks for an entity type.
+_NER_PENDING = "denial_nli.ner_pending"
+
+
+def _without_entities(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+    """The parses of ``texts`` with the entity recogniser left for :func:`entity_type`.
+
+    The recogniser is about half of the parse, and most parsed sentences never need an
+    entity type: the rules ask only when words, lemmas and tags leave a source's role open.
+    """
+    lazy = "ner" in nlp.pipe_names
+    for doc in nlp.pipe(texts, batch_size=batch_size, disable=["ner"] if lazy else []):
+        doc.user_data[_NER_PENDING] = lazy
+        yield doc
+
+
+def entity_type(token: Token) -> str:
+    """A token's entity type (``"ORG"``, ``"PERSON"``...; ``""`` for none), running the
+    entity recogniser on its Doc first if the parse left it out (:func:`_without_entities`).
+    """
+    doc = token.doc
+    if doc.user_data.get(_NER_PENDING):
+        doc.user_data[_NER_PENDING] = False
+        load_nlp().get_pipe("ner")(doc)
+    return token.ent_type_
 
 
 def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
@@ -471,28 +499,42 @@ def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
     """
     if not tokens:
         return "report"
-    words = [t.lower_ for t in tokens]
-    lemmas = _head_words(tokens)
-    head = min(tokens, key=lambda t: (t.head in tokens, t.i))  # the token whose head is outside
-    head_lemma = head.lemma_.lower()
+    head = _source_head(tokens)
     if len(tokens) <= 2 and head.lower_ in PRONOUNS:
         return previous or "both"
-    names = [t for t in tokens if t.ent_type_ in ("ORG", "WORK_OF_ART", "PRODUCT", "NORP")]
-    if head_lemma in REPORT_HEADS or head.lower_ in REPORT_HEADS:
+    if _third_party(tokens, head):
         return "report"
-    if any(w.strip(".") in MEDIA_NAME_WORDS for w in words if w[:1].isalpha()) and (
-        names or head_lemma in ("newspaper", "paper", "agency")
-    ):
-        return "report"
-    if {"media", "newspaper", "tabloid", "outlet", "reporter", "journalist"} & set(lemmas):
-        return "report"
-    if head_lemma in OFFICIAL_HEADS or set(lemmas) & OFFICIAL_HEADS:
-        return "statement"
-    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+    head_lemma = head.lemma_.lower()
+    if head_lemma in OFFICIAL_HEADS or set(_head_words(tokens)) & OFFICIAL_HEADS:
         return "statement"
     if head.pos_ == "PROPN":
         return "statement"
-    return "both"
+    if head.is_lower:  # "residents", "the airline": no name, so no need for entity types
+        return "both"
+    return "statement" if entity_type(head) in ("PERSON", "ORG", "GPE", "NORP", "FAC") else "both"
+
+
+def _source_head(tokens: Sequence[Token]) -> Token:
+    """The token of a source whose head is outside it."""
+    return min(tokens, key=lambda t: (t.head in tokens, t.i))
+
+
+def _third_party(tokens: Sequence[Token], head: Token) -> bool:
+    """Whether a source (no pronoun) names media, reports, rumours, sources or witnesses:
+    :func:`source_role` gives it ``report``. Entity types are asked for last."""
+    head_lemma = head.lemma_.lower()
+    if head_lemma in REPORT_HEADS or head.lower_ in REPORT_HEADS:
+        return True
+    if {"media", "newspaper", "tabloid", "outlet", "reporter", "journalist"} & set(
+        _head_words(tokens)
+    ):
+        return True
+    return any(
+        t.lower_.strip(".") in MEDIA_NAME_WORDS for t in tokens if t.lower_[:1].isalpha()
+    ) and (
+        head_lemma in ("newspaper", "paper", "agency")
+        or any(entity_type(t) in ("ORG", "WORK_OF_ART", "PRODUCT", "NORP") for t in tokens)
+    )
 
 
 def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
@@ -930,7 +972,9 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             tokens = list(token.subtree)
             lemma = token.lemma_.lower()
             if lemma in ("report", "rumour", "rumor", "claim", "allegation", "speculation") or (
-                source_role(tokens) == "report" and any(t.ent_type_ == "ORG" for t in tokens)
+                not (len(tokens) <= 2 and _source_head(tokens).lower_ in PRONOUNS)
+                and _third_party(tokens, _source_head(tokens))
+                and any(entity_type(t) == "ORG" for t in tokens)
             ):
                 speaker = _clean_speaker(" ".join(t.text for t in tokens))
                 found.add("report", sent, whole, sent.text, speaker, token.head.text, "+")
@@ -1110,7 +1154,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     docs = dict(
         zip(
             wanted,
-            nlp.pipe((sentences[i].text for i in wanted), batch_size=batch_size),
+            _without_entities(nlp, (sentences[i].text for i in wanted), batch_size),
             strict=True,
         )
     )

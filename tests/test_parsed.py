@@ -446,3 +446,19 @@ def test_sources_saying_a_claim_is_not_true_are_read_in_both_roles() -> None:
         "stolen from the set."
     )
     assert {c.kind for c in _claims(text)} == {"statement", "report"}
+
+
+def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
+    from nli.parsed import _without_entities, entity_type, load_nlp, source_role
+
+    nlp = load_nlp()
+    text = "Sky News and the Iranian embassy in London said the report was false."
+    (doc,) = _without_entities(nlp, [text], 8)
+    assert doc.ents == ()  # the recogniser has not run yet
+    full = nlp(text)
+    assert [entity_type(t) for t in doc] == [t.ent_type_ for t in full]
+    assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in full.ents]
+    # a lower-case source is read without the recogniser
+    (lazy,) = _without_entities(nlp, ["The organisers said the water was safe."], 8)
+    assert source_role(list(lazy[:2])) == "both"
+    assert lazy.ents == ()
