@@ -97,3 +97,15 @@ def test_never_raises_with_any_ranges(text: str, ranges: list[tuple[int, int]]) 
 def test_no_text_is_lost(text: str) -> None:
     joined = "".join(sentence.text for sentence in split_sentences(text))
     assert "".join(joined.split()) == "".join(text.split())
+
+
+def test_pieces_are_pysbd_segments_without_its_span_search() -> None:
+    from nli.segment import _pysbd_pieces, _segmenter
+
+    chunk = (
+        'Mr. Smith said the U.S. Army "did not" move. It was 3 p.m. on Jan. 5. '
+        "Reports said 12 troops arrived; officials denied it!  Another one?"
+    )
+    assert [p.strip() for p in _pysbd_pieces(chunk)] == [
+        p.strip() for p in _segmenter().segment(chunk)
+    ]
