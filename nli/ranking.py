@@ -109,18 +109,22 @@ def same_speaker(a: Claim, b: Claim) -> bool:
         >>> same_speaker(a, b), same_speaker(a, Claim("report", "t", "c", None, None, "+", (4, 5)))
         (True, False)
     """
-    x, y = _speaker_key(a), _speaker_key(b)
+    return _same_key(_speaker_key(a), _speaker_key(b))
+
+
+def _same_key(x: str, y: str) -> bool:
     if not x or not y:
         return False
     short, long = sorted((x, y), key=len)
     return f" {short} " in f" {long} "
 
 
-def _allowed(a: Claim, b: Claim) -> bool:
-    """Whether ``a`` (statement slot) and ``b`` (report slot) may pair: different claims
-    of different speakers (:func:`same_speaker`: an official's denial is not answered by
-    their own words) whose spans do not overlap, unless ``b`` is carried inside ``a``."""
-    if a is b or same_speaker(a, b):
+def _allowed(a: Claim, b: Claim, a_key: str, b_key: str) -> bool:
+    """Whether ``a`` (statement slot) and ``b`` (report slot), whose speakers' keys are
+    given, may pair: different claims of different speakers (:func:`same_speaker`: an
+    official's denial is not answered by their own words) whose spans do not overlap,
+    unless ``b`` is carried inside ``a``."""
+    if a is b or _same_key(a_key, b_key):
         return False
     (s0, s1), (r0, r1) = a.span, b.span
     return not (s0 < r1 and r0 < s1) or carried(a, b)
@@ -154,38 +158,46 @@ def pair_features(
     if n < 2:
         return [], np.zeros((0, len(FEATURES)), dtype=np.float64)
     sims = np.asarray(embeddings, dtype=np.float64) @ np.asarray(embeddings, dtype=np.float64).T
-    allowed = np.array([[_allowed(a, b) for b in claims] for a in claims], dtype=bool)
+    speakers = [_speaker_key(c) for c in claims]
+    allowed = np.array(
+        [
+            [_allowed(a, b, x, y) for b, y in zip(claims, speakers, strict=True)]
+            for a, x in zip(claims, speakers, strict=True)
+        ],
+        dtype=bool,
+    )
     s_rank = _ranks(sims, allowed)
     r_rank = _ranks(sims.T, allowed.T).T
     length = max(text_length, 1)
-    per = [
-        {
-            "statement": c.kind == "statement",
-            "report": c.kind == "report",
-            "denial": is_denial(c),
-            "blanket": c.blanket,
-            "negative": c.polarity == "-",
-            "carried": c.within is not None,
-            "position": c.span[0] / length,
-            "denial_words": DENIAL_WORDS.search(c.text) is not None,
-            "report_words": REPORT_WORDS.search(c.text) is not None,
-            "length": math.log1p(len(c.content)),
-        }
-        for c in claims
-    ]
-    index: list[tuple[int, int]] = []
-    rows: list[list[float]] = []
-    for i, j in zip(*np.nonzero(allowed), strict=True):
-        s, r = per[i], per[j]
-        sr, rr = int(s_rank[i, j]), int(r_rank[i, j])
-        index.append((int(i), int(j)))
-        rows.append([
-            float(sims[i, j]), sr, rr, math.log1p(sr), math.log1p(rr),
-            s["statement"], r["report"], s["denial"], s["blanket"], r["negative"],
-            carried(claims[i], claims[j]), r["carried"], s["position"], r["position"],
-            s["denial_words"], s["report_words"], r["report_words"], s["length"], r["length"],
-        ])  # fmt: skip
-    return index, np.asarray(rows, dtype=np.float64)
+    # one row per claim: statement, report, denial, blanket, negative, carried, position,
+    # denial words, report words, length
+    per = np.array(
+        [
+            [
+                c.kind == "statement", c.kind == "report", is_denial(c), c.blanket,
+                c.polarity == "-", c.within is not None, c.span[0] / length,
+                DENIAL_WORDS.search(c.text) is not None,
+                REPORT_WORDS.search(c.text) is not None, math.log1p(len(c.content)),
+            ]
+            for c in claims
+        ],
+        dtype=np.float64,
+    )  # fmt: skip
+    i, j = np.nonzero(allowed)
+    sr, rr = s_rank[i, j], r_rank[i, j]
+    log1p = np.array([math.log1p(k) for k in range(n)])  # math.log1p, as the ranker was fitted
+    inside = np.array(
+        [carried(claims[a], claims[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)],
+        dtype=np.float64,
+    )
+    s, r = per[i], per[j]
+    rows = np.column_stack([
+        sims[i, j], sr, rr, log1p[sr], log1p[rr],
+        s[:, 0], r[:, 1], s[:, 2], s[:, 3], r[:, 4],
+        inside, r[:, 5], s[:, 6], r[:, 6],
+        s[:, 7], s[:, 8], r[:, 8], s[:, 9], r[:, 9],
+    ]).astype(np.float64)  # fmt: skip
+    return [(int(a), int(b)) for a, b in zip(i, j, strict=True)], rows
 
 
 @dataclass(frozen=True)
