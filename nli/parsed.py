@@ -290,6 +290,8 @@ MEDIA_NAME_WORDS = frozenset(
         "courier",
         "wire",
         "online.",
+        "broadcasting",
+        "documentary",
     ]
 )
 #: Head words of the official side.

@@ -462,3 +462,12 @@ def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
     (lazy,) = _without_entities(nlp, ["The organisers said the water was safe."], 8)
     assert source_role(list(lazy[:2])) == "both"
     assert lazy.ents == ()
+
+
+def test_a_broadcasting_corporation_s_program_reporting_is_a_report() -> None:
+    text = (
+        "The Australian Broadcasting Corporation's investigative program Four Corners reported "
+        "that hackers had breached the agency's systems."
+    )
+    claims = parse_claims(split_sentences(text))
+    assert [c.kind for c in claims] == ["report"]
