@@ -98,6 +98,12 @@ TITLES = frozenset(
         "ceo",
         "officer",
         "official",
+        "commissioner",
+        "superintendent",
+        "inspector",
+        "collector",
+        "attorney",
+        "prosecutor",
     ]
 )
 #: Nouns that make a capitalised phrase a body, not a person.
@@ -920,6 +926,17 @@ def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Enti
         # one for a body named before is that body; "a spokesman for Myanmar's junta" named
         # first stays a role, to be tied to the junta spokesman named later
         return Entity(earlier.entity, None, "body") if earlier is not None else None
+    if not after and [w.lower() for w in words[:at]][-1:] == ["company"]:
+        # "an unnamed company spokesperson": the company that made the last statement
+        return next(
+            (
+                entity
+                for entity, kinds in reversed(context.history)
+                if entity.kind == "body" and "statement" in kinds
+                and _proper(entity.entity or "") and entity.entity not in _GENERIC
+            ),
+            None,
+        )  # fmt: skip
     before = [w for w in words[:at] if w.lower() not in ("press", "media", "company")]
     if before and not after and all(w[:1].isupper() for w in before):
         earlier = _known_body(_key(" ".join(before)), context.known, definite=True)
@@ -955,6 +972,8 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
     for item in bodies:
         if _acronym_of(key, item.entity) or _expands(key, item.entity):
             return item  # "the DSWD regional office", "KNDF"; the other way round
+        if key and key == _key(_BRACKETED.sub("", item.entity)):
+            return item  # "Asus" after "Asus (華碩)"
         if item.key == key or ((definite or len(key) >= 2) and _contains(item.key, key)):
             return item
     for item in bodies:
@@ -970,6 +989,9 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
             return item
     return None
 
+
+#: A part of a name in brackets: another name for the same body ("Asus (華碩)").
+_BRACKETED = re.compile(r"\s*\([^)]*\)")
 
 #: Words of a company's legal name that its short name leaves out ("Toyota Motor Corp").
 _CORPORATE = frozenset(

@@ -592,3 +592,24 @@ def test_a_bare_spokesperson_after_someone_else_is_not_the_spokesperson_before()
     assert _entities("a rep for the actor", "Twitter user MAbiga6", "the actor's publicist")[2] == (
         "rep for the actor"
     )
+
+
+def test_a_name_in_brackets_and_a_company_spokesperson_are_the_body_named_before():
+    assert _entities("Asus (華碩)", "Asus") == ["Asus (華碩)"] * 2
+    assert (
+        _statements("Durex", "an unnamed company spokesperson", "the spokesperson") == ["Durex"] * 3
+    )
+    # with no company named before, a company spokesperson is no one by this rule
+    assert _statements("an unnamed company spokesperson")[0] != "Durex"
+
+
+def test_commissioner_collector_and_attorney_are_titles_before_a_name():
+    found = resolve_mentions(
+        [
+            Mention("Health & Family Welfare Department Commissioner D Randeep", 0, "statement"),
+            Mention("the Commissioner", 100, "statement"),
+        ]
+    )
+    assert [e.entity for e in found] == ["D Randeep", "D Randeep"]
+    assert found[0].role is not None and "Commissioner" in found[0].role
+    assert _entities("District Attorney Tom Sneddon", "Sneddon") == ["Tom Sneddon"] * 2
