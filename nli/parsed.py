@@ -50,6 +50,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
+from nli.attribution import classify_source
 from nli.clean import strip_dateline
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
@@ -1229,12 +1230,20 @@ _META_LINE = re.compile(
 
 def _headline_index(sentences: Sequence[Sentence]) -> int:
     """Index of the headline: the first of the first three lines that is headline-shaped
-    and no page furniture, or -1 when there is none."""
+    and no page furniture, or -1 when there is none. A stored page's date line glued to the
+    headline ("date 2021-03-14 •Soldiers only had injuries ...") is the headline."""
     for i, sent in enumerate(sentences[:3]):
-        if _META_LINE.match(sent.text.strip()):
+        text = sent.text.strip()
+        if _META_LINE.match(text) and not _DATE_BULLET.match(text):
             continue
         return i if _is_headline(sent) else -1
     return -1
+
+
+#: A stored page's date line and a bullet before the first line's text.
+_DATE_PREFIX = re.compile(r"^date \d{4}-\d{2}-\d{2}\s*[•·▪]?\s*")
+#: The same with the bullet: a headline follows it on the line.
+_DATE_BULLET = re.compile(r"^date \d{4}-\d{2}-\d{2}\s*[•·▪]\s*\S")
 
 
 def _is_headline(sent: Sentence) -> bool:
@@ -1254,7 +1263,13 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
         _named_reports(doc, sent, found, found.claims[before:])
     whole = (sent.start, sent.end)
     made = found.claims[before:]
-    if not made:
+    trailing = _HEADLINE_DASH_SPEAKER.search(sent.text)
+    if not made and trailing is not None:
+        # "Soldiers only had injuries, none was killed – Army": the words of who ends it
+        speaker = trailing.group(1)
+        content = _DATE_PREFIX.sub("", sent.text[: trailing.start()].strip())
+        found.add(classify_source(speaker), sent, whole, content, speaker, None, "+")
+    elif not made:
         found.add("both", sent, whole, sent.text, None, None, "+")
     elif not any(c.kind == "statement" for c in made) and _HEADLINE_FALSITY.search(sent.text):
         # "Reports of soldier abduction incorrect, he is safe: Defence Ministry", "Police
@@ -1267,6 +1282,9 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
 
 #: Falsity words of a headline that calls a report false ("speculation" names one instead).
 _HEADLINE_FALSITY = re.compile(FALSITY.pattern.replace("speculation|", ""), re.IGNORECASE)
+#: A headline's attribution after a dash: "... – Army", "... - Police spokesman" (one to
+#: four words, the first capitalised).
+_HEADLINE_DASH_SPEAKER = re.compile(r"\s[–—-]{1,2}\s*([A-Z][\w.'’]*(?: [\w.'’]+){0,3})\s*$")
 #: A headline's trailing attribution: "...: Defence Ministry".
 _HEADLINE_SPEAKER = re.compile(r":\s*([A-Z][\w.'’ -]{1,60})\s*$")
 

@@ -471,3 +471,20 @@ def test_a_broadcasting_corporation_s_program_reporting_is_a_report() -> None:
     )
     claims = parse_claims(split_sentences(text))
     assert [c.kind for c in claims] == ["report"]
+
+
+def test_a_headline_attributed_after_a_dash_is_that_source_s_statement() -> None:
+    text = (
+        " date 2021-03-14 •Soldiers only had injuries, none was killed – Army\n\n"
+        "By A Reporter, Abuja\n\nA source put the casualty figure at 15 soldiers."
+    )
+    claims = parse_claims(split_sentences(text))
+    first = claims[0]
+    assert (first.kind, first.speaker, first.content) == (
+        "statement",
+        "Army",
+        "Soldiers only had injuries, none was killed",
+    )
+    # a page's own date line with no headline after it stays page furniture
+    dated = parse_claims(split_sentences(" date 2022-04-15 Friday, Apr 15, 2022\n\nTroops Killed"))
+    assert all("2022" not in c.text for c in dated)
