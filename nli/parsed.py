@@ -592,6 +592,9 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         subj = None
     if subj is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
         return _subject(verb.head)
+    acting = _acting_verb(verb) if subj is None else None
+    if acting is not None:
+        return _subject(acting)
     if (
         subj is None
         and verb.dep_ == "acl"
@@ -601,6 +604,25 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
         # "The university released a statement reassuring students that P"
         return _subject(verb.head.head)
     return (list(subj.subtree) if subj is not None else []), False
+
+
+#: Nouns of "took the step of denying": the verb that takes them acts for the gerund.
+_STEP_NOUNS = frozenset(["step", "move", "decision", "measure", "trouble", "point", "effort"])
+
+
+def _acting_verb(verb: Token) -> Token | None:
+    """The verb whose subject a gerund's action belongs to: "United have taken the unusual
+    step of denying the story" and "the club responded by denying it" (not "accused him of
+    denying it", where the object acts)."""
+    if verb.dep_ != "pcomp" or verb.tag_ != "VBG":
+        return None
+    prep = verb.head
+    if prep.lower_ in ("by", "in") and prep.head.pos_ in ("VERB", "AUX"):
+        return prep.head
+    noun = prep.head
+    if prep.lower_ == "of" and noun.lemma_.lower() in _STEP_NOUNS and noun.dep_ == "dobj":
+        return noun.head
+    return None
 
 
 def _quoted_as_saying(verb: Token) -> tuple[Token, Token] | None:

@@ -488,3 +488,26 @@ def test_a_headline_attributed_after_a_dash_is_that_source_s_statement() -> None
     # a page's own date line with no headline after it stays page furniture
     dated = parse_claims(split_sentences(" date 2022-04-15 Friday, Apr 15, 2022\n\nTroops Killed"))
     assert all("2022" not in c.text for c in dated)
+
+
+def test_a_gerund_denial_belongs_to_the_subject_that_took_the_step() -> None:
+    def first(text: str) -> tuple[str, str | None, str]:
+        claim = parse_claims(split_sentences(text))[0]
+        return claim.kind, claim.speaker, claim.polarity
+
+    assert first("United have taken the unusual step of denying the story publicly.") == (
+        "statement",
+        "United",
+        "-",
+    )
+    assert first("The club responded by denying that it had made a bid for him.") == (
+        "statement",
+        "The club",
+        "-",
+    )
+    # the object of "accused ... of denying" is the one denying, not the accuser
+    assert first("Critics accused the minister of denying that troops were sent.")[
+        1
+    ] != "Critics" or (
+        first("Critics accused the minister of denying that troops were sent.")[0] == "report"
+    )
