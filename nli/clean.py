@@ -58,7 +58,8 @@ _DATE_PREFIX = re.compile(r"^\s*date\s+\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\s*", re
 #: A dateline before the first sentence's subject: "KUALA LUMPUR (BERNAMA) - ", "MOSCOW,
 #: May 12 (Reuters) - ", "JERUSALEM - ", "(CNN) -- ".
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*(?:\s*,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?"
+    r"^(?:[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*"
+    r"(?:\s*,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|(?:[A-Z]\.){2,}))?"
     r"\s*(?:\(\s*[^()]{1,40}\))?|\(\s*[^()]{1,40}\))\s+(?:-{1,2}|–|—)\s+(?=[A-Z\"“'‘])"
 )
 
@@ -203,14 +204,17 @@ def clean_text(text: str) -> list[tuple[int, int]]:
     occurrence), subscribe/newsletter/sign-up boxes, cookie banners, a trailing
     "About the writer" block and everything after it, "Related:"/"Read more"/
     "Share this" lines, bulleted or menu-like runs of short lines, and copyright
-    lines. The rules are re-applied to the surviving lines until stable.
+    lines. The rules are re-applied to the surviving lines until stable. A dateline
+    opening one of the first three kept lines ("ELON, N.C. – ", "MOSCOW (Reuters) - ")
+    is left out too.
 
     Args:
         text: The article text, as read.
 
     Returns:
         Sorted, non-overlapping ``[start, end)`` ranges into ``text``; each starts
-        at the start of a kept line and ends at the end of a kept line.
+        at the start of a kept line (or after its dateline) and ends at the end of a
+        kept line (or before a dateline).
     """
     spans = _line_spans(text)
     stripped = [text[start:end].strip() for start, end in spans]
@@ -225,8 +229,30 @@ def clean_text(text: str) -> list[tuple[int, int]]:
         None if not line else index in kept_set for index, line in enumerate(stripped)
     ]
     ranges = _merge(spans, keep)
+    # a dateline opening one of the first lines ("ELON, N.C. – ", "WASHINGTON (Reuters) - ")
+    # is no part of the sentence after it
+    for index in active[:3]:
+        line = text[spans[index][0] : spans[index][1]]
+        start = spans[index][0] + len(line) - len(line.lstrip())
+        found = _DATELINE.match(line.lstrip())
+        if found is not None:
+            ranges = _cut(ranges, start, start + found.end())
     logger.debug("clean_text kept %d of %d lines", len(active), len(spans))
     return ranges
+
+
+def _cut(ranges: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """``ranges`` without ``[start, end)``."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if b <= start or a >= end:
+            out.append((a, b))
+            continue
+        if a < start:
+            out.append((a, start))
+        if end < b:
+            out.append((end, b))
+    return out
 
 
 #: What :func:`html_page_fields` reads from a page: our field name, trafilatura's.

@@ -141,3 +141,16 @@ def test_never_raises_and_ranges_are_valid(text: str) -> None:
 def test_clean_is_idempotent(parts: list[str]) -> None:
     once = kept("\n".join(parts))
     assert kept(once) == once
+
+
+def test_a_dateline_opening_the_first_lines_is_left_out() -> None:
+    text = (
+        "ELON, N.C. – A recent rumor claims that the school banned the term.\n\n"
+        "WASHINGTON (Reuters) - The Pentagon denied it.\n\n"
+        "Later, PARIS - this line is not a dateline."
+    )
+    kept = [text[a:b].strip() for a, b in clean_text(text)]
+    joined = " ".join(kept)
+    assert joined.startswith("A recent rumor claims")
+    assert "The Pentagon denied it." in joined and "WASHINGTON" not in joined
+    assert "Later, PARIS - this line" in joined
