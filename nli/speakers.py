@@ -977,10 +977,16 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
         if item.key == key or ((definite or len(key) >= 2) and _contains(item.key, key)):
             return item
     for item in bodies:
-        if item.entity.lower() in _GENERIC or not _proper(item.entity):
+        if item.entity.lower() in _GENERIC:
             continue
-        if len(key) > len(item.key) and key[-len(item.key) :] == item.key:
-            return item
+        if (
+            len(key) > len(item.key)
+            and key[-len(item.key) :] == item.key
+            and (_proper(item.entity) or _capitalised_body_word(item.entity))
+        ):
+            return item  # "The Nigerian Army" after a headline's "Army"
+        if not _proper(item.entity):
+            continue
         if _CORPORATE.intersection(item.key[1:]) and item.key[: len(key)] == key:
             return item  # "Toyota" after "Toyota Motor Corp"
         if _subsequence(key, item.key) or _subsequence(item.key, key):
@@ -988,6 +994,11 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
         if _same_group(key, item.key) or _same_group(item.key, key):
             return item
     return None
+
+
+def _capitalised_body_word(name: str) -> bool:
+    """A body named by one capitalised body word alone ("Army", "Police" in a headline)."""
+    return len(name.split()) == 1 and name[:1].isupper() and name.lower() in BODY_WORDS
 
 
 #: A part of a name in brackets: another name for the same body ("Asus (華碩)").

@@ -613,3 +613,9 @@ def test_commissioner_collector_and_attorney_are_titles_before_a_name():
     assert [e.entity for e in found] == ["D Randeep", "D Randeep"]
     assert found[0].role is not None and "Commissioner" in found[0].role
     assert _entities("District Attorney Tom Sneddon", "Sneddon") == ["Tom Sneddon"] * 2
+
+
+def test_a_headline_s_bare_body_word_is_the_body_named_in_full_later():
+    assert _statements("Army", "The Nigerian Army") == ["Army", "Army"]
+    # a named body is not taken for a bare word named before it
+    assert _statements("Police", "Scotland Yard")[1] == "Scotland Yard"
