@@ -232,9 +232,9 @@ def clean_text(text: str) -> list[tuple[int, int]]:
     # a dateline opening one of the first lines ("ELON, N.C. – ", "WASHINGTON (Reuters) - ")
     # is no part of the sentence after it
     for index in active[:3]:
-        line = text[spans[index][0] : spans[index][1]]
-        start = spans[index][0] + len(line) - len(line.lstrip())
-        found = _DATELINE.match(line.lstrip())
+        line = text[spans[index][0] : spans[index][1]].lstrip()
+        start = spans[index][1] - len(line)
+        found = _DATELINE.match(line)
         if found is not None:
             ranges = _cut(ranges, start, start + found.end())
     logger.debug("clean_text kept %d of %d lines", len(active), len(spans))

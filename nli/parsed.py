@@ -522,6 +522,13 @@ def _source_head(tokens: Sequence[Token]) -> Token:
     return min(tokens, key=lambda t: (t.head in tokens, t.i))
 
 
+def _third_party_source(tokens: Sequence[Token]) -> bool:
+    """Whether :func:`source_role` reads a source as ``report`` with no ``previous`` role
+    to lend a pronoun (without asking for its head's entity type)."""
+    head = _source_head(tokens)
+    return not (len(tokens) <= 2 and head.lower_ in PRONOUNS) and _third_party(tokens, head)
+
+
 def _third_party(tokens: Sequence[Token], head: Token) -> bool:
     """Whether a source (no pronoun) names media, reports, rumours, sources or witnesses:
     :func:`source_role` gives it ``report``. Entity types are asked for last."""
@@ -997,9 +1004,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             tokens = list(token.subtree)
             lemma = token.lemma_.lower()
             if lemma in ("report", "rumour", "rumor", "claim", "allegation", "speculation") or (
-                not (len(tokens) <= 2 and _source_head(tokens).lower_ in PRONOUNS)
-                and _third_party(tokens, _source_head(tokens))
-                and any(entity_type(t) == "ORG" for t in tokens)
+                _third_party_source(tokens) and any(entity_type(t) == "ORG" for t in tokens)
             ):
                 speaker = _clean_speaker(" ".join(t.text for t in tokens))
                 found.add("report", sent, whole, sent.text, speaker, token.head.text, "+")

@@ -928,15 +928,7 @@ def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Enti
         return Entity(earlier.entity, None, "body") if earlier is not None else None
     if not after and [w.lower() for w in words[:at]][-1:] == ["company"]:
         # "an unnamed company spokesperson": the company that made the last statement
-        return next(
-            (
-                entity
-                for entity, kinds in reversed(context.history)
-                if entity.kind == "body" and "statement" in kinds
-                and _proper(entity.entity or "") and entity.entity not in _GENERIC
-            ),
-            None,
-        )  # fmt: skip
+        return _last_named_source(context, "statement")
     before = [w for w in words[:at] if w.lower() not in ("press", "media", "company")]
     if before and not after and all(w[:1].isupper() for w in before):
         earlier = _known_body(_key(" ".join(before)), context.known, definite=True)
@@ -1134,10 +1126,10 @@ def _description(words: list[str]) -> bool:
     )
 
 
-def _last_named_source(context: _Context) -> Entity | None:
-    """The last body with a proper name that a report was found for."""
+def _last_named_source(context: _Context, kind: str = "report") -> Entity | None:
+    """The last body with a proper name that a claim of ``kind`` was found for."""
     for entity, kinds in reversed(context.history):
-        if entity.kind == "body" and "report" in kinds and _proper(entity.entity or ""):
+        if entity.kind == "body" and kind in kinds and _proper(entity.entity or ""):
             return entity
     return None
 
@@ -1249,7 +1241,7 @@ def _named_next(context: _Context) -> dict[str, str]:
         for entity, kinds in context.history[at + 1 :]:
             name = entity.entity
             if entity.kind == "body" and "statement" in kinds and name and _proper(name):
-                if name.lower() not in _GENERIC and described:
+                if described:  # a proper name is never a generic word ("reports")
                     ties[described] = name
                 break
     return ties

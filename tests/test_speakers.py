@@ -12,8 +12,8 @@ from nli.runs import run_score
 from nli.speakers import Mention, add_speaker_entities, canonical_outlet, resolve_mentions
 
 
-def _entities(*texts: str | None) -> list[str | None]:
-    mentions = [Mention(text, 100 * i) for i, text in enumerate(texts)]
+def _entities(*texts: str | None, kind: str | None = None) -> list[str | None]:
+    mentions = [Mention(text, 100 * i, kind) for i, text in enumerate(texts)]
     return [e.entity for e in resolve_mentions(mentions)]
 
 
@@ -535,8 +535,7 @@ def test_a_headline_speaker_ends_before_forced_to():
 
 
 def _statements(*texts: str) -> list[str | None]:
-    mentions = [Mention(text, 100 * i, "statement") for i, text in enumerate(texts)]
-    return [e.entity for e in resolve_mentions(mentions)]
+    return _entities(*texts, kind="statement")
 
 
 def test_a_described_body_is_the_body_named_before_or_next():
