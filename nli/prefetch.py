@@ -99,7 +99,7 @@ def wanted(config: ArticleConfig) -> bool:
 def _warm_up() -> None:
     """Load spaCy's pipeline in the worker before the first batch arrives."""
     try:
-        from nli.parsed import load_nlp
+        from nli.nlp import load_nlp
 
         load_nlp()
     except Exception:  # noqa: BLE001 - the first batch then reports the problem

@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     paths = tuple(args.gold) if args.gold else SPLITS[args.split]
     if args.finder == "parse":  # load spaCy before timing
-        from nli.parsed import load_nlp
+        from nli.nlp import load_nlp
 
         load_nlp()
     kinds, pairs, wps = evaluate(

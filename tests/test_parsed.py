@@ -1,4 +1,5 @@
-"""Claims from spaCy's parse (nli/parsed.py): roles, blanket denials, carried reports."""
+"""Claims from spaCy's parse (nli/parsed.py, nli/roles.py, nli/combine.py): roles, blanket
+denials, carried reports."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from nli.claims import extract_claims
-from nli.parsed import _blanket, both_roles, merge_claims, parse_claims
+from nli.combine import both_roles, merge_claims
+from nli.parsed import _blanket, parse_claims
 from nli.segment import split_sentences
 from nli.types import Article, Claim
 
@@ -449,7 +451,8 @@ def test_sources_saying_a_claim_is_not_true_are_read_in_both_roles() -> None:
 
 
 def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
-    from nli.parsed import _without_entities, entity_type, load_nlp, source_role
+    from nli.nlp import _without_entities, entity_type, load_nlp
+    from nli.roles import source_role
 
     nlp = load_nlp()
     text = "Sky News and the Iranian embassy in London said the report was false."
