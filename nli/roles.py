@@ -151,12 +151,10 @@ MEDIA_NAME_WORDS = frozenset(
         "examiner",
         "globe",
         "star",
-        "tribune",
         "dispatch",
         "bulletin",
         "courier",
         "wire",
-        "online.",
         "broadcasting",
         "documentary",
     ]

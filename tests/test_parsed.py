@@ -1,14 +1,10 @@
-"""Claims from spaCy's parse (nli/parsed.py, nli/roles.py, nli/combine.py): roles, blanket
-denials, carried reports."""
+"""Claims from spaCy's parse (nli/parsed.py): roles, blanket denials, carried reports."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pytest
 
 from nli.claims import extract_claims
-from nli.combine import both_roles, merge_claims
 from nli.parsed import _blanket, parse_claims
 from nli.segment import split_sentences
 from nli.types import Article, Claim
@@ -75,45 +71,6 @@ def test_an_unattributed_report_marker_makes_a_report() -> None:
 )
 def test_blanket_denials(text: str, blanket: bool) -> None:
     assert _blanket(text) is blanket
-
-
-def _claim(kind: str, speaker: str, polarity: str, span: tuple[int, int]) -> Claim:
-    return Claim(kind, "t", "some content here", speaker, "said", polarity, span)  # type: ignore[arg-type]
-
-
-def test_both_roles_makes_other_parties_reports_too_and_leaves_the_deniers_side() -> None:
-    denial = _claim("statement", "Ukrainian Minister Anna Berg", "-", (0, 10))
-    person = _claim("statement", "Kurt Lanz", "+", (11, 20))
-    own_office = _claim("statement", "a ministry spokesman", "+", (21, 30))
-    rival = _claim("statement", "the Belarus Defence Ministry", "+", (31, 40))
-    same_side = _claim("statement", "the Ukraine Defence Ministry", "+", (41, 50))
-    out = {(c.kind, c.span) for c in both_roles([denial, person, own_office, rival, same_side])}
-    assert ("report", (11, 20)) in out
-    assert ("report", (31, 40)) in out
-    assert ("report", (21, 30)) not in out
-    assert ("report", (41, 50)) not in out
-    assert ("report", (0, 10)) not in out
-    # without a denial in the article, roles stay as they are
-    assert both_roles([person, own_office]) == [person, own_office]
-
-
-def test_a_speakers_relative_clause_does_not_put_it_on_the_deniers_side() -> None:
-    denial = _claim("statement", "Ukraine’s border guards", "-", (0, 10))
-    rival = _claim(
-        "statement",
-        "Belarus, a close Russian ally that has backed Moscow's war in Ukraine",
-        "+",
-        (11, 20),
-    )
-    out = {(c.kind, c.span) for c in both_roles([denial, rival])}
-    assert ("report", (11, 20)) in out  # Belarus speaks for another side than Ukraine's
-
-
-def test_merge_keeps_the_rules_and_adds_what_they_missed() -> None:
-    rule = _claim("statement", "X", "+", (0, 10))
-    same = _claim("statement", "X", "+", (2, 8))
-    new = _claim("report", "Y", "+", (12, 20))
-    assert merge_claims([rule], [same, new]) == [rule, new]
 
 
 def test_extract_claims_finders_differ_only_by_the_parse_layer() -> None:
@@ -320,21 +277,6 @@ def test_no_speaker_keeps_the_page_date_or_dateline_before_it(text: str) -> None
     assert not any(s.lower().startswith("date") or "BERNAMA" in s for s in speakers)
 
 
-def test_a_report_that_sets_itself_against_reports_is_paired_as_a_statement_too() -> None:
-    text = (
-        "No suspected cases of Ebola have been found in Iraq, despite reports to the contrary "
-        "in Iraqi media in the past week, the World Health Organization said on Tuesday."
-    )
-    claims = [
-        Claim("report", text, "No suspected cases of Ebola have been found in Iraq", "the WHO",
-              "said", "+", (0, len(text))),
-    ]  # fmt: skip
-    kinds = sorted(c.kind for c in both_roles(claims))
-    assert kinds == ["report", "statement"]
-    plain = [replace(claims[0], text="Witnesses said troops crossed the border.")]
-    assert [c.kind for c in both_roles(plain)] == ["report"]
-
-
 @pytest.mark.parametrize(
     ("headline", "speaker"),
     [
@@ -448,23 +390,6 @@ def test_sources_saying_a_claim_is_not_true_are_read_in_both_roles() -> None:
         "stolen from the set."
     )
     assert {c.kind for c in _claims(text)} == {"statement", "report"}
-
-
-def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
-    from nli.nlp import _without_entities, entity_type, load_nlp
-    from nli.roles import source_role
-
-    nlp = load_nlp()
-    text = "Sky News and the Iranian embassy in London said the report was false."
-    (doc,) = _without_entities(nlp, [text], 8)
-    assert doc.ents == ()  # the recogniser has not run yet
-    full = nlp(text)
-    assert [entity_type(t) for t in doc] == [t.ent_type_ for t in full]
-    assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in full.ents]
-    # a lower-case source is read without the recogniser
-    (lazy,) = _without_entities(nlp, ["The organisers said the water was safe."], 8)
-    assert source_role(list(lazy[:2])) == "both"
-    assert lazy.ents == ()
 
 
 def test_a_broadcasting_corporation_s_program_reporting_is_a_report() -> None:
