@@ -52,9 +52,12 @@ _LINK_LINE = re.compile(
 _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
 
 
-#: A page's date line glued to the first sentence ("date 2018-06-08 Representatives of ...",
-#: or as spaCy's tokens join it, "date 2018 - 06 - 08 ...").
-_DATE_PREFIX = re.compile(r"^\s*date\s+\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\s*", re.IGNORECASE)
+#: A stored page's date line glued to the first sentence ("date 2018-06-08 Representatives
+#: of ...", or as spaCy's tokens join it, "date 2018 - 06 - 08 ..."), with the bullet that may
+#: join it to a headline ("date 2021-03-14 •Soldiers only had injuries ...").
+DATE_LINE = re.compile(
+    r"^\s*date\s+\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\s*(?P<bullet>[•·▪]\s*)?", re.IGNORECASE
+)
 #: A dateline before the first sentence's subject: "KUALA LUMPUR (BERNAMA) - ", "MOSCOW,
 #: May 12 (Reuters) - ", "JERUSALEM - ", "(CNN) -- ".
 _DATELINE = re.compile(
@@ -79,7 +82,7 @@ def strip_dateline(name: str) -> str:
         >>> strip_dateline("NAIROBI, Kenya (AP)"), strip_dateline("BBC - style reporting")
         ('NAIROBI, Kenya (AP)', 'BBC - style reporting')
     """
-    return _DATELINE.sub("", _DATE_PREFIX.sub("", name))
+    return _DATELINE.sub("", DATE_LINE.sub("", name))
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

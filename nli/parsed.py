@@ -47,7 +47,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from nli.attribution import classify_source
-from nli.clean import strip_dateline
+from nli.clean import DATE_LINE, strip_dateline
 from nli.nlp import _without_entities, entity_type, load_nlp
 from nli.roles import PRONOUNS, REPORT_HEADS, Role, _third_party_source, source_role
 from nli.types import Claim, ClaimKind, Polarity, Sentence
@@ -917,16 +917,16 @@ def _headline_index(sentences: Sequence[Sentence]) -> int:
     headline ("date 2021-03-14 •Soldiers only had injuries ...") is the headline."""
     for i, sent in enumerate(sentences[:3]):
         text = sent.text.strip()
-        if _META_LINE.match(text) and not _DATE_BULLET.match(text):
+        if _META_LINE.match(text) and not _glued_to_date_line(text):
             continue
         return i if _is_headline(sent) else -1
     return -1
 
 
-#: A stored page's date line and a bullet before the first line's text.
-_DATE_PREFIX = re.compile(r"^date \d{4}-\d{2}-\d{2}\s*[•·▪]?\s*")
-#: The same with the bullet: a headline follows it on the line.
-_DATE_BULLET = re.compile(r"^date \d{4}-\d{2}-\d{2}\s*[•·▪]\s*\S")
+def _glued_to_date_line(text: str) -> bool:
+    """Whether a line is a stored page's date line with a bullet and text after it."""
+    date = DATE_LINE.match(text)
+    return date is not None and date.group("bullet") is not None and date.end() < len(text)
 
 
 def _is_headline(sent: Sentence) -> bool:
@@ -950,7 +950,7 @@ def _headline_claims(doc: Doc | None, sent: Sentence, found: _Found) -> None:
     if not made and trailing is not None:
         # "Soldiers only had injuries, none was killed – Army": the words of who ends it
         speaker = trailing.group(1)
-        content = _DATE_PREFIX.sub("", sent.text[: trailing.start()].strip())
+        content = DATE_LINE.sub("", sent.text[: trailing.start()].strip())
         found.add(classify_source(speaker), sent, whole, content, speaker, None, "+")
     elif not made:
         found.add("both", sent, whole, sent.text, None, None, "+")
