@@ -996,6 +996,8 @@ def _learn_people(sentences: Sequence[Sentence], ctx: SourceContext) -> None:
     end in a person role (:data:`PERSON_ROLES`) and is classified like any source.
     """
     for sentence in sentences:
+        if not _has_word(sentence.text, PERSON_ROLES):
+            continue  # no role noun, so no pattern's role can end in one (and the search is slow)
         for pattern, width in _ROLE_PATTERNS:
             for m in pattern.finditer(sentence.text):
                 role = m.group("role").strip()
