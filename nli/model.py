@@ -358,8 +358,9 @@ class ContradictionScorer:
         """Return NLI probabilities for ``(premise, hypothesis)`` pairs.
 
         Pairs are sorted by length and padded per batch, so the result does not depend
-        on batch size or input order. Inputs longer than ``max_length`` are truncated
-        from the premise; use :meth:`score_pairs` to score long premises in windows.
+        on batch size or input order. Inputs longer than ``max_length`` are truncated,
+        the longer of the two texts first (``truncation="longest_first"``); use
+        :meth:`score_pairs` to score long premises in windows.
 
         Args:
             pairs (Sequence[tuple[str, str]]): ``(premise, hypothesis)`` strings.
