@@ -1,9 +1,9 @@
 """spaCy's English pipeline, as the parse layer of claim finding uses it.
 
 :func:`load_nlp` loads the pipeline once per process (the packages of :data:`SPACY_MODELS`,
-tried in order). :func:`_without_entities` parses without the entity recogniser, which is about
-half of the parse and which most sentences never need; :func:`entity_type` runs it on a Doc the
-first time a rule asks for an entity type there.
+tried in order). :func:`parse_without_entities` parses without the entity recogniser, which
+is about half of the parse and which most sentences never need; :func:`entity_type` runs it
+on a Doc the first time a rule asks for an entity type there.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def load_nlp() -> Language:
 _NER_PENDING = "denial_nli.ner_pending"
 
 
-def _without_entities(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+def parse_without_entities(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
     """The parses of ``texts`` with the entity recogniser left for :func:`entity_type`.
 
     The recogniser is about half of the parse, and most parsed sentences never need an
@@ -60,7 +60,7 @@ def _without_entities(nlp: Language, texts: Iterable[str], batch_size: int) -> I
 
 def entity_type(token: Token) -> str:
     """A token's entity type (``"ORG"``, ``"PERSON"``...; ``""`` for none), running the
-    entity recogniser on its Doc first if the parse left it out (:func:`_without_entities`).
+    entity recogniser on its Doc first if the parse left it out (:func:`parse_without_entities`).
     """
     doc = token.doc
     if doc.user_data.get(_NER_PENDING):

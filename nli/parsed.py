@@ -48,8 +48,8 @@ from typing import TYPE_CHECKING
 
 from nli.attribution import classify_source
 from nli.clean import DATE_LINE, strip_dateline
-from nli.nlp import _without_entities, entity_type, load_nlp
-from nli.roles import PRONOUNS, REPORT_HEADS, Role, _third_party_source, source_role
+from nli.nlp import entity_type, load_nlp, parse_without_entities
+from nli.roles import PRONOUNS, REPORT_HEADS, Role, source_role, third_party_source
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -660,7 +660,7 @@ def _sentence_claims(doc: Doc, sent: Sentence, found: _Found, previous_text: str
             tokens = list(token.subtree)
             lemma = token.lemma_.lower()
             if lemma in ("report", "rumour", "rumor", "claim", "allegation", "speculation") or (
-                _third_party_source(tokens) and any(entity_type(t) == "ORG" for t in tokens)
+                third_party_source(tokens) and any(entity_type(t) == "ORG" for t in tokens)
             ):
                 speaker = _clean_speaker(" ".join(t.text for t in tokens))
                 found.add("report", sent, whole, sent.text, speaker, token.head.text, "+")
@@ -840,7 +840,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     docs = dict(
         zip(
             wanted,
-            _without_entities(nlp, (sentences[i].text for i in wanted), batch_size),
+            parse_without_entities(nlp, (sentences[i].text for i in wanted), batch_size),
             strict=True,
         )
     )

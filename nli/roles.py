@@ -281,7 +281,7 @@ def _source_head(tokens: Sequence[Token]) -> Token:
     return min(tokens, key=lambda t: (t.head in tokens, t.i))
 
 
-def _third_party_source(tokens: Sequence[Token]) -> bool:
+def third_party_source(tokens: Sequence[Token]) -> bool:
     """Whether :func:`source_role` reads a source as ``report`` with no ``previous`` role
     to lend a pronoun (without asking for its head's entity type)."""
     head = _source_head(tokens)

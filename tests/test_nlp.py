@@ -6,19 +6,19 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from nli.nlp import _without_entities, entity_type, load_nlp  # noqa: E402
+from nli.nlp import entity_type, load_nlp, parse_without_entities  # noqa: E402
 from nli.roles import source_role  # noqa: E402
 
 
 def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
     nlp = load_nlp()
     text = "Sky News and the Iranian embassy in London said the report was false."
-    (doc,) = _without_entities(nlp, [text], 8)
+    (doc,) = parse_without_entities(nlp, [text], 8)
     assert doc.ents == ()  # the recogniser has not run yet
     full = nlp(text)
     assert [entity_type(t) for t in doc] == [t.ent_type_ for t in full]
     assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in full.ents]
     # a lower-case source is read without the recogniser
-    (lazy,) = _without_entities(nlp, ["The organisers said the water was safe."], 8)
+    (lazy,) = parse_without_entities(nlp, ["The organisers said the water was safe."], 8)
     assert source_role(list(lazy[:2])) == "both"
     assert lazy.ents == ()
