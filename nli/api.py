@@ -10,6 +10,7 @@ same input and options, row for row.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from nli.config import (
     DEFAULT_TOP_K,
     ArticleConfig,
     ScoringConfig,
+    field_names,
 )
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ def score_articles(
     scorer: ContradictionScorer | None = None,
     text_field: str = "text",
     id_field: str = "id",
-    keep_fields: tuple[str, ...] | list[str] = (),
+    keep_fields: str | Sequence[str] = (),
     date_field: str | None = None,
     finder: str = "parse",
     pairing: str = "ranked",
@@ -87,6 +89,7 @@ def score_articles(
     one_way: bool = False,
     articles_per_batch: int = 32,
     max_chars: int = 200_000,
+    extract_ahead: bool | None = None,
     cross_article: bool = False,
     event_field: str | None = None,
     show_progress_bar: bool = False,
@@ -105,9 +108,10 @@ def score_articles(
             calls in one notebook); ``model`` must then name the same model.
         text_field (str): Text column. Defaults to ``"text"``.
         id_field (str): Id column. Defaults to ``"id"``.
-        keep_fields (tuple[str, ...]): Columns copied into each finding as
+        keep_fields (str | Sequence[str]): Columns copied into each finding as
             ``article.<field>`` (for ``.html`` pages: ``date``, ``outlet``, ``url``,
-            ``title``). Defaults to none.
+            ``title``): ``"outlet,url"`` as ``--keep-fields`` takes them, or
+            ``["outlet", "url"]``. Defaults to none.
         date_field (str, optional): Column read as a date into ``article.date`` (ISO).
         finder (str): ``"parse"`` or ``"rules"``. Defaults to ``"parse"``.
         pairing (str): ``"ranked"``, ``"retrieval"`` or ``"topics"``. Defaults to
@@ -125,6 +129,10 @@ def score_articles(
         one_way (bool): Score report -> statement only. Defaults to False.
         articles_per_batch (int): Articles scored together. Defaults to 32.
         max_chars (int): Longer articles are errors. Defaults to 200,000.
+        extract_ahead (bool, optional): Find the claims of the next batch of articles in
+            a second process while this one is scored (same findings, less wall time).
+            Defaults to None: where two or more CPUs are available, unless
+            ``$NLI_EXTRACT_AHEAD`` is 0 or 1 (``--extract-ahead auto``).
         cross_article (bool): Also pair across articles of one event. Defaults to False.
         event_field (str, optional): With ``cross_article``: the event column.
         show_progress_bar (bool): Articles/s on stderr. Defaults to False.
@@ -137,7 +145,7 @@ def score_articles(
 
     Raises:
         nli.io.InputError: When the input is missing, empty or unreadable as a whole.
-        ValueError: For an option out of range.
+        ValueError: For an option out of range, or an empty name in ``keep_fields``.
         TypeError: For a source of another type.
 
     Example:
@@ -183,8 +191,9 @@ def score_articles(
         max_article_chars=max_chars,
         cross_article=cross_article,
         event_field=event_field,
-        keep_fields=tuple(keep_fields),
+        keep_fields=field_names(keep_fields),
         date_field=date_field,
+        extract_ahead=extract_ahead,
     )
     with tempfile.TemporaryDirectory(prefix="nli-score-") as tmp:
         folder = Path(tmp)

@@ -1,7 +1,8 @@
 """The ``nli`` command line: a thin typed layer over :mod:`nli.runs` and :mod:`nli.pair_jobs`.
 
 Exit codes: 0 success; 1 a quality gate failed (``--min-f1``/``--min-auc``); 2 usage or input
-error; 3 partial run (some rows failed and were written to ``OUTPUT.errors.jsonl``).
+error; 3 partial run (some rows failed and were written to ``OUTPUT.errors.jsonl``); 4 internal
+error (a bug: ``-v`` prints its traceback).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import logging
 import math
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("nli")
 
-EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_PARTIAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 app = typer.Typer(
     name="nli",
@@ -43,13 +45,19 @@ MODEL_HELP = (
     "'default' (the shipped model), 'accurate' (larger and slower; needs the accurate extra), "
     "a local model directory (safetensors) or a hub id."
 )
+CALIBRATE_MODEL_HELP = (
+    "'default', 'accurate' or a local model directory; calibration.json is written into it."
+)
 BATCH_HELP = "Pairs per forward pass."
 PRECISION_HELP = (
     "auto: int8 where the model's measured int8 record allows it, else bf16 where the CPU "
     "supports it natively, else fp32; int8, bf16 or fp32 to force."
 )
 ONE_WAY_HELP = "Score report -> statement only (default: both directions, keep the higher)."
-THRESHOLD_HELP = "Label a pair 'contradiction' when its score >= this (default: argmax)."
+THRESHOLD_HELP = (
+    "Label a pair 'contradiction' when its calibrated contradiction probability >= this "
+    "(default: the model's fitted threshold, else argmax)."
+)
 VERBOSE_HELP = "More logging to stderr (-v info with progress bars, -vv debug)."
 FORCE_HELP = "Overwrite OUTPUT if it exists."
 # fmt: on
@@ -151,7 +159,7 @@ def _root(
     """Find official denials contradicted by third-party reports, scored with an NLI model.
 
     Exit codes: 0 success, 1 gate failed, 2 usage/input error, 3 partial run with
-    errors recorded in OUTPUT.errors.jsonl.
+    errors recorded in OUTPUT.errors.jsonl, 4 internal error (-v prints its traceback).
     """
 
 
@@ -177,10 +185,40 @@ def _build_config(
     )
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
+def _raised_on_purpose(error: Exception) -> bool:
+    """Whether ``error`` is a deliberate input or usage error: an ``InputError``, an
+    ``OSError`` (a path, a permission, a full disk), or a ``ValueError`` or ``RuntimeError``
+    that this package raised itself to refuse a bad option, value or file, or to say what
+    to install (its traceback ends in ``nli``). One from inside a library, or any other
+    exception, is a bug here."""
     from nli.io import InputError
 
-    return (InputError, FileNotFoundError, ValueError, OSError)
+    if isinstance(error, InputError | OSError):
+        return True
+    if not isinstance(error, ValueError | RuntimeError) or error.__traceback__ is None:
+        return False
+    frame = error.__traceback__
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    module = str(frame.tb_frame.f_globals.get("__name__", ""))
+    return module == "nli" or module.startswith("nli.")
+
+
+def _exit_for(error: Exception, verbose: int, *, before: str = "") -> typer.Exit:
+    """The exit of a command that ``error`` ended: one line and exit code 2 for an input or
+    usage error (:func:`_raised_on_purpose`), else "internal error" and exit code 4. With
+    ``-v`` the traceback comes first. ``before`` starts the message."""
+    if isinstance(error, typer.Exit):  # a refusal already reported
+        return error
+    if verbose > 0:
+        typer.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
+    if _raised_on_purpose(error):
+        return _fail(f"{before}{error}")
+    hint = "" if verbose > 0 else "; rerun with -v for the traceback"
+    return _fail(
+        f"{before}internal error ({type(error).__name__}: {error}); this is a bug{hint}",
+        EXIT_INTERNAL,
+    )
 
 
 @app.command("pairs")
@@ -204,7 +242,9 @@ def pairs_cli(
 
     Each input row needs `statement` (what an official says) and `report` (what a
     third party reports); `id` and `label` are optional and other fields are kept.
-    Output rows add probs{contradiction, neutral, entailment}, score and label. Rows
+    Output rows add probs{contradiction, neutral, entailment} and score (the model's raw
+    probabilities), calibrated (the contradiction probability after the model's
+    calibration) and label, decided on it as `nli eval` decides. Rows
     that cannot be scored go to OUTPUT.errors.jsonl beside the output (exit code 3).
 
     Example:
@@ -218,8 +258,8 @@ def pairs_cli(
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
     try:
         result = run_pairs(input_path, output, config)
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     typer.echo(
         f"scored {len(result.scored)} pairs -> {output} ({len(result.errors)} errors)", err=True
     )
@@ -485,8 +525,8 @@ def eval_cli(
                 result.probs, result.references, plots, threshold=result.threshold
             )
             typer.echo(f"wrote {len(written)} plots to {plots}", err=True)
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     if as_json:
         typer.echo(json.dumps(_eval_json(result, n_resamples=bootstrap, seed=seed), sort_keys=True))
     else:
@@ -518,9 +558,7 @@ def calibrate_cli(
             help="Labelled dev pairs, disjoint from the pairs you will evaluate on.",
         ),
     ],
-    model: Annotated[
-        str, typer.Option("--model", "-m", help="A local model directory, or 'default'.")
-    ] = "default",
+    model: Annotated[str, typer.Option("--model", "-m", help=CALIBRATE_MODEL_HELP)] = "default",
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
     one_way: OneWayOpt = False,
@@ -553,8 +591,8 @@ def calibrate_cli(
             raise ValueError(f"{model}: calibration needs a local model directory")
         _refuse_overwrite(model_dir / CALIBRATION_FILE, force)
         result = run_calibrate(dev_pairs, config)
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     c = result.calibration
     typer.echo(
         f"temperature {c.temperature:.3f}, threshold {c.threshold:.3f} "
@@ -595,13 +633,13 @@ DATE_FIELD_HELP = "Field read as a date (any format) into article.date (ISO); un
 
 
 def _field_names(value: str | None) -> tuple[str, ...]:
-    """``"date, outlet"`` as ``("date", "outlet")``: the names of a comma-separated option."""
-    if value is None:
-        return ()
-    names = tuple(name.strip() for name in value.split(","))
-    if not all(names):
-        raise _fail(f"empty field name in {value!r}")
-    return tuple(dict.fromkeys(names))
+    """``"date, outlet"`` as ``("date", "outlet")`` (:func:`nli.config.field_names`)."""
+    from nli.config import field_names
+
+    try:
+        return field_names(value)
+    except ValueError as error:
+        raise _fail(str(error)) from None
 
 
 @app.command("score")
@@ -655,7 +693,9 @@ def score_cli(
     """Find official statements contradicted by third-party reports in articles.
 
     Cleans each article, splits sentences, finds official statements and
-    third-party reports, pairs those that share topic words, and scores each pair.
+    third-party reports, pairs them (by default the pairs a ranker fitted on real
+    news rates likely a denial and the report it answers; see --pairing), and scores
+    each pair.
     Writes one finding per pair (article_id, statement, report with spans into the
     original text, normalised premise/hypothesis, probs, score, label), OUTPUT.errors.jsonl
     for articles that failed, and OUTPUT.manifest.json with counts and settings.
@@ -673,7 +713,8 @@ def score_cli(
     """
     _setup_logging(verbose)
     from nli.config import ArticleConfig
-    from nli.runs import run_score
+    from nli.io import InputError
+    from nli.runs import RunFiles, refuse_overwriting_input, run_score
 
     if engine not in ("local", "ray"):
         raise _fail(f"--engine must be local or ray, got {engine!r}")
@@ -687,6 +728,12 @@ def score_cli(
         raise _fail("--event-field needs --cross-article")
     if extract_ahead not in _AHEAD:
         raise _fail(f"--extract-ahead must be auto, on or off, got {extract_ahead!r}")
+    try:  # never the input, even with --force
+        refuse_overwriting_input(
+            input_path, [*RunFiles.for_output(output).paths(), *([report] if report else [])]
+        )
+    except InputError as error:
+        raise _fail(str(error)) from None
     if not resume:
         _refuse_overwrite(output, force)
     if report is not None:
@@ -735,8 +782,8 @@ def score_cli(
                 resume=resume,
                 overwrite=force,
             )
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     except KeyboardInterrupt:
         advice = "rerun with --resume to continue" if engine == "local" else "rerun to write"
         raise _fail(f"interrupted; {advice} {output}", 130) from None
@@ -756,8 +803,9 @@ def score_cli(
             shown = report_from_files(
                 output, report, articles_path=input_path, text_field=text_field, id_field=id_field
             )
-        except _user_errors() as error:
-            raise _fail(f"findings written, but the report failed: {error}") from None
+        except Exception as error:
+            before = "findings written, but the report failed: "
+            raise _exit_for(error, verbose, before=before) from None
         typer.echo(f"report of {shown.findings} findings -> {report}", err=True)
     raise typer.Exit(EXIT_PARTIAL if c.errored else EXIT_OK)
 
@@ -769,6 +817,7 @@ def extract_cli(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     finder: FinderOpt = "parse",
+    max_chars: Annotated[int, typer.Option("--max-chars", min=1, help=MAX_CHARS_HELP)] = 200_000,
     force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -783,14 +832,24 @@ def extract_cli(
     """
     _setup_logging(verbose)
     from nli.config import ArticleConfig
-    from nli.runs import run_extract
+    from nli.io import InputError, errors_path
+    from nli.runs import refuse_overwriting_input, run_extract
 
+    try:  # never the input, even with --force
+        refuse_overwriting_input(input_path, [output, errors_path(output)])
+    except InputError as error:
+        raise _fail(str(error)) from None
     _refuse_overwrite(output, force)
     try:
-        config = ArticleConfig(text_field=text_field, id_field=id_field, finder=finder)
-        counts = run_extract(input_path, output, config)
-    except _user_errors() as error:
+        config = ArticleConfig(
+            text_field=text_field, id_field=id_field, finder=finder, max_article_chars=max_chars
+        )
+    except ValueError as error:
         raise _fail(str(error)) from None
+    try:
+        counts = run_extract(input_path, output, config)
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     typer.echo(
         f"read {_count(counts.read, 'article')}: {counts.claims} claims -> {output}", err=True
     )
@@ -847,8 +906,8 @@ def report_cli(
             threshold=threshold,
             title=title,
         )
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     typer.echo(
         f"report of {result.findings} findings in {result.articles} articles "
         f"({result.articles_with_text} with text) -> {output}"
@@ -904,10 +963,16 @@ def summarize_cli(
         raise _fail(f"{output} holds an earlier summary; pass --force to overwrite it")
     try:
         result = run_summarize(findings, output, by=groupings, threshold=threshold, top=top)
-    except _user_errors() as error:
-        raise _fail(str(error)) from None
+    except Exception as error:
+        raise _exit_for(error, verbose) from None
     for name in result.skipped:
         typer.echo(f"warning: no {name} table: the findings lack its field", err=True)
+    if not result.files:
+        raise _fail(
+            f"nothing written to {output}: the findings lack the fields of every grouping "
+            f"asked for ({', '.join(result.skipped)}); score with --keep-fields outlet (or "
+            "url) and --date-field F, or ask for other groupings"
+        )
     typer.echo(
         f"summarized {result.findings} findings: "
         + ", ".join(f"{len(t)} {name} groups" for name, t in result.tables.items())

@@ -9,9 +9,10 @@ dropped. All are plain dataclasses, so they travel to worker processes and Ray a
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from nli.model import ContradictionScorer
@@ -236,3 +237,32 @@ def cache_root() -> Path:
         Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "denial-nli"
     )
     return Path(root)
+
+
+def field_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Field names given as ``"outlet, url"`` (as ``--keep-fields`` and ``--by`` take them) or
+    as a sequence: stripped, repeats dropped, in order. The CLI and the Python API both read
+    their field-name options here.
+
+    Raises:
+        ValueError: For an empty name (``"outlet,,url"``, ``""``).
+        TypeError: For a value that is neither.
+
+    Example:
+        >>> field_names("outlet, url"), field_names(["date", "date"]), field_names(None)
+        (('outlet', 'url'), ('date',), ())
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        names: Sequence[Any] = value.split(",")
+    elif isinstance(value, Sequence):
+        names = value
+    else:
+        raise TypeError(f"field names must be a str or a sequence, got {type(value).__name__}")
+    if not all(isinstance(name, str) for name in names):
+        raise TypeError(f"field names must be strings, got {list(names)!r}")
+    stripped = [name.strip() for name in names]
+    if not all(stripped):
+        raise ValueError(f"empty field name in {value!r}")
+    return tuple(dict.fromkeys(stripped))

@@ -41,8 +41,11 @@ from nli.io import (
     ARTICLE_SUFFIXES,
     InputError,
     _suffix,
+    check_article_input,
+    file_article_id,
     read_articles,
     row_to_article,
+    text_of_name,
     walk_directory,
     write_json,
     write_records,
@@ -58,9 +61,9 @@ from nli.runs import (
     _Progress,
     _refuse_interrupted,
     model_fingerprint,
+    refuse_overwriting_input,
     run_settings,
 )
-from nli.speakers import add_speaker_entities
 from nli.types import Article, ErrorRecord
 
 if TYPE_CHECKING:
@@ -237,9 +240,11 @@ def read_file_row(row: dict[str, Any], *, page_metadata: bool = False) -> Articl
         >>> read_file_row({"path": "/no/such/a.txt", "id": "sub/a.txt"}).id
         'sub/a.txt'
     """
-    path = Path(row[_FILE_PATH_FIELD])
+    path = Path(os.fsdecode(row[_FILE_PATH_FIELD]))  # bytes: a name need not be UTF-8
     if not path.exists():  # read_articles refuses a missing path as a whole input
-        return ErrorRecord(str(path), None, row[_FILE_ID_FIELD], "cannot read article: not found")
+        return ErrorRecord(
+            text_of_name(str(path)), None, row[_FILE_ID_FIELD], "cannot read article: not found"
+        )
     record = next(read_articles(path, page_metadata=page_metadata))
     return replace(record, id=row[_FILE_ID_FIELD])
 
@@ -304,7 +309,7 @@ class ArticleBatchScorer:
         findings, errors = score_record_batch(
             records, self.scorer, self.config, counts, source=self.source
         )
-        findings = add_speaker_entities(add_article_fields(findings, records, self.config, counts))
+        findings = add_article_fields(findings, records, self.config, counts)
         columns = encode_batch_output(
             findings,
             errors,
@@ -344,21 +349,27 @@ _TABLE_READERS: dict[str, Callable[[Path], ray.data.Dataset]] = {
 }
 
 
-def file_rows(input_path: Path) -> list[dict[str, str]]:
+def file_rows(input_path: Path) -> list[dict[str, str | bytes]]:
     """The ``"files"`` rows of an article folder (or single file): absolute path and id.
 
-    Ids are those of :func:`nli.io.read_articles` (the path relative to the folder);
-    paths are absolute because actors do not share the driver's working directory.
+    Ids are those of :func:`nli.io.read_articles` (the path relative to the folder, as
+    UTF-8 text); paths are absolute because actors do not share the driver's working
+    directory, and bytes (:func:`os.fsencode`) because a file name need not be UTF-8.
     """
     if input_path.is_dir():
         return [
             {
-                _FILE_PATH_FIELD: str(file.resolve()),
-                _FILE_ID_FIELD: file.relative_to(input_path).as_posix(),
+                _FILE_PATH_FIELD: os.fsencode(file.resolve()),
+                _FILE_ID_FIELD: file_article_id(file, input_path),
             }
             for file in walk_directory(input_path)
         ]
-    return [{_FILE_PATH_FIELD: str(input_path.resolve()), _FILE_ID_FIELD: input_path.name}]
+    return [
+        {
+            _FILE_PATH_FIELD: os.fsencode(input_path.resolve()),
+            _FILE_ID_FIELD: file_article_id(input_path),
+        }
+    ]
 
 
 def plan_input(input_path: Path) -> tuple[ray.data.Dataset, RowKind]:
@@ -506,6 +517,7 @@ def run_score_ray(
         InterruptedRunError: When an interrupted local run of the output would be lost.
     """
     files = RunFiles.for_output(output_path)
+    refuse_overwriting_input(input_path, files.paths())
     with _exclusive_run(files):
         _refuse_interrupted(files, resume=False, overwrite=overwrite)
         result = _score_on_ray(
@@ -531,8 +543,7 @@ def _score_on_ray(
     ray = _import_ray()
     start = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    if not input_path.exists():
-        raise InputError(f"{input_path}: not found")
+    check_article_input(input_path, text_field=config.text_field)
     # Loaded here too, once: a bad model fails before the cluster is involved, and the
     # manifest gets the model's hash and settings exactly as the local engine writes them.
     scorer = scorer or load_scorer(config.scoring)

@@ -23,6 +23,7 @@ from nli.config import ArticleConfig, RunCounts, decision_threshold
 from nli.model import ContradictionScorer, Target
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
+from nli.speakers import add_speaker_entities
 from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_order
 
 logger = logging.getLogger(__name__)
@@ -199,8 +200,9 @@ def score_article_batch(
 
     Returns:
         tuple: The findings (dicts in the documented schema, in article order and per
-        article sorted by score, highest first; ``config.min_score`` applied) and the
-        per-article errors.
+        article sorted by score, highest first; speakers and sources resolved to their
+        entities over all of each article's claims, :func:`nli.speakers.add_speaker_entities`;
+        ``config.min_score`` applied) and the per-article errors.
     """
     errors: list[ErrorRecord] = []
     prepared: list[tuple[Article, list[ClaimPair]]] = []
@@ -237,6 +239,7 @@ def score_article_batch(
         else:
             counts.skipped += 1
     findings: list[dict[str, Any]] = []
+    claims_of = {article.id: claims for article, claims in found}
     for (article, pairs), probabilities, outcome in zip(
         prepared, priors, _score_articles(prepared, scorer, config), strict=True
     ):
@@ -251,9 +254,12 @@ def score_article_batch(
             for (statement, report), prior, scored in zip(
                 pairs, probabilities, outcome, strict=True
             )
-            if config.min_score is None or scored.score >= config.min_score
         ]
-        findings.extend(sorted(made, key=finding_order))
+        # Entities are resolved over all the article's claims before --min-score drops any
+        # finding: "He" keeps the minister named in a pair that is not written.
+        made = add_speaker_entities(made, {article.id: claims_of[article.id]})
+        kept = [f for f in made if config.min_score is None or f["score"] >= config.min_score]
+        findings.extend(sorted(kept, key=finding_order))
     for bad in errors:
         logger.warning("article %s: %s", bad.id, bad.message)
     return findings, errors

@@ -1,4 +1,4 @@
-"""Reading pairs and article collections, and writing results atomically and durably.
+"""Reading pairs, article collections and findings, and writing results atomically and durably.
 
 Each input format is a small generator chosen by file suffix (``.jsonl``, ``.csv``,
 ``.parquet``, each optionally ``.gz``-compressed for the text formats). Readers stream:
@@ -15,6 +15,8 @@ passes (columns or schema, then rows), so writing also holds one chunk at a time
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -71,18 +73,42 @@ def _starts_with_utf16_bom(handle: IO[bytes]) -> bool:
     return head in _UTF16_BOMS
 
 
-def normalise_label(value: Any) -> str | None:
+def _as_number(value: Any) -> float | None:
+    """A label value as a number (``2``, ``1.0``, or the CSV text ``"2"``); None if it is none."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def normalise_label(value: Any, *, field: str = "label") -> str | None:
     """Map a gold label to ``contradiction``/``neutral``/``entailment``.
 
-    Accepts any case, and booleans (or "true"/"false") for binary contradiction
-    labels, where False becomes ``"neutral"`` (not a contradiction).
+    Accepts the label names in any case, and booleans (or "true"/"false", "yes"/"no")
+    for binary contradiction labels, where False becomes ``"neutral"`` (not a
+    contradiction). In the boolean ``contradiction`` field, 1 and 0 are True and False
+    too; in ``label`` a number is refused: class ids differ between conventions (in
+    Hugging Face MNLI data 0 is entailment and 2 contradiction), so guessing would
+    mislabel silently.
+
+    Args:
+        value (Any): The field's value; None or "" means unlabelled.
+        field (str): ``"label"`` or ``"contradiction"``, the field it came from.
+            Defaults to ``"label"``.
+
+    Returns:
+        str | None: The label, or None for an unlabelled row.
 
     Raises:
-        ValueError: For a value that is none of these.
+        ValueError: For a value that is none of these (a number in ``label``).
 
     Example:
         >>> normalise_label("CONTRADICTION"), normalise_label(False)
         ('contradiction', 'neutral')
+        >>> normalise_label(1, field="contradiction")
+        'contradiction'
     """
     if value is None or value == "":
         return None
@@ -91,17 +117,52 @@ def normalise_label(value: Any) -> str | None:
     text = str(value).strip().lower()
     if text in LABELS:
         return text
-    if text in ("true", "1", "yes"):
+    binary, number = field == "contradiction", _as_number(value)
+    if text in ("true", "yes") or (binary and number == 1):
         return "contradiction"
-    if text in ("false", "0", "no"):
+    if text in ("false", "no") or (binary and number == 0):
         return "neutral"
-    raise ValueError(f"unknown label {value!r} (expected one of {', '.join(LABELS)})")
+    names = f"{', '.join(LABELS)} (any case) or true/false"
+    if binary:
+        raise ValueError(f"unknown contradiction value {value!r} (expected true/false or 1/0)")
+    if number is not None:
+        raise ValueError(
+            f"label {value!r} is a number; labels are {names}. Class ids differ between "
+            "data sets (Hugging Face MNLI: 0 entailment, 1 neutral, 2 contradiction): map "
+            "them to names first, or give 1/0 in a boolean 'contradiction' field"
+        )
+    raise ValueError(f"unknown label {value!r} (expected {names})")
 
 
-def row_to_pair(row: dict[str, Any], *, source: str, line: int) -> PairRecord | ErrorRecord:
-    """Validate one input row and build a :class:`PairRecord` from it."""
+def implicit_id(row_number: int) -> str:
+    """The id of a row that has none: ``row-N``, N its 1-based data row number.
+
+    Data rows are numbered from 1 in every format: a CSV header, blank lines and line
+    breaks inside a field do not count. The prefix keeps these ids apart from the
+    numbers an input's own ``id`` field often holds.
+
+    Example:
+        >>> implicit_id(3)
+        'row-3'
+    """
+    return f"row-{row_number}"
+
+
+def row_to_pair(
+    row: dict[str, Any], *, source: str, line: int, row_number: int | None = None
+) -> PairRecord | ErrorRecord:
+    """Validate one input row and build a :class:`PairRecord` from it.
+
+    Args:
+        row (dict): The row's fields.
+        source (str): The input file, for error records.
+        line (int): Where the row is in the file (its line; for error records).
+        row_number (int, optional): Its 1-based data row number, for the id of a row
+            without one (:func:`implicit_id`). Defaults to ``line``.
+    """
     raw_id = row.get("id")
-    record_id = str(raw_id) if raw_id not in (None, "") else str(line)
+    number = line if row_number is None else row_number
+    record_id = str(raw_id) if raw_id not in (None, "") else implicit_id(number)
     fields = {}
     for name in ("statement", "report"):
         value = row.get(name)
@@ -111,9 +172,9 @@ def row_to_pair(row: dict[str, Any], *, source: str, line: int) -> PairRecord | 
         if not value.strip():
             return ErrorRecord(source, line, record_id, f"field {name!r} is empty")
         fields[name] = value
-    raw_label = row.get("label", row.get("contradiction"))
+    label_field = "label" if row.get("label") not in (None, "") else "contradiction"
     try:
-        label = normalise_label(raw_label)
+        label = normalise_label(row.get(label_field), field=label_field)
     except ValueError as error:
         return ErrorRecord(source, line, record_id, str(error))
     known = {"id", "statement", "report", "label"}
@@ -317,14 +378,14 @@ def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a file")
-    source = str(path)
+    source = text_of_name(str(path))
     seen = 0
     for line_no, row in table_rows(path):
         seen += 1
         if isinstance(row, str):
             yield ErrorRecord(source, line_no, None, row)
         else:
-            yield row_to_pair(row, source=source, line=line_no)
+            yield row_to_pair(row, source=source, line=line_no, row_number=seen)
     if seen == 0:
         raise InputError(f"{path}: no records found")
 
@@ -415,6 +476,124 @@ def flatten_record(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+# --------------------------------------------------------------------------- findings
+
+#: Nested objects that older CSV output stored whole, as JSON text.
+_JSON_TEXT_FIELDS = ("statement", "report", "normalised", "probs")
+#: Columns of CSV output that are not text in the finding schema. A CSV cell keeps no
+#: type, so these are read back by name; any other cell (``article.*`` too) stays text.
+_CSV_FLOATS = frozenset(
+    {"score", "calibrated", "pair_probability", "priority"}
+    | {"probs.contradiction", "probs.neutral", "probs.entailment"}
+)
+_CSV_INTS = frozenset({"window", "n_windows"})
+_CSV_BOOLS = frozenset({"statement.blanket", "report.blanket"})
+_CSV_LISTS = frozenset({"statement.span", "report.span"})
+#: Leading bytes of a CSV that hold no header: the CSV of a run with no findings.
+_CSV_HEAD_BYTES = 4096
+
+
+def _nest_dotted(row: dict[str, Any]) -> dict[str, Any]:
+    """Rebuild nested objects from dotted CSV columns (``statement.text`` -> statement/text)."""
+    nested: dict[str, Any] = {}
+    for key, value in row.items():
+        *parents, leaf = key.split(".")
+        target = nested
+        for parent in parents:
+            target = target.setdefault(parent, {})
+            if not isinstance(target, dict):
+                break  # a plain column of the same name came first; keep it
+        else:
+            target[leaf] = value
+    return nested
+
+
+def _csv_cell(column: str, value: str) -> Any:
+    """A CSV cell of a finding as JSONL holds it: an empty cell is None, numbers, booleans
+    and spans are typed by column; a cell that does not parse stays text (then the
+    reader's validation names the row)."""
+    if value == "":
+        return None
+    try:
+        if column in _CSV_FLOATS:
+            return float(value)
+        if column in _CSV_INTS:
+            return int(value)
+        if column in _CSV_LISTS:
+            return json.loads(value)
+    except ValueError:  # json.JSONDecodeError is one
+        return value
+    if column in _CSV_BOOLS and value in ("True", "False"):
+        return value == "True"
+    return value
+
+
+def _restore_csv_row(row: dict[str, str]) -> dict[str, Any]:
+    """Undo what CSV output does to a finding: dotted columns, JSON-text lists, typeless cells.
+
+    Nested objects stored whole as JSON text (older CSV output) are decoded too.
+
+    Example:
+        >>> row = {"score": "0.5", "statement.text": "No.", "statement.span": "[0, 3]",
+        ...        "statement.blanket": "False", "pair_probability": ""}
+        >>> _restore_csv_row(row)  # doctest: +NORMALIZE_WHITESPACE
+        {'score': 0.5, 'statement': {'text': 'No.', 'span': [0, 3], 'blanket': False},
+         'pair_probability': None}
+    """
+    restored = _nest_dotted({column: _csv_cell(column, value) for column, value in row.items()})
+    for name in _JSON_TEXT_FIELDS:
+        value = restored.get(name)
+        if isinstance(value, str) and value.startswith("{"):
+            # Left as is when it is not JSON; validation then reports the row.
+            with contextlib.suppress(json.JSONDecodeError):
+                restored[name] = json.loads(value)
+    return restored
+
+
+def _csv_has_header(path: Path) -> bool:
+    """Whether a CSV starts with a header; the CSV of zero findings is one line ending."""
+    with _open_binary(path) as handle:
+        return bool(handle.read(_CSV_HEAD_BYTES).strip())
+
+
+def read_findings(path: str | Path) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
+    """Read a findings file written by ``nli score``: JSONL, CSV or Parquet by suffix (JSONL
+    under any other suffix, as ``nli score`` writes it).
+
+    Whatever the format, each finding comes back as the nested object JSONL holds: CSV's
+    dotted columns are nested again, spans are lists, empty cells None, and the schema's
+    numbers and booleans (``score``, ``calibrated``, ``priority``, ``pair_probability``,
+    ``probs``, ``window``, ``blanket``) typed; other CSV cells stay text. A file of no
+    findings (empty, a CSV with no header or no rows, a Parquet file with no rows) gives
+    no rows, not an error. ``nli report`` and ``nli summarize`` both read findings here.
+
+    Args:
+        path (str | Path): The findings file.
+
+    Returns:
+        tuple: The findings (dicts) in file order, and an :class:`ErrorRecord` for each
+        row that could not be read (malformed JSON, a ragged CSV row).
+
+    Raises:
+        FileNotFoundError: When ``path`` does not exist.
+        InputError: When the file cannot be read as a whole (say, not Parquet).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: findings file not found")
+    csv_file = _suffix(path) == ".csv"
+    if path.stat().st_size == 0 or (csv_file and not _csv_has_header(path)):
+        return [], []
+    rows: list[dict[str, Any]] = []
+    errors: list[ErrorRecord] = []
+    for line, row in table_rows(path, unknown_as=".jsonl"):
+        if isinstance(row, str):
+            errors.append(ErrorRecord(str(path), line, None, row))
+        else:
+            rows.append(_restore_csv_row(row) if csv_file else row)
+    return rows, errors
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -435,28 +614,91 @@ def _jsonl_to_csv(source: Path, target: str) -> int:
     return count
 
 
+def _json_types(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """``(path inside value, JSON type)`` of ``value`` and of everything in it (null: none)."""
+    if value is None:
+        return
+    if isinstance(value, dict):
+        yield path, "object"
+        for key, item in value.items():
+            yield from _json_types(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        yield path, "array"
+        for item in value:
+            yield from _json_types(item, f"{path}[]")
+    else:
+        yield path, {bool: "boolean", str: "string"}.get(type(value), "number")
+
+
+def _mixed_fields(source: Path) -> set[tuple[str, str]]:
+    """The ``(field, key)`` places of a JSONL file's rows whose values are not all of one
+    JSON type, or hold such values (``article.outlet`` 5 in one row, "AP" in another): one
+    Parquet column cannot hold them. The field is a top-level key, ``key`` a key of a
+    top-level object ("" when the field is not an object). Null goes with any type, an
+    integer with a float."""
+    seen: dict[tuple[str, str, str], set[str]] = {}
+    for row in iter_jsonl_objects(source):
+        for name, value in row.items():
+            parts = value.items() if isinstance(value, dict) else [("", value)]
+            for key, item in parts:
+                for inner, kind in _json_types(item):
+                    seen.setdefault((name, key, inner), set()).add(kind)
+    return {(name, key) for (name, key, _), kinds in seen.items() if len(kinds) > 1}
+
+
+def _as_text(value: Any) -> Any:
+    """A string or null as it is; anything else as its JSON text (``5`` -> ``"5"``)."""
+    return value if value is None or isinstance(value, str) else json.dumps(value)
+
+
+def _with_text_fields(row: dict[str, Any], places: set[tuple[str, str]]) -> dict[str, Any]:
+    """The row with the values at ``places`` (:func:`_mixed_fields`) as text."""
+    out = dict(row)
+    for name, key in places:
+        if key == "":
+            if name in out:
+                out[name] = _as_text(out[name])
+        elif isinstance(out.get(name), dict) and key in out[name]:
+            out[name] = {**out[name], key: _as_text(out[name][key])}
+    return out
+
+
 def _jsonl_to_parquet(source: Path, target: str) -> int:
+    """Parquet needs one type per column: a field (or a key of an object field, such as a
+    kept ``article.outlet``) whose values have several JSON types is written as text,
+    with a warning; JSONL and CSV outputs keep the values as they are."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    mixed = _mixed_fields(source)
+    if mixed:
+        logger.warning(
+            "%s: field(s) %s hold values of several types: written as text",
+            target,
+            ", ".join(sorted(f"{name}.{key}" if key else name for name, key in mixed)),
+        )
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in iter_jsonl_objects(source):
+            yield _with_text_fields(row, mixed) if mixed else row
+
     # Pass 1: one schema for the whole file (a field that is null in one chunk and a
     # string in another is a string), so chunks can be written as they are read.
-    schemas = [
-        pa.Table.from_pylist(chunk).schema
-        for chunk in _chunks(iter_jsonl_objects(source), PARQUET_WRITE_CHUNK)
-    ]
-    if not schemas:
-        pq.write_table(pa.table({}), target)
-        return 0
     try:
-        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        schemas = [
+            pa.Table.from_pylist(chunk).schema for chunk in _chunks(rows(), PARQUET_WRITE_CHUNK)
+        ]
+        schema = pa.unify_schemas(schemas, promote_options="permissive") if schemas else None
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         raise ValueError(
             f"rows have conflicting types for Parquet ({error}); use .jsonl"
         ) from error
+    if schema is None:
+        pq.write_table(pa.table({}), target)
+        return 0
     count = 0
     with pq.ParquetWriter(target, schema) as writer:
-        for chunk in _chunks(iter_jsonl_objects(source), PARQUET_WRITE_CHUNK):
+        for chunk in _chunks(rows(), PARQUET_WRITE_CHUNK):
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
             count += len(chunk)
     return count
@@ -641,15 +883,99 @@ def count_article_files(path: str | Path) -> int | None:
     return 1 if _suffix(path) in ARTICLE_SUFFIXES else None
 
 
-def _decode_document(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1."""
+def text_of_name(name: str) -> str:
+    r"""A file name (or path) as text that can be written as UTF-8.
+
+    Python holds each byte of a name that is not valid UTF-8 as a lone surrogate
+    (``surrogateescape``), which no UTF-8 output can hold; such a byte is written
+    ``\xNN`` instead. Valid names are returned unchanged.
+
+    Example:
+        >>> import os
+        >>> text_of_name(os.fsdecode(b"news/caf\xe9.txt")), text_of_name("news/café.txt")
+        ('news/caf\\xe9.txt', 'news/café.txt')
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no file-system name decodes to
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def file_article_id(file: Path, folder: Path | None = None) -> str:
+    """The article id of a file: its path relative to ``folder`` (its name without one).
+
+    The id is valid UTF-8 text whatever the name's bytes (see :func:`text_of_name`).
+
+    Example:
+        >>> file_article_id(Path("news/2015/a.txt"), Path("news"))
+        '2015/a.txt'
+    """
+    relative = file.relative_to(folder).as_posix() if folder is not None else file.name
+    return text_of_name(relative)
+
+
+#: Windows-1252 where it differs from Latin-1: bytes 0x80-0x9F are curly quotes, dashes
+#: and the like, not control characters. The five it leaves undefined (0x81, 0x8D, 0x8F,
+#: 0x90, 0x9D) stay as Latin-1 reads them, as in the WHATWG "windows-1252" encoding.
+_WINDOWS_1252_TABLE = str.maketrans(
+    {chr(b): bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+)
+#: Codecs an HTML page may declare that browsers read as Windows-1252 (WHATWG).
+_WINDOWS_1252_CODECS = frozenset({"ascii", "iso8859-1", "cp1252"})
+#: A charset declared in the head of an HTML page (``<meta charset=...>`` or
+#: ``<meta http-equiv="Content-Type" content="text/html; charset=...">``).
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+#: Bytes of an HTML page searched for its declared charset (as browsers do).
+_CHARSET_SCAN_BYTES = 4096
+
+
+def _decode_windows_1252(data: bytes) -> str:
+    """Windows-1252, one character per byte (offsets stay byte offsets)."""
+    return data.decode("latin-1").translate(_WINDOWS_1252_TABLE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page declares in a ``<meta>`` tag, if Python knows it."""
+    match = _META_CHARSET.search(data[:_CHARSET_SCAN_BYTES])
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        logger.debug("unknown declared charset %r", name)
+        return None
+    return "cp1252" if codec in _WINDOWS_1252_CODECS else codec
+
+
+def _decode_document(data: bytes, *, html: bool = False) -> str:
+    r"""Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM; else, for
+    HTML, the charset its ``<meta>`` declares; else Windows-1252.
+
+    Windows-1252, not Latin-1: it is what "Latin-1" text from Windows (and the web)
+    usually is, with curly quotes and dashes at 0x91-0x97 where Latin-1 has control
+    characters; its five undefined bytes are read as Latin-1. Valid UTF-8 wins over a
+    declaration: pages are often saved as UTF-8 with their original ``<meta>`` kept.
+
+    Example:
+        >>> _decode_document(b"\x93No troops\x94 \xe9t\xe9")
+        '“No troops” été'
+    """
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        logger.debug("not UTF-8, decoding as Latin-1")
-        return data.decode("latin-1")
+        pass
+    declared = _declared_charset(data) if html else None
+    if declared not in (None, "cp1252", "utf-8"):
+        try:
+            return data.decode(declared)  # type: ignore[arg-type]
+        except UnicodeDecodeError:
+            logger.debug("not %s as declared, decoding as Windows-1252", declared)
+    logger.debug("not UTF-8, decoding as Windows-1252")
+    return _decode_windows_1252(data)
 
 
 def _read_article_file(
@@ -662,8 +988,8 @@ def _read_article_file(
             data = handle.read()
         if b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS):
             raise ValueError("looks like a binary file (NUL bytes), not text or HTML")
-        text = _decode_document(data)
         fmt = "html" if _suffix(file) in (".html", ".htm") else "text"
+        text = _decode_document(data, html=fmt == "html")
         meta: dict[str, Any] = {"format": fmt}
         if fmt == "html" and page_metadata:
             meta.update(html_page_fields(text))
@@ -675,11 +1001,13 @@ def _read_article_file(
             url=meta.get("url"),
             date=meta.get("date"),
             meta=meta,
-            source=str(file),
+            source=text_of_name(str(file)),
         )
     except Exception as error:  # one unreadable file (even a parser crash) must not end the run
-        message = str(error) or type(error).__name__
-        return ErrorRecord(str(file), None, article_id, f"cannot read article: {message}")
+        message = text_of_name(str(error) or type(error).__name__)  # it may quote the name
+        return ErrorRecord(
+            text_of_name(str(file)), None, article_id, f"cannot read article: {message}"
+        )
 
 
 def read_articles(
@@ -697,9 +1025,11 @@ def read_articles(
     returned as an article, so ids in the output are unique.
 
     Args:
-        path (str | Path): A directory (article id = path relative to it), or a file.
+        path (str | Path): A directory (article id = path relative to it, as UTF-8
+            text: see :func:`file_article_id`), or a file.
         text_field (str): Field holding the article text in tabular inputs.
-        id_field (str): Field holding the article id (defaults to the row number).
+        id_field (str): Field holding the article id (a row without one gets
+            ``row-N``, N its 1-based data row number: :func:`implicit_id`).
         skip (int): Leave out the first ``skip`` records (articles and errors alike),
             as a resumed run does; skipped files are not even opened.
         page_metadata (bool): Read each ``.html`` page's date, site name, URL and title
@@ -721,30 +1051,81 @@ def read_articles(
         if not files:
             logger.warning("%s: no .txt/.html files found", path)
         for file in files[skip:]:
-            yield _read_article_file(
-                file, file.relative_to(path).as_posix(), page_metadata=page_metadata
-            )
+            yield _read_article_file(file, file_article_id(file, path), page_metadata=page_metadata)
         return
     if _suffix(path) in ARTICLE_SUFFIXES:
         if skip < 1:
-            yield _read_article_file(path, path.name, page_metadata=page_metadata)
+            yield _read_article_file(path, file_article_id(path), page_metadata=page_metadata)
         return
     yield from islice(_table_articles(path, text_field, id_field), skip, None)
 
 
+def check_article_input(path: str | Path, *, text_field: str = "text") -> None:
+    """Refuse, before any model is loaded, an article collection no row of which can be read.
+
+    A folder or a single ``.txt``/``.html`` file passes. A CSV or Parquet table must have
+    the ``text_field`` column (a mistyped ``--text-field`` would otherwise make every row an
+    error row); a ``.jsonl``/``.json`` file must be JSON Lines, one object per line, not a
+    JSON array. Anything else about the rows is reported row by row when they are read.
+
+    Raises:
+        InputError: When the input is missing, or one of the above does not hold.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: not found")
+    suffix = _suffix(path)
+    if path.is_dir() or suffix in ARTICLE_SUFFIXES or path.stat().st_size == 0:
+        return  # an empty file is refused, with its own message, when it is read
+    columns: list[str] | None = None
+    if suffix == ".csv":
+        first = next(_rows_csv(path), None)  # raises InputError for a bad header
+        columns = list(first[1]) if first is not None and isinstance(first[1], dict) else None
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            columns = list(pq.read_schema(path).names)
+        except Exception as error:  # pyarrow raises several types for corrupt files
+            raise InputError(f"{path}: not a readable Parquet file ({error})") from error
+    elif suffix in (".jsonl", ".json") and _first_character(path) == "[":
+        raise InputError(
+            f"{path}: a JSON array; articles must be JSON Lines, one object per line "
+            "(convert with: jq -c '.[]' FILE > FILE.jsonl)"
+        )
+    if columns is not None and text_field not in columns:
+        raise InputError(
+            f"{path}: no column {text_field!r} (columns: {', '.join(columns)}); pass --text-field"
+        )
+
+
+def _first_character(path: Path) -> str:
+    """The first character of a text file that is not white space or a BOM ('' if none)."""
+    with _open_binary(path) as handle:
+        head = handle.read(4096)
+    text = head.decode("utf-16" if head[:2] in _UTF16_BOMS else "utf-8-sig", errors="ignore")
+    return text.lstrip("\ufeff \t\r\n")[:1]
+
+
 def _table_articles(path: Path, text_field: str, id_field: str) -> Iterator[Article | ErrorRecord]:
     first_line: dict[str, int] = {}  # id -> line where it was first seen
-    for line_no, row in table_rows(path):
+    source = text_of_name(str(path))
+    for row_number, (line_no, row) in enumerate(table_rows(path), start=1):
         if isinstance(row, str):
-            yield ErrorRecord(str(path), line_no, None, row)
+            yield ErrorRecord(source, line_no, None, row)
             continue
         record = row_to_article(
-            row, source=str(path), line=line_no, text_field=text_field, id_field=id_field
+            row,
+            source=source,
+            line=line_no,
+            row_number=row_number,
+            text_field=text_field,
+            id_field=id_field,
         )
         if isinstance(record, Article):
             if record.id in first_line:
                 yield ErrorRecord(
-                    str(path),
+                    source,
                     line_no,
                     record.id,
                     f"duplicate article id {record.id!r} (first at line "
@@ -760,6 +1141,7 @@ def row_to_article(
     *,
     source: str,
     line: int | None,
+    row_number: int | None = None,
     text_field: str = "text",
     id_field: str = "id",
 ) -> Article | ErrorRecord:
@@ -771,24 +1153,27 @@ def row_to_article(
     Args:
         row (dict): The row's fields.
         source (str): The input file, for error records.
-        line (int | None): The row's 1-based line number, used as the id when the row
-            has none; None where it is unknown (rows read in parallel).
+        line (int | None): Where the row is in the file (its line), for error records;
+            None where it is unknown (rows read in parallel).
+        row_number (int, optional): The row's 1-based data row number: a row without
+            an id gets :func:`implicit_id` of it. Defaults to ``line``.
         text_field (str): Field holding the article text.
         id_field (str): Field holding the article id.
 
     Returns:
         Article | ErrorRecord: The article; an error record when the text, or both the
-        id and the line number, are missing.
+        id and the row number, are missing.
 
     Example:
         >>> row_to_article({"id": 7, "text": "Hi.", "lang": "en"}, source="a.jsonl", line=1)
         Article(id='7', text='Hi.', url=None, date=None, meta={'lang': 'en'}, source=None)
     """
     raw_id = row.get(id_field)
+    number = line if row_number is None else row_number
     if raw_id not in (None, ""):
         article_id = str(raw_id)
-    elif line is not None:
-        article_id = str(line)
+    elif number is not None:
+        article_id = implicit_id(number)
     else:
         return ErrorRecord(source, None, None, f"field {id_field!r} missing")
     text = row.get(text_field)

@@ -18,7 +18,6 @@ import numpy as np
 
 from nli import __version__
 from nli.calibration import Calibration, fit_calibration, write_calibration
-from nli.claims import extract_claims
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
 from nli.evaluate import (
     bootstrap_intervals,
@@ -36,6 +35,7 @@ from nli.findings import _batched, score_article_batch
 from nli.io import errors_path as errors_file_of
 from nli.io import output_format, read_pairs, write_records
 from nli.model import ContradictionScorer, resolve_model_path
+from nli.prefetch import find_batch_claims
 from nli.types import ErrorRecord, PairRecord, PairScore
 
 logger = logging.getLogger(__name__)
@@ -110,9 +110,14 @@ def score_records(
 
 
 def scored_to_dict(
-    record: PairRecord, score: PairScore, *, label: str, model: str
+    record: PairRecord, score: PairScore, *, calibrated: float, label: str, model: str
 ) -> dict[str, Any]:
-    """The output row of ``nli pairs``: the input fields plus the verdict."""
+    """The output row of ``nli pairs``: the input fields plus the verdict.
+
+    ``probs`` and ``score`` are the model's raw probabilities; ``calibrated`` is the
+    contradiction probability after the model's calibration, on which ``label`` was
+    decided (:func:`calibrated_decision`).
+    """
     row: dict[str, Any] = {"id": record.id, "statement": record.statement, "report": record.report}
     if record.label is not None:
         row["gold_label"] = record.label
@@ -121,6 +126,7 @@ def scored_to_dict(
         {
             "probs": score.probs.as_dict(),
             "score": score.score,
+            "calibrated": calibrated,
             "label": label,
             "direction": score.direction,
             "window": score.window,
@@ -137,6 +143,24 @@ def _probs_array(result: PairsResult) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64).reshape(-1, 3)
 
 
+def calibrated_decision(
+    raw_probs: np.ndarray, scorer: ContradictionScorer, config: ScoringConfig
+) -> tuple[np.ndarray, float | None]:
+    """The calibrated probabilities of scored pairs and the threshold that labels them.
+
+    ``nli pairs`` and ``nli eval`` both decide here, so a pair gets the same label from
+    each. The probabilities get the model's temperature (:meth:`ContradictionScorer.
+    calibrated_probs`); the threshold is ``config.threshold`` when set, else the one
+    fitted by ``nli calibrate``, else None (argmax; see :func:`nli.evaluate.decide_labels`).
+
+    Returns:
+        tuple: ``(n, 3)`` calibrated probabilities and the threshold.
+    """
+    probs = scorer.calibrated_probs(raw_probs)
+    threshold = config.threshold if config.threshold is not None else scorer.decision_threshold
+    return probs, threshold
+
+
 def run_pairs(
     input_path: Path,
     output_path: Path,
@@ -146,6 +170,9 @@ def run_pairs(
     scorer: ContradictionScorer | None = None,
 ) -> PairsResult:
     """Score a pair file and write the results (``nli pairs``).
+
+    Each pair is labelled as ``nli eval`` labels it: on the calibrated probabilities,
+    with ``config.threshold`` or the model's fitted one (:func:`calibrated_decision`).
 
     Args:
         input_path (Path): JSONL/CSV/Parquet with ``statement`` and ``report``.
@@ -163,12 +190,17 @@ def run_pairs(
     records = list(read_pairs(input_path))
     scorer = scorer or load_scorer(config)
     result = score_records(scorer, records, config)
-    labels = decide_labels(_probs_array(result), threshold=config.threshold)
+    probs, threshold = calibrated_decision(_probs_array(result), scorer, config)
+    labels = decide_labels(probs, threshold=threshold)
     write_records(
         output_path,
         (
-            scored_to_dict(record, score, label=label, model=config.model)
-            for (record, score), label in zip(result.scored, labels, strict=True)
+            scored_to_dict(
+                record, score, calibrated=float(calibrated), label=label, model=config.model
+            )
+            for (record, score), calibrated, label in zip(
+                result.scored, probs[:, 0], labels, strict=True
+            )
         ),
     )
     write_errors(errors_path or errors_file_of(output_path), result.errors)
@@ -233,10 +265,9 @@ def evaluate_scores(
     """Calibrate raw probabilities with the scorer's calibration, then compute metrics.
 
     The threshold is ``config.threshold`` when set, else the one fitted by
-    ``nli calibrate``, else None (argmax).
+    ``nli calibrate``, else None (argmax): :func:`calibrated_decision`.
     """
-    probs = scorer.calibrated_probs(raw_probs)
-    threshold = config.threshold if config.threshold is not None else scorer.decision_threshold
+    probs, threshold = calibrated_decision(raw_probs, scorer, config)
     metrics = compute_metrics(probs, references, threshold=threshold)
     metrics["ece_raw"] = expected_calibration_error(*top_label_confidence(raw_probs, references))
     metrics["ece_floor"] = ece_if_calibrated(probs.max(axis=1), seed=seed)
@@ -338,11 +369,18 @@ def run_eval_articles(
     counts = RunCounts()
     findings: list[dict[str, Any]] = []
     errors: list[ErrorRecord] = []
+    # What the pipeline found, for pipeline_quality: found once, scored from the same lists.
+    claims: dict[str, list[dict[str, Any]]] = {}
     start = time.perf_counter()
     for batch in _batched((item.article for item in gold), article_config.articles_per_batch):
-        found, bad = score_article_batch(batch, scorer, article_config, counts)
+        ahead = find_batch_claims(batch, article_config)
+        found, bad = score_article_batch(batch, scorer, article_config, counts, found_ahead=ahead)
         findings.extend(found)
         errors.extend(bad)
+        for article, article_claims in zip(batch, ahead.claims, strict=True):
+            # an article whose claims could not be found is an error and found none
+            listed = [] if isinstance(article_claims, Exception) else article_claims
+            claims[article.id] = [{"kind": c.kind, "span": c.span} for c in listed]
     seconds = time.perf_counter() - start
     match = match_findings(gold, findings)
     evaluation = evaluate_scores(
@@ -356,13 +394,6 @@ def run_eval_articles(
         "pairs_matched": match.matched,
         "pairs_without_finding": match.missed,
         "findings_without_gold": match.unmatched_findings,
-    }
-    claims = {
-        item.article.id: [
-            {"kind": c.kind, "span": c.span}
-            for c in extract_claims(item.article, article_config.finder)
-        ]
-        for item in gold
     }
     evaluation.quality = pipeline_quality(
         gold, findings, claims, pairs_scored=counts.pairs

@@ -11,14 +11,20 @@ with and without it; only the wall time changes.
 
 The worker is started (``spawn``, so no torch state is forked) only when there is a
 second batch to read ahead, so a run of one batch costs nothing extra. If the worker
-dies, the batch's claims are found in this process and the run goes on without it.
+dies, the batch's claims are found in this process and the run goes on without it; if
+this process dies (even by ``kill -9``), the worker ends too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -96,8 +102,48 @@ def wanted(config: ArticleConfig) -> bool:
     return available_cpus() >= 2
 
 
-def _warm_up() -> None:
-    """Load spaCy's pipeline in the worker before the first batch arrives."""
+#: ``prctl`` option: the signal the kernel sends this process when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+#: Seconds between the worker's checks that the run that started it is still there.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that started it (``parent``) ends, however it ends.
+
+    A killed ``nli score`` (``kill -9``) cannot stop its worker, which would then wait for
+    tasks forever holding spaCy's memory. On Linux the kernel kills the worker when its
+    parent dies (``PR_SET_PDEATHSIG``); elsewhere, or if that fails, a daemon thread
+    checks every :data:`PARENT_POLL_SECONDS` whether the parent is gone (the worker is
+    then re-parented and ``os.getppid()`` changes).
+    """
+    watched = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):  # no libc prctl: fall back to polling
+            watched = False
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+    if watched:
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="nli-parent-watch", daemon=True).start()
+
+
+def _start_worker(parent: int, finder: str) -> None:
+    """Set up the claim-finding worker: tie it to ``parent`` (:func:`_exit_with_parent`)
+    and, when the finder parses (``"parse"``), load spaCy's pipeline before the first batch
+    arrives (``"rules"`` never needs it, nor its memory)."""
+    _exit_with_parent(parent)
+    if finder != "parse":
+        return
     try:
         from nli.nlp import load_nlp
 
@@ -146,7 +192,10 @@ def prefetched(
         yield first, None
         return
     pool = ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(), config.finder),
     )
     if on_start is not None:
         on_start()

@@ -15,7 +15,6 @@ are the file-level entry points used by ``nli report`` and ``nli score --report`
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import logging
@@ -27,7 +26,7 @@ from typing import Any
 
 from nli import __version__
 from nli.clean import clean_text
-from nli.io import atomic_path, read_articles, table_rows
+from nli.io import atomic_path, read_articles, read_findings
 from nli.types import LABELS, ErrorRecord, finding_priority
 
 logger = logging.getLogger(__name__)
@@ -38,8 +37,6 @@ DEFAULT_THRESHOLD = 0.5
 HISTOGRAM_BINS = 20
 #: Findings listed (highest score first) for readers whose viewer blocks scripts.
 NOSCRIPT_ROWS = 100
-#: Nested fields of a finding; CSV output flattens them into dotted columns.
-_NESTED_FIELDS = ("statement", "report", "normalised", "probs")
 
 
 @dataclass(frozen=True)
@@ -165,96 +162,9 @@ class ReportResult:
 # --------------------------------------------------------------------------- reading
 
 
-def _nest_dotted(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Rebuild nested objects from dotted CSV columns (``statement.text`` -> statement/text)."""
-    nested: dict[str, Any] = {}
-    for key, value in row.items():
-        *parents, leaf = key.split(".")
-        target = nested
-        for parent in parents:
-            target = target.setdefault(parent, {})
-            if not isinstance(target, dict):
-                break  # a plain column of the same name came first; keep it
-        else:
-            target[leaf] = value
-    return nested
-
-
-def _number_or_none(value: Any) -> Any:
-    """A CSV cell holding a number as a float; an empty cell as None; else unchanged."""
-    if not isinstance(value, str):
-        return value
-    if not value.strip():
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
-def _restore_csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Undo what CSV output does to a finding: dotted columns, JSON-text lists, text numbers.
-
-    Nested objects stored whole as JSON text (older CSV output) are decoded too.
-
-    Example:
-        >>> row = {"score": "0.5", "statement.text": "No.", "statement.span": "[0, 3]"}
-        >>> _restore_csv_row(row)
-        {'score': 0.5, 'statement': {'text': 'No.', 'span': [0, 3]}}
-    """
-    restored = _nest_dotted(row)
-    for name in _NESTED_FIELDS:
-        value = restored.get(name)
-        if isinstance(value, str) and value.startswith("{"):
-            # Left as is when it is not JSON; validation then reports the row.
-            with contextlib.suppress(json.JSONDecodeError):
-                restored[name] = json.loads(value)
-    for name in ("score", "calibrated"):
-        if name in restored:
-            restored[name] = _number_or_none(restored[name])
-    probs = restored.get("probs")
-    if isinstance(probs, dict):
-        restored["probs"] = {label: _number_or_none(value) for label, value in probs.items()}
-    for name in ("statement", "report"):
-        claim = restored.get(name)
-        span = claim.get("span") if isinstance(claim, dict) else None
-        if isinstance(claim, dict) and isinstance(span, str):
-            with contextlib.suppress(json.JSONDecodeError):
-                claim["span"] = json.loads(span)
-    return restored
-
-
-def load_findings(path: str | Path) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:
-    """Read a findings file written by ``nli score`` (JSONL, CSV or Parquet).
-
-    An empty file is a run with no findings, not an error.
-
-    Args:
-        path (str | Path): The findings file.
-
-    Returns:
-        tuple: The rows as dicts, and an ErrorRecord per line that could not be read.
-
-    Raises:
-        FileNotFoundError: When ``path`` does not exist.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: findings file not found")
-    if path.stat().st_size == 0:
-        return [], []
-    csv_file = path.name.lower().removesuffix(".gz").endswith(".csv")
-    if csv_file and not path.read_bytes()[:4096].strip():
-        return [], []  # the CSV of zero findings: a line ending, no header
-    rows: list[dict[str, Any]] = []
-    errors: list[ErrorRecord] = []
-    # nli score writes JSONL under any suffix other than .csv and .parquet
-    for line, row in table_rows(path, unknown_as=".jsonl"):
-        if isinstance(row, str):
-            errors.append(ErrorRecord(str(path), line, None, row))
-        else:
-            rows.append(_restore_csv_row(row) if csv_file else row)
-    return rows, errors
+#: Findings as :func:`nli.io.read_findings` reads them (``nli summarize`` reads them there
+#: too): the rows as dicts, nested whatever the format, and an ErrorRecord per bad row.
+load_findings = read_findings
 
 
 def manifest_path_for(findings_path: str | Path) -> Path:

@@ -17,9 +17,9 @@ import logging
 import os
 import platform
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,7 @@ from nli.cross_article import score_cross_article
 from nli.findings import _batched, failed_article, score_record_batch
 from nli.io import (
     InputError,
+    check_article_input,
     convert_jsonl,
     count_article_files,
     errors_path,
@@ -116,6 +117,13 @@ class RunFiles:
             lock=output.with_name(output.name + ".lock"),
         )
 
+    def paths(self) -> tuple[Path, ...]:
+        """Every file of the run: what it writes, keeps while it runs, or removes."""
+        return (
+            self.output, self.partial, self.errors_partial, self.checkpoint, self.errors,
+            self.manifest, self.lock,
+        )  # fmt: skip
+
     def interrupted(self) -> bool:
         """Whether an earlier run of this output stopped before it finished."""
         return self.partial.exists() or self.checkpoint.exists()
@@ -176,6 +184,17 @@ def model_fingerprint(scorer: ContradictionScorer) -> dict[str, Any]:
     return {"path": str(path), "sha256": hashlib.sha256(lines.encode()).hexdigest()}
 
 
+def encoder_precision(config: ArticleConfig) -> str | None:
+    """The precision the pairing encoder runs in (``"bf16"`` or ``"fp32"``, as
+    ``$NLI_ENCODER_PRECISION`` and the CPU decide), or None when the pairing uses no
+    encoder (``"topics"``). Loads the encoder, which the run needs anyway."""
+    if config.pairing == "topics":
+        return None
+    from nli.retrieval import load_encoder
+
+    return load_encoder().precision
+
+
 def run_settings(
     input_path: Path,
     config: ArticleConfig,
@@ -201,6 +220,10 @@ def run_settings(
         "precision": scorer.precision,
         "max_length": scorer.max_length,
         "both_directions": config.scoring.both_directions,
+        # the pairing encoder pads across a batch of articles, so embeddings (and pairs)
+        # depend on the batch and on its precision
+        "articles_per_batch": config.articles_per_batch,
+        "encoder_precision": encoder_precision(config),
         "text_field": config.text_field,
         "id_field": config.id_field,
         "min_overlap": config.min_overlap,
@@ -292,6 +315,27 @@ def _restore_partial(path: Path, size: int, *, finished: bool) -> None:
     if actual > size:
         logger.info("%s: dropping %d bytes written after the last checkpoint", path, actual - size)
         truncate_file(path, size)
+
+
+def refuse_overwriting_input(input_path: Path, paths: Iterable[Path]) -> None:
+    """Raise :class:`InputError` when a file a run writes (or removes) is its input.
+
+    ``--force`` allows overwriting an earlier output, never the collection being read.
+
+    Raises:
+        InputError: When one of ``paths`` is ``input_path`` (the same file, by any name).
+    """
+    source = Path(input_path)
+    for path in paths:
+        path = Path(path)
+        same = path.resolve() == source.resolve() or (
+            path.exists() and source.exists() and os.path.samefile(path, source)
+        )
+        if same:
+            raise InputError(
+                f"{path} is the input; --force never overwrites the input: write the output "
+                "elsewhere"
+            )
 
 
 def _now() -> str:
@@ -393,24 +437,30 @@ def _read_errors(path: Path) -> list[ErrorRecord]:
     return [ErrorRecord(**row) for row in iter_jsonl_objects(path)]
 
 
-def _finish_run(files: RunFiles, manifest: dict[str, Any]) -> list[ErrorRecord]:
-    """Move the partial files into place and write the manifest; safe to repeat.
+def _write_output(files: RunFiles) -> None:
+    """Move or convert the findings of ``files.partial`` into ``files.output``."""
+    if output_format(files.output) == "jsonl":
+        os.replace(files.partial, files.output)
+        fsync_path(files.output.parent)
+    else:
+        convert_jsonl(files.partial, files.output)
 
-    Each step can be redone by a resumed run if a kill interrupts this one: the
-    checkpoint (marked finished) goes last, and the findings file only moves once.
+
+def _finish_run(files: RunFiles, manifest: dict[str, Any]) -> list[ErrorRecord]:
+    """Move the partial files into place, then write the manifest; safe to repeat.
+
+    Each step can be redone by a resumed run if a kill or an error interrupts this
+    one: the manifest is written only once the output is in place, the checkpoint
+    (marked finished) goes last, and the findings file only moves once.
     """
     errors = _read_errors(files.errors_partial)
     if errors:
         convert_jsonl(files.errors_partial, files.errors)
     else:  # a finished earlier run's errors must not pass for this run's
         files.errors.unlink(missing_ok=True)
-    write_json(files.manifest, manifest)
     if files.partial.exists():
-        if output_format(files.output) == "jsonl":
-            os.replace(files.partial, files.output)
-            fsync_path(files.output.parent)
-        else:
-            convert_jsonl(files.partial, files.output)
+        _write_output(files)
+    write_json(files.manifest, manifest)
     files.discard_partials()
     return errors
 
@@ -439,6 +489,7 @@ def _build_manifest(
         "model_sha256": model["sha256"],
         "calibration": calibration.as_dict() if calibration is not None else None,
         "precision": scorer.precision,
+        "encoder_precision": settings["encoder_precision"],
         "config": {
             "min_overlap": config.min_overlap,
             **pairing_settings(config),
@@ -515,6 +566,7 @@ def run_score(
     files = RunFiles.for_output(output_path)
     if not input_path.exists():
         raise InputError(f"{input_path}: not found")
+    refuse_overwriting_input(input_path, files.paths())
     with _exclusive_run(files):
         return _score_collection(
             input_path,
@@ -554,27 +606,32 @@ def _score_collection(
 ) -> ScoreResult:
     """The body of :func:`run_score`, run while holding the output's lock."""
     _refuse_interrupted(files, resume=resume, overwrite=overwrite)  # before the slow model load
+    check_article_input(input_path, text_field=config.text_field)
+    # Decided once, before any file is written (a bad $NLI_EXTRACT_AHEAD fails here).
+    config = replace(config, extract_ahead=wanted(config))
     scorer = scorer or load_scorer(config.scoring)
     model = model_fingerprint(scorer)
     settings = run_settings(input_path, config, scorer, model)
+    total = count_article_files(input_path)
     progress, resumed = _begin_run(files, settings, resume=resume, overwrite=overwrite)
     before = progress.seconds
-    records = read_articles(
-        input_path,
-        text_field=config.text_field,
-        id_field=config.id_field,
-        skip=progress.completed,
-        page_metadata=config.keeps_article_fields,
-    )
     counts = progress.counts
+    worker: list[bool] = []  # [True] once a claim-finding worker started (nli.prefetch)
     bar = tqdm(
         desc="Articles",
         unit="article",
-        total=count_article_files(input_path),
+        total=total,
         initial=progress.completed,
         disable=not show_progress_bar,
     )
     try:
+        records = read_articles(
+            input_path,
+            text_field=config.text_field,
+            id_field=config.id_field,
+            skip=progress.completed,
+            page_metadata=config.keeps_article_fields,
+        )
         if not progress.finished:  # a run killed while finishing has read everything
             with (
                 files.partial.open("ab") as findings_out,
@@ -584,10 +641,13 @@ def _score_collection(
                 # 4.81 articles/s against 3.79 with both torch threads competing
                 # (scripts/bench_articles.py --n 200, shipped model)
                 with contextlib.ExitStack() as threads:
+
+                    def on_start() -> None:
+                        worker.append(True)
+                        threads.enter_context(fewer_threads(available_cpus()))
+
                     ahead = prefetched(
-                        _batched(records, config.articles_per_batch),
-                        config,
-                        on_start=lambda: threads.enter_context(fewer_threads(available_cpus())),
+                        _batched(records, config.articles_per_batch), config, on_start=on_start
                     )
                     threads.enter_context(contextlib.closing(ahead))  # stops the worker
                     for batch, found_ahead in ahead:
@@ -595,9 +655,7 @@ def _score_collection(
                             batch, scorer, config, counts, source=str(input_path),
                             found_ahead=found_ahead,
                         )  # fmt: skip
-                        found = add_speaker_entities(
-                            add_article_fields(found, batch, config, counts)
-                        )
+                        found = add_article_fields(found, batch, config, counts)
                         _append_batch((findings_out, errors_out), found, errors)
                         counts.findings_written += len(found)
                         progress.completed += len(batch)
@@ -617,9 +675,11 @@ def _score_collection(
                         _append_batch((findings_out, errors_out), found, [])
                         counts.findings_written += len(found)
                     progress.findings_bytes = findings_out.tell()
-    except InputError:
+    except Exception:
         if not resumed and progress.completed == 0:
-            files.discard_partials()  # the input was unreadable from the start: leave no debris
+            # a failed start (unreadable input, a bug) leaves no debris; an interruption
+            # (Ctrl-C) keeps its files, for --resume
+            files.discard_partials()
         raise
     finally:
         bar.close()
@@ -627,8 +687,9 @@ def _score_collection(
     progress.seconds = before + time.perf_counter() - session_start
     _write_checkpoint(files, settings, progress)
     manifest = _build_manifest(input_path, files, config, scorer, model, settings, progress)
-    # whether claims were found ahead in a worker (from a second batch on; nli.prefetch)
-    manifest["config"]["extract_ahead"] = wanted(config)
+    # whether claims were found ahead in a worker in this session (nli.prefetch: only
+    # from a second batch on, so a run of one batch starts none)
+    manifest["config"]["extract_ahead"] = bool(worker)
     errors = _finish_run(files, manifest)
     logger.info(
         "read %d articles in %.1fs (%.1f articles/s)",
@@ -645,8 +706,16 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
     Streams: one article at a time is in memory. Articles that fail (unreadable,
     duplicate id, longer than ``config.max_article_chars``, an extraction error) go to
     ``OUTPUT.errors.jsonl`` beside the output. In the counts, ``scored`` means "had at least
-    one claim" and ``skipped`` "read fine, no claim".
+    one claim" and ``skipped`` "read fine, no claim". Error rows name their file, or the
+    input when the article has none (a table row), as ``nli score``'s do.
+
+    Raises:
+        InputError: When the input is missing, empty or of an unknown format, or the
+            output (or its errors file) is the input.
     """
+    input_path, output_path = Path(input_path), Path(output_path)
+    refuse_overwriting_input(input_path, [output_path, errors_path(output_path)])
+    check_article_input(input_path, text_field=config.text_field)
     counts = RunCounts()
     errors: list[ErrorRecord] = []
 
@@ -661,7 +730,8 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
             try:
                 claims = article_claims(record, config, counts)
             except Exception as error:  # one bad article must not end the run
-                errors.append(failed_article(record, error))
+                failed = failed_article(record, error)
+                errors.append(failed if failed.source else replace(failed, source=str(input_path)))
                 counts.errored += 1
                 continue
             if claims:

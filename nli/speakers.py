@@ -24,9 +24,12 @@ It is a heuristic on the mention texts alone; :mod:`nli.summarize` groups by it,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nli.types import Claim
 
 #: Titles and honorifics before a name; dropped from the entity, kept in ``role``.
 TITLES = frozenset(
@@ -1314,13 +1317,18 @@ _NAMED_NEXT = frozenset(
 _ROLE_STOP = frozenset(["for", "of", "at", "in", "to", "and", "his", "her", "its", "their"])
 
 
-def add_speaker_entities(findings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def add_speaker_entities(
+    findings: Sequence[dict[str, Any]], claims: Mapping[str, Sequence[Claim]] | None = None
+) -> list[dict[str, Any]]:
     """Give each finding's statement and report their canonical entity and role.
 
     ``statement`` gains ``speaker_entity`` and ``speaker_role``, ``report`` gains
     ``source_entity`` and ``source_role`` (null when no one is named). The mentions of
-    one article are those of its findings (a statement's in ``article_id``, a report's
-    in ``report_article_id``), resolved together by :func:`resolve_mentions`.
+    one article (a statement's in ``article_id``, a report's in ``report_article_id``)
+    are resolved together by :func:`resolve_mentions`: all the claims found in it when
+    ``claims`` holds them (by article id), so an entity does not depend on which pairs
+    were scored or kept (``--min-score``); else the speaker and source texts of its
+    findings. A finding that carries its entities already keeps them.
 
     Example:
         >>> found = add_speaker_entities([
@@ -1335,38 +1343,59 @@ def add_speaker_entities(findings: Sequence[dict[str, Any]]) -> list[dict[str, A
         >>> found[0]["statement"]["speaker_role"]
         'Interior Minister'
     """
-    by_article: dict[str, dict[tuple[str | None, int], Mention]] = {}
-
-    def mention_of(claim: dict[str, Any], who: str) -> Mention:
-        span = claim.get("span") or [0, 0]
-        return Mention(claim.get(who), int(span[0]), "statement" if who == "speaker" else "report")
-
-    for finding in findings:
-        for claim, who, article in (
-            (finding["statement"], "speaker", finding["article_id"]),
-            (
-                finding["report"],
-                "source",
-                finding.get("report_article_id") or finding["article_id"],
-            ),
-        ):
-            mention = mention_of(claim, who)
-            by_article.setdefault(str(article), {})[(mention.text, mention.start)] = mention
+    pending = [f for f in findings if not _has_entities(f)]
+    articles = {article for finding in pending for _, _, article in _claims_of(finding)}
+    context = {
+        article: [Mention(c.speaker, c.span[0], c.kind) for c in (claims or {}).get(article, ())]
+        for article in articles
+    }
+    known = {
+        article: {(m.text, m.start) for m in mentions} for article, mentions in context.items()
+    }
+    extra: dict[str, dict[tuple[str | None, int], Mention]] = {}
+    for finding in pending:  # mentions the article's claims do not hold (all of them without)
+        for claim, who, article in _claims_of(finding):
+            mention = _mention_of(claim, who)
+            if (mention.text, mention.start) not in known[article]:
+                extra.setdefault(article, {})[(mention.text, mention.start)] = mention
     resolved: dict[tuple[str, str | None, int], Entity] = {}
-    for article, mentions in by_article.items():
-        ordered = list(mentions.values())
+    for article in articles:
+        ordered = context[article] + list(extra.get(article, {}).values())
         for mention, entity in zip(ordered, resolve_mentions(ordered), strict=True):
-            resolved[(article, mention.text, mention.start)] = entity
+            resolved.setdefault((article, mention.text, mention.start), entity)
     out = []
     for finding in findings:
+        if _has_entities(finding):
+            out.append(finding)
+            continue
         statement, report = dict(finding["statement"]), dict(finding["report"])
-        for claim, who, article in (
-            (statement, "speaker", finding["article_id"]),
-            (report, "source", finding.get("report_article_id") or finding["article_id"]),
+        for claim, who, article in _claims_of(
+            {**finding, "statement": statement, "report": report}
         ):
-            mention = mention_of(claim, who)
-            entity = resolved[(str(article), mention.text, mention.start)]
+            mention = _mention_of(claim, who)
+            entity = resolved[(article, mention.text, mention.start)]
             claim[f"{who}_entity"] = entity.entity
             claim[f"{who}_role"] = entity.role
         out.append({**finding, "statement": statement, "report": report})
     return out
+
+
+def _claims_of(finding: dict[str, Any]) -> list[tuple[dict[str, Any], str, str]]:
+    """A finding's statement and report, each with its ``who`` key and its article's id."""
+    return [
+        (finding["statement"], "speaker", str(finding["article_id"])),
+        (
+            finding["report"],
+            "source",
+            str(finding.get("report_article_id") or finding["article_id"]),
+        ),
+    ]
+
+
+def _mention_of(claim: dict[str, Any], who: str) -> Mention:
+    span = claim.get("span") or [0, 0]
+    return Mention(claim.get(who), int(span[0]), "statement" if who == "speaker" else "report")
+
+
+def _has_entities(finding: dict[str, Any]) -> bool:
+    return "speaker_entity" in finding["statement"] and "source_entity" in finding["report"]

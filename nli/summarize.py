@@ -201,7 +201,8 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
 
     Raises:
         ValueError: For an unknown grouping, or ``outlet``/``month`` when the findings
-            carry no article fields (``nli score --keep-fields outlet --date-field F``).
+            carry no article fields (``nli score --keep-fields outlet --date-field F``);
+            without findings, every grouping gives an empty table.
 
     Example:
         >>> import pandas as pd
@@ -220,8 +221,9 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
         return _column(findings, "statement.speaker").map(
             lambda v: organisation_of(v if isinstance(v, str) else None)
         )
+    # no findings (a run that found none) make an empty table, whatever the columns
     if by == "outlet":
-        if "article.outlet" not in findings.columns and "article.url" not in findings.columns:
+        if not findings.empty and not {"article.outlet", "article.url"} & set(findings.columns):
             raise ValueError(
                 "grouping by outlet needs article.outlet or article.url in the findings: "
                 "run nli score with --keep-fields outlet (or url)"
@@ -232,7 +234,7 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
         sites = _column(findings, "article.url").map(_site_of)
         return _text(outlet.where(outlet.notna(), sites))
     if by == "month":
-        if "article.date" not in findings.columns:
+        if not findings.empty and "article.date" not in findings.columns:
             raise ValueError(
                 "grouping by month needs article.date in the findings: run nli score with "
                 "--date-field F (or --keep-fields date for ISO dates)"
@@ -439,37 +441,10 @@ def summarize_all(
             tables[name] = summarize(findings, name, threshold=threshold)
         except ValueError as error:
             if name in ("outlet", "month"):
-                logger.warning("%s", error)
+                logger.debug("%s", error)  # the caller reports what was skipped, once
                 continue
             raise
     return tables
-
-
-def _flat_parquet(path: Path) -> pd.DataFrame:
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path).flatten().to_pandas()
-
-
-def _flat_csv(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.read_csv(path, dtype={"article_id": str, "report_article_id": str})
-    for column in ("statement.span", "report.span"):
-        if column in frame.columns:
-            frame[column] = frame[column].map(
-                lambda v: json.loads(v) if isinstance(v, str) and v.startswith("[") else None
-            )
-    return frame
-
-
-def _flat_jsonl(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    from nli.io import iter_jsonl_objects
-
-    rows = list(iter_jsonl_objects(path))
-    return pd.json_normalize(rows) if rows else pd.DataFrame()
 
 
 def load_findings(path: str | Path) -> pd.DataFrame:
@@ -477,6 +452,10 @@ def load_findings(path: str | Path) -> pd.DataFrame:
 
     Nested objects become dotted columns, whatever the format: ``statement.speaker``,
     ``report.source``, ``probs.contradiction``, ``article.outlet``; spans are lists.
+    The file is read by :func:`nli.io.read_findings`, as ``nli report`` reads it: the
+    CSV of a run with no findings gives an empty DataFrame (no rows, no columns, as
+    the JSONL and Parquet ones do), and rows that cannot be read are left out with a
+    warning.
 
     Args:
         path (str | Path): The findings file.
@@ -486,18 +465,16 @@ def load_findings(path: str | Path) -> pd.DataFrame:
 
     Raises:
         FileNotFoundError: When ``path`` does not exist.
+        nli.io.InputError: When the file cannot be read as a whole (say, not Parquet).
     """
     import pandas as pd
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found")
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return _flat_parquet(path)
-    if suffix == ".csv":
-        return _flat_csv(path) if path.stat().st_size else pd.DataFrame()
-    return _flat_jsonl(path)
+    from nli.io import read_findings
+
+    rows, errors = read_findings(path)
+    for error in errors:
+        logger.warning("%s:%s: %s (row left out)", error.source, error.line, error.message)
+    return pd.json_normalize(rows) if rows else pd.DataFrame()
 
 
 #: Groupings drawn as bar charts by :func:`run_summarize`.
@@ -571,6 +548,8 @@ def run_summarize(
     if top < 1:
         raise ValueError(f"top must be >= 1, got {top}")
     findings = load_findings(findings_path)
+    if findings.empty:
+        logger.warning("%s: no findings; the tables are empty", findings_path)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = summarize_all(findings, by, threshold=threshold)

@@ -92,7 +92,7 @@ class PairRecord:
     """A statement/report pair given directly by the user (``nli pairs``/``nli eval``).
 
     Attributes:
-        id (str): Record id, from the input or its 1-based line number.
+        id (str): Record id, from the input, or ``row-N`` with N its 1-based data row number.
         statement (str): What the official asserts (the NLI hypothesis).
         report (str): What the third party reports (the NLI premise).
         label (str | None): Gold label when the input is labelled.

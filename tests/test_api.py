@@ -117,3 +117,45 @@ def test_summarize_is_the_function_even_after_its_module_is_imported(tiny_model_
     assert by_outlet["pairs"].sum() == len(findings)
     by_month = nli.summarize(findings, by="month")
     assert set(by_month["month"]) == {"2015-03", "2015-04", "(unknown)"}
+
+
+def test_keep_fields_takes_a_comma_separated_string_as_the_cli_does(
+    collection: Path, tiny_model_dir: Path, tiny_scorer
+):
+    options = {"model": str(tiny_model_dir), "scorer": tiny_scorer}
+    as_text = nli.score_articles(collection, keep_fields="outlet, published", **options)
+    as_list = nli.score_articles(collection, keep_fields=["outlet", "published"], **options)
+    pd.testing.assert_frame_equal(as_text, as_list)
+    assert [c for c in as_text.columns if c.startswith("article.")] == [
+        "article.outlet",
+        "article.published",
+    ]  # not one field per character
+    with pytest.raises(ValueError, match="empty field name"):
+        nli.score_articles(collection, keep_fields="outlet,,published", **options)
+
+
+def test_extract_ahead_reaches_the_run(collection: Path, monkeypatch: pytest.MonkeyPatch):
+    seen: list[bool | None] = []
+
+    def run_score(input_path, output, config, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(config.extract_ahead)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr("nli.runs.run_score", run_score)
+    for value in (True, False, None):
+        with pytest.raises(RuntimeError, match="stop here"):
+            nli.score_articles(collection, extract_ahead=value)
+    assert seen == [True, False, None]
+
+
+def test_every_option_of_nli_score_that_shapes_the_findings_is_an_api_parameter():
+    import inspect
+
+    import typer.main
+
+    # options about the command's files, engine and printing, not about the findings
+    cli_only = {"input_path", "output", "resume", "force", "report", "verbose"}
+    cli_only |= {"engine", "address", "workers"}
+    command = typer.main.get_command(app).commands["score"]  # type: ignore[attr-defined]
+    options = {param.name for param in command.params} - cli_only
+    assert options <= set(inspect.signature(nli.score_articles).parameters)

@@ -249,7 +249,7 @@ def test_missing_id_falls_back_to_the_line_number(
     source = tmp_path / "articles.jsonl"
     source.write_bytes(_jsonl_lines({"text": GOOD}))
     run = _score(source, tmp_path, tiny_scorer, tiny_model_dir)
-    assert {f["article_id"] for f in run.findings} == {"1"}
+    assert {f["article_id"] for f in run.findings} == {"row-1"}  # nli.io.implicit_id
 
 
 def test_truncated_gzip_jsonl_keeps_the_rows_before_the_damage(
@@ -335,6 +335,8 @@ def test_utf16_csv_with_a_long_article_is_read(tmp_path: Path, tiny_scorer, tiny
         ("table.xlsx", b"PK\x03\x04", "unknown format"),  # unsupported suffix
         ("bad.parquet", b"not parquet at all", "Parquet"),  # corrupt Parquet
         ("twice.csv", b"id,text,id\n1,a,2\n", "repeats column"),  # ambiguous header
+        ("body.csv", b"id,body\n1,The ministry denied it.\n", "no column 'text'"),  # no text
+        ("array.json", b'[\n  {"id": "a", "text": "x"}\n]\n', "JSON Lines"),  # a JSON array
     ],
 )
 def test_unusable_input_exits_2_with_one_line_and_no_debris(
@@ -470,3 +472,55 @@ def test_error_rows_of_a_table_name_the_table_even_with_a_path_column(
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     run = _score(source, tmp_path, tiny_scorer, tiny_model_dir, max_article_chars=len(GOOD) + 1)
     assert [(e["id"], e["source"]) for e in run.errors] == [("long", str(source))]
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "options"),
+    [
+        ("score", "in.jsonl", ["-o", "in.jsonl"]),  # OUTPUT is the input
+        ("score", "in.jsonl", ["-o", "f.jsonl", "--report", "in.jsonl"]),  # so is --report
+        ("score", "f.jsonl.errors.jsonl", ["-o", "f.jsonl"]),  # so is OUTPUT's errors file
+        ("score", "f.jsonl.manifest.json", ["-o", "f.jsonl"]),  # or its manifest
+        ("extract", "in.jsonl", ["-o", "in.jsonl"]),  # extract writes claims over it
+    ],
+)
+def test_the_input_is_never_overwritten_even_with_force(
+    tmp_path: Path, tiny_model_dir: Path, command: str, name: str, options: list[str]
+):
+    source = tmp_path / name
+    source.write_bytes(_jsonl_lines(GOOD_ROW))
+    before = source.read_bytes()
+    paths = [str(tmp_path / o) if not o.startswith("-") else o for o in options]
+    model = ["-m", str(tiny_model_dir)] if command == "score" else []
+    result = runner.invoke(app, [command, str(source), *paths, *model, "--force"])
+    assert result.exit_code == 2, result.output
+    assert "is the input" in result.output
+    assert source.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_run_score_and_run_extract_refuse_to_write_over_their_input(tmp_path: Path):
+    from nli.runs import run_extract
+
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_jsonl_lines(GOOD_ROW))
+    with pytest.raises(InputError, match="is the input"):
+        run_score(source, source, ArticleConfig())
+    with pytest.raises(InputError, match="is the input"):
+        run_extract(source, source, ArticleConfig())
+    assert source.read_bytes() == _jsonl_lines(GOOD_ROW)
+
+
+def test_extract_error_rows_name_the_table_and_max_chars_lets_long_articles_in(tmp_path: Path):
+    source = tmp_path / "articles.jsonl"
+    source.write_bytes(_jsonl_lines({"id": "good", "text": GOOD}, {"id": "long", "text": GOOD * 3}))
+    out = tmp_path / "claims.jsonl"
+    args = ["extract", str(source), "-o", str(out), "--finder", "rules"]
+    short = runner.invoke(app, [*args, "--max-chars", str(len(GOOD) + 1)])
+    assert short.exit_code == 3, short.output
+    errors = _read_jsonl(tmp_path / "claims.jsonl.errors.jsonl")
+    assert [(e["id"], e["source"]) for e in errors] == [("long", str(source))]
+    assert "raise --max-chars" in errors[0]["message"]  # an option nli extract has
+    long = runner.invoke(app, [*args, "--max-chars", str(3 * len(GOOD)), "--force"])
+    assert long.exit_code == 0, long.output
+    assert {row["article_id"] for row in _read_jsonl(out)} == {"good", "long"}

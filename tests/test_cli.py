@@ -165,3 +165,73 @@ def test_eval_without_labels_is_an_input_error(tmp_path: Path, tiny_model_dir: P
     result = runner.invoke(app, ["eval", str(src), "-m", str(tiny_model_dir)])
     assert result.exit_code == 2
     assert "no labelled pairs" in result.output
+
+
+def _arrow_conflict() -> None:
+    import pyarrow as pa
+
+    pa.Table.from_pylist([{"x": 5}, {"x": "AP"}])  # a ValueError from inside a library
+
+
+def _refused_option() -> None:
+    from nli.config import ArticleConfig
+
+    ArticleConfig(top_k=0)  # a ValueError this package raises on purpose
+
+
+def _missing_key() -> None:
+    {}["x"]  # noqa: B018 - a bug of any other kind
+
+
+@pytest.mark.parametrize(
+    ("fail", "code", "words"),
+    [
+        (_arrow_conflict, 4, "internal error (ArrowInvalid"),  # not an input error
+        (_missing_key, 4, "internal error (KeyError"),  # nor is any other exception
+        (_refused_option, 2, "top_k must be >= 1"),  # a deliberate refusal is one
+    ],
+)
+def test_unexpected_errors_are_internal_errors_with_their_traceback_at_v(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail, code: int, words: str
+):
+    import nli.runs
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fail()
+
+    monkeypatch.setattr(nli.runs, "run_score", broken)
+    source = _write(tmp_path / "a.jsonl", [{"id": "a", "text": "The army denied it."}])
+    args = ["score", str(source), "-o", str(tmp_path / "f.jsonl")]
+    quiet = runner.invoke(app, args)
+    assert quiet.exit_code == code, quiet.output
+    assert words in quiet.output and "Traceback" not in quiet.output
+    assert ("rerun with -v for the traceback" in quiet.output) == (code == 4)
+    loud = runner.invoke(app, [*args, "-v"])
+    assert loud.exit_code == code and "Traceback" in loud.output
+
+
+def test_help_names_the_default_pairing_and_every_model_calibrate_takes():
+    score = runner.invoke(app, ["score", "--help"])
+    assert score.exit_code == 0
+    assert "share topic words" not in score.output and "ranker" in score.output
+    calibrate = runner.invoke(app, ["calibrate", "--help"])
+    assert calibrate.exit_code == 0 and "accurate" in calibrate.output
+
+
+def test_summarize_fails_when_no_grouping_asked_for_can_be_written(tmp_path: Path):
+    finding = {
+        "article_id": "a",
+        "report_article_id": "a",
+        "statement": {"text": "s", "speaker": "Pentagon", "polarity": "-", "span": [0, 5]},
+        "report": {"text": "r", "source": "Reuters", "span": [10, 20]},
+        "probs": {"contradiction": 0.1, "neutral": 0.1, "entailment": 0.8},
+        "score": 0.8,
+        "calibrated": 0.8,
+        "label": "contradiction",
+    }
+    findings = _write(tmp_path / "f.jsonl", [finding])  # scored without --keep-fields
+    out = tmp_path / "summary"
+    result = runner.invoke(app, ["summarize", str(findings), "-o", str(out), "--by", "outlet"])
+    assert result.exit_code == 2
+    assert "nothing written" in result.output and "no outlet table" in result.output
+    assert not any(out.iterdir())

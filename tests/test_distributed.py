@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -302,10 +303,21 @@ def test_file_rows_give_the_ids_the_local_reader_gives(tmp_path: Path):
     (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
     rows = file_rows(tmp_path)
     assert [row["id"] for row in rows] == ["a.html", "sub/b.txt"]
-    assert all(Path(row["path"]).is_absolute() for row in rows)
+    assert all(Path(os.fsdecode(row["path"])).is_absolute() for row in rows)
     article = read_file_row(rows[1])
     assert isinstance(article, Article)
     assert (article.id, article.text) == ("sub/b.txt", "Second.")
+
+
+def test_file_rows_of_a_name_that_is_not_utf8_give_a_text_id_and_read_the_file(tmp_path: Path):
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(b"The ministry denied the report.")
+    (row,) = file_rows(tmp_path)
+    assert row["id"] == "caf\\xe9.txt"
+    row["id"].encode("utf-8")  # valid text: it goes into Arrow tables and UTF-8 outputs
+    article = read_file_row(row)
+    assert isinstance(article, Article)
+    assert (article.id, article.text) == ("caf\\xe9.txt", "The ministry denied the report.")
 
 
 def test_a_file_that_vanished_is_an_error_record_not_a_crash(tmp_path: Path):

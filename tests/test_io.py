@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,12 +16,13 @@ from nli.io import (
     input_fingerprint,
     normalise_label,
     read_articles,
+    read_findings,
     read_pairs,
     truncate_file,
     write_json,
     write_records,
 )
-from nli.types import ErrorRecord, PairRecord
+from nli.types import Article, ErrorRecord, PairRecord
 
 ROWS = [
     {
@@ -75,9 +77,38 @@ def test_reads_parquet(tmp_path: Path):
     assert [r.id for r in read_pairs(path)] == ["a", "b"]
 
 
-def test_missing_id_falls_back_to_line_number(tmp_path: Path):
+def test_missing_id_falls_back_to_the_row_number(tmp_path: Path):
     path = _jsonl(tmp_path / "p.jsonl", ['{"statement": "s", "report": "r"}'])
-    assert next(iter(read_pairs(path))).id == "1"
+    assert next(iter(read_pairs(path))).id == "row-1"
+
+
+def test_rows_without_an_id_are_numbered_by_data_row_not_by_line(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    # a header, a field with a line break inside and a blank line: none is a data row
+    path.write_text('statement,report\ns,"two\nlines"\n\ns,r\ns,r,extra\ns,r\n', encoding="utf-8")
+    records = list(read_pairs(path))
+    assert [r.id for r in records] == ["row-1", "row-2", None, "row-4"]
+    assert records[2].line == 6  # an error row still names its line in the file
+
+
+def _articles_of(path: Path, text_field: str) -> list[Article]:
+    records = list(read_articles(path, text_field=text_field))
+    assert all(isinstance(r, Article) for r in records), records
+    return records  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_article_ids_of_rows_without_one_are_row_numbers_in_every_format(
+    tmp_path: Path, suffix: str
+):
+    rows = [{"id": "3", "text": "A."}, {"id": "x", "text": "B."}, {"id": None, "text": "C."}]
+    path = tmp_path / f"a{suffix}"
+    if suffix == ".jsonl":
+        _jsonl(path, [json.dumps(row) for row in rows])
+    else:
+        write_records(path, rows)
+    # the id-less third row is not "3": it would have been refused as a duplicate
+    assert [a.id for a in _articles_of(path, "text")] == ["3", "x", "row-3"]
 
 
 @pytest.mark.parametrize(
@@ -152,6 +183,47 @@ def test_normalise_label(value, expected):
     assert normalise_label(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, "contradiction"),  # JSON number
+        (0, "neutral"),  # JSON number
+        ("1", "contradiction"),  # CSV cell
+        (0.0, "neutral"),  # a float column (pandas, Parquet)
+        (True, "contradiction"),  # boolean
+    ],
+)
+def test_the_contradiction_field_takes_one_and_zero_as_booleans(value, expected):
+    assert normalise_label(value, field="contradiction") == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,  # Hugging Face MNLI: entailment, was read as neutral
+        1,  # Hugging Face MNLI: neutral, was read as contradiction
+        2,  # Hugging Face MNLI: contradiction
+        "1",  # the same in a CSV cell
+    ],
+)
+def test_a_number_in_the_label_field_is_refused_naming_the_labels(value):
+    with pytest.raises(ValueError, match="is a number; labels are contradiction, neutral"):
+        normalise_label(value)
+
+
+def test_pair_rows_with_numeric_labels_are_error_rows_and_boolean_fields_are_read(
+    tmp_path: Path,
+):
+    lines = [
+        '{"statement": "s", "report": "r", "label": 1}',
+        '{"statement": "s", "report": "r", "contradiction": 1}',
+        '{"statement": "s", "report": "r", "label": "", "contradiction": 0}',
+    ]
+    records = list(read_pairs(_jsonl(tmp_path / "p.jsonl", lines)))
+    assert isinstance(records[0], ErrorRecord) and "entailment" in records[0].message
+    assert [r.label for r in records[1:]] == ["contradiction", "neutral"]  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
 def test_write_records_round_trips_and_leaves_no_temp_files(tmp_path: Path, suffix):
     path = tmp_path / f"out{suffix}"
@@ -211,6 +283,110 @@ def test_empty_outputs_are_valid_files(tmp_path: Path):
         assert write_records(tmp_path / f"e{suffix}", []) == 0
     assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
     assert (tmp_path / "e.jsonl").read_text() == ""
+
+
+def test_read_findings_gives_csv_rows_back_as_the_jsonl_ones(tmp_path: Path):
+    finding = {
+        "article_id": "007",
+        "report_article_id": "007",
+        "statement": {"text": "No.", "speaker": None, "span": [0, 3], "blanket": True},
+        "report": {"text": "Yes.", "source": "AP", "span": [4, 8], "blanket": False},
+        "probs": {"contradiction": 0.5, "neutral": 0.25, "entailment": 0.25},
+        "score": 0.5,
+        "calibrated": 0.4,
+        "pair_probability": None,
+        "priority": 0.4,
+        "label": "contradiction",
+        "window": 0,
+        "article": {"outlet": "Daily Planet", "date": None},
+    }
+    for suffix in (".jsonl", ".csv", ".parquet"):
+        write_records(tmp_path / f"f{suffix}", [finding, finding])
+        assert read_findings(tmp_path / f"f{suffix}") == ([finding, finding], []), suffix
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_read_findings_of_a_run_with_no_findings_is_empty(tmp_path: Path, suffix: str):
+    path = tmp_path / f"f{suffix}"
+    write_records(path, [])  # what nli score writes when it finds nothing
+    assert read_findings(path) == ([], [])
+
+
+def test_read_findings_keeps_good_rows_and_reports_bad_ones(tmp_path: Path):
+    path = _jsonl(tmp_path / "f.jsonl", ['{"article_id": "a"}', "{broken"])
+    rows, errors = read_findings(path)
+    assert rows == [{"article_id": "a"}] and [e.line for e in errors] == [2]
+
+
+def _non_utf8_name(folder: Path, name: bytes) -> Path:
+    """A file whose name is not valid UTF-8 (skipped where the file system refuses one)."""
+    try:
+        path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+        path.write_bytes(b"")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return path
+
+
+def test_file_names_that_are_not_utf8_give_ids_that_are_text(tmp_path: Path):
+    _non_utf8_name(tmp_path, b"caf\xe9.txt").write_text("Officials denied it.", encoding="utf-8")
+    _non_utf8_name(tmp_path, b"bin\xff.txt").write_bytes(b"\x00binary")
+    records = list(read_articles(tmp_path))
+    assert [r.id for r in records] == ["bin\\xff.txt", "caf\\xe9.txt"]
+    assert isinstance(records[0], ErrorRecord) and isinstance(records[1], Article)
+    assert records[0].source.endswith("bin\\xff.txt")
+    assert records[1].source.endswith("caf\\xe9.txt")  # type: ignore[union-attr]
+    # what failed before: writing them out as UTF-8
+    write_records(tmp_path / "out.jsonl", [{"id": r.id, "source": r.source} for r in records])
+
+
+def test_a_single_file_with_a_non_utf8_name_gets_a_text_id(tmp_path: Path):
+    path = _non_utf8_name(tmp_path, b"\xe9t\xe9.txt")
+    path.write_text("Officials denied it.", encoding="utf-8")
+    (article,) = read_articles(path)
+    assert article.id == "\\xe9t\\xe9.txt"
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (
+            b"\x93We have no troops,\x94 he said \x96 twice.",
+            "“We have no troops,” he said – twice.",
+        ),
+        (b"caf\xe9 \x85", "café …"),  # Latin-1 letters are the same in Windows-1252
+        (b"\x81\x93x\x94", "\x81“x”"),  # an undefined byte stays as Latin-1 reads it
+        ("“UTF-8 wins”".encode(), "“UTF-8 wins”"),  # valid UTF-8 is UTF-8
+    ],
+)
+def test_text_files_that_are_not_utf8_are_read_as_windows_1252(
+    tmp_path: Path, data: bytes, text: str
+):
+    (tmp_path / "a.txt").write_bytes(data)
+    (article,) = read_articles(tmp_path / "a.txt")
+    assert article.text == text  # type: ignore[union-attr]
+
+
+_PAGE = (
+    '<html><head><meta charset="{charset}"><title>t</title></head><body><article>'
+    "<p>{text} {text} {text} {text} {text} {text} {text} {text}</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding", "text"),
+    [
+        ("koi8-r", "koi8_r", "Министерство отрицает это."),  # a declared charset is honoured
+        ("iso-8859-1", "cp1252", "“The ministry denied it.”"),  # Latin-1 as browsers read it
+    ],
+)
+def test_html_pages_are_read_in_the_charset_they_declare(
+    tmp_path: Path, charset: str, encoding: str, text: str
+):
+    page = tmp_path / "a.html"
+    page.write_bytes(_PAGE.format(charset=charset, text=text).encode(encoding))
+    (article,) = read_articles(page)
+    assert text in article.text  # type: ignore[union-attr]
 
 
 def _articles_jsonl(path: Path, ids: list[str]) -> Path:
@@ -324,3 +500,44 @@ def test_atomic_outputs_get_the_permissions_of_a_plain_file(tmp_path: Path, suff
     else:
         write_records(out, [{"id": "a", "n": 1}])
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+def test_check_article_input_refuses_a_table_without_the_text_field_and_json_arrays(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from nli.io import InputError, check_article_input
+
+    table = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": ["1"], "body": ["The ministry denied it."]}), table)
+    with pytest.raises(InputError, match="no column 'text'"):
+        check_article_input(table)
+    check_article_input(table, text_field="body")  # the right field passes
+    array = tmp_path / "a.json"
+    array.write_bytes(b'\xef\xbb\xbf  [{"id": "a", "text": "x"}]')
+    with pytest.raises(InputError, match="JSON Lines"):
+        check_article_input(array)
+    lines = tmp_path / "b.jsonl"
+    lines.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    check_article_input(lines)
+    check_article_input(tmp_path)  # a folder: read file by file
+
+
+def test_parquet_output_writes_fields_of_mixed_types_as_text(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from nli.io import write_records
+
+    rows = [
+        {"id": "a", "source": 5, "article": {"outlet": 5, "url": "u1"}, "score": 0.5},
+        {"id": "b", "source": "AP", "article": {"outlet": "AP", "url": None}, "score": 1},
+    ]
+    out = tmp_path / "mixed.parquet"
+    assert write_records(out, rows) == 2
+    table = pq.read_table(out).to_pylist()
+    assert [r["source"] for r in table] == ["5", "AP"]
+    assert [r["article"]["outlet"] for r in table] == ["5", "AP"]
+    assert [r["article"]["url"] for r in table] == ["u1", None]  # one type: kept as is
+    assert [r["score"] for r in table] == [0.5, 1.0]  # an integer goes with a float

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -202,3 +207,93 @@ def test_batches_larger_than_a_task_come_whole_and_in_order() -> None:
     for batch, found in got:
         assert found is not None and len(found.claims) == len(batch)
         assert found == find_batch_claims(batch, config)
+
+
+@pytest.mark.parametrize(
+    ("finder", "loads_spacy"),
+    [
+        ("parse", True),  # the worker parses: spaCy is loaded before the first batch
+        ("rules", False),  # the rules never need spaCy, nor its memory
+    ],
+)
+def test_the_worker_loads_spacy_only_for_a_finder_that_parses(
+    monkeypatch: pytest.MonkeyPatch, finder: str, loads_spacy: bool
+) -> None:
+    import nli.nlp
+    import nli.prefetch
+
+    loaded: list[bool] = []
+    monkeypatch.setattr(nli.nlp, "load_nlp", lambda: loaded.append(True))
+    monkeypatch.setattr(nli.prefetch, "_exit_with_parent", lambda parent: None)
+    nli.prefetch._start_worker(os.getpid(), finder)
+    assert loaded == ([True] if loads_spacy else [])
+
+
+#: A run that finds claims ahead, prints its worker's pid, then waits to be killed.
+_RUN_WITH_A_WORKER = """
+import multiprocessing, time
+from nli.config import ArticleConfig
+from nli.prefetch import prefetched
+from nli.types import Article
+
+if __name__ == "__main__":
+    batches = [[Article(f"a{i}", "The army denied that troops crossed.")] for i in range(3)]
+    ahead = prefetched(iter(batches), ArticleConfig(extract_ahead=True, finder="rules"))
+    next(ahead)
+    print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process is still running (a zombie waiting to be reaped is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    if not Path("/proc").is_dir():
+        return True  # no way to tell a zombie here
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False  # gone since
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no SIGKILL")
+def test_the_worker_ends_when_the_run_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "run.py"
+    script.write_text(_RUN_WITH_A_WORKER, encoding="utf-8")
+    run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None
+        workers = [int(pid) for pid in run.stdout.readline().split()]
+        assert len(workers) == 1 and _alive(workers[0])
+    finally:
+        run.send_signal(signal.SIGKILL)  # as kill -9 of nli score: no clean-up runs
+        run.wait()
+    deadline = time.monotonic() + 30
+    while _alive(workers[0]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(workers[0]), "the claim-finding worker outlived its run"
+
+
+def test_manifest_says_no_worker_ran_for_a_run_of_one_batch(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    from nli.runs import run_score
+
+    source = tmp_path / "one.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": "The army denied that troops crossed."}) + "\n",
+        encoding="utf-8",
+    )
+    config = ArticleConfig(
+        scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"),
+        finder="rules",
+        pairing="topics",
+        extract_ahead=True,
+    )
+    result = run_score(source, tmp_path / "f.jsonl", config)
+    manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
+    assert manifest["config"]["extract_ahead"] is False  # asked for, but nothing to overlap

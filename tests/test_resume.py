@@ -179,21 +179,163 @@ def test_force_discards_an_interrupted_run_and_starts_over(
         ({"min_score": 0.5}, "min_score"),  # a different filter would mix two outputs
         ({"threshold": 0.9}, "threshold"),  # labels would change half-way
         ({"input": True}, "input"),  # the collection changed since the interruption
+        ({"articles_per_batch": 3}, "articles_per_batch"),  # the encoder pads per batch
+        ({"encoder": "bf16"}, "encoder_precision"),  # $NLI_ENCODER_PRECISION changed
     ],
 )
 def test_resume_refuses_different_settings_or_input(
-    tmp_path: Path, tiny_scorer, tiny_model_dir: Path, change: dict[str, Any], named: str
+    tmp_path: Path,
+    tiny_scorer,
+    tiny_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, Any],
+    named: str,
 ):
+    from nli.retrieval import PRECISION_ENV
+
     source = _write_collection(tmp_path / "articles.jsonl", 8)
     out = tmp_path / "f.jsonl"
+    monkeypatch.setenv(PRECISION_ENV, "fp32")
     _interrupt(source, out, _config(tiny_model_dir, articles_per_batch=2), tiny_scorer, after=2)
-    options = {k: v for k, v in change.items() if k != "input"}
+    options = {"articles_per_batch": 2, **{k: v for k, v in change.items() if k in CONFIG_KEYS}}
     if "input" in change:
         with source.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({"id": "new", "text": "A new article."}) + "\n")
-    config = _config(tiny_model_dir, articles_per_batch=2, **options)
+    if "encoder" in change:
+        monkeypatch.setenv(PRECISION_ENV, change["encoder"])
+    config = _config(tiny_model_dir, **options)
     with pytest.raises(InputError, match=f"cannot resume: {named} differ"):
         run_score(source, out, config, scorer=tiny_scorer, resume=True)
+
+
+#: Options of ``ArticleConfig`` among the changes above.
+CONFIG_KEYS = ("min_score", "threshold", "articles_per_batch")
+
+
+@pytest.mark.parametrize(
+    ("pairing", "encoder"),
+    [
+        ("ranked", "fp32"),  # the pair ranker embeds claims: its encoder's precision
+        ("topics", None),  # topic words: no encoder
+    ],
+)
+def test_manifest_records_articles_per_batch_and_the_encoder_precision(
+    tmp_path: Path,
+    collection: Path,
+    tiny_scorer,
+    tiny_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pairing: str,
+    encoder: str | None,
+):
+    from nli.retrieval import PRECISION_ENV
+
+    monkeypatch.setenv(PRECISION_ENV, "fp32")
+    config = _config(tiny_model_dir, articles_per_batch=5, pairing=pairing)
+    result = run_score(collection, tmp_path / "f.jsonl", config, scorer=tiny_scorer)
+    manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
+    assert manifest["config"]["articles_per_batch"] == 5
+    assert manifest["encoder_precision"] == encoder
+
+
+def test_parquet_output_writes_kept_fields_of_mixed_types_as_strings(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    rows = [
+        {"id": f"art-{i}", "text": _short_article(i), "outlet": outlet, "tags": tags}
+        for i, (outlet, tags) in enumerate(
+            [(5, ["war"]), ("AP", [1, 2]), (None, None), (2.5, ["x"])]
+        )
+    ]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out" / "mixed.parquet"
+    config = _config(
+        tiny_model_dir, keep_fields=("outlet", "tags"), finder="rules", pairing="topics"
+    )
+    result = run_score(source, out, config, scorer=tiny_scorer)
+    kept = {row["article_id"]: row["article"] for row in pq.read_table(out).to_pylist()}
+    # one type per column: values of several JSON types become their JSON text
+    assert kept == {
+        "art-0": {"outlet": "5", "tags": '["war"]'},
+        "art-1": {"outlet": "AP", "tags": "[1, 2]"},
+        "art-2": {"outlet": None, "tags": None},
+        "art-3": {"outlet": "2.5", "tags": '["x"]'},
+    }
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(
+        [out.name, f"{out.name}.manifest.json"]
+    )
+    jsonl = run_score(source, tmp_path / "f.jsonl", config, scorer=tiny_scorer)
+    assert jsonl.counts.findings_written == result.counts.findings_written
+    first = json.loads((tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["article"] == {"outlet": 5, "tags": ["war"]}  # JSONL keeps them as given
+
+
+def test_the_manifest_is_written_only_once_the_output_is_in_place(
+    tmp_path: Path, collection: Path, tiny_scorer, tiny_model_dir: Path, monkeypatch
+):
+    import nli.runs
+
+    config = _config(tiny_model_dir, articles_per_batch=5)
+    reference = run_score(collection, tmp_path / "ref.parquet", config, scorer=tiny_scorer)
+    out = tmp_path / "run" / "f.parquet"
+    files = RunFiles.for_output(out)
+
+    def failing(source: Path, target: Path) -> int:
+        if Path(target) == out:
+            raise OSError("disk full")
+        return real(source, target)
+
+    real = nli.runs.convert_jsonl
+    monkeypatch.setattr(nli.runs, "convert_jsonl", failing)
+    with pytest.raises(OSError, match="disk full"):
+        run_score(collection, out, config, scorer=tiny_scorer)
+    assert not out.exists() and not files.manifest.exists()  # no manifest of a missing file
+    assert files.partial.exists() and files.checkpoint.exists()  # resumable
+    monkeypatch.setattr(nli.runs, "convert_jsonl", real)
+    result = run_score(collection, out, config, scorer=tiny_scorer, resume=True)
+    assert vars(result.counts) == vars(reference.counts)
+    _assert_same_records(_rows(out), _rows(tmp_path / "ref.parquet"))
+    assert files.manifest.exists() and not files.interrupted()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "environment",  # $NLI_EXTRACT_AHEAD is neither 0 nor 1
+        "bug",  # an unexpected error while the first batch is scored
+    ],
+)
+def test_a_run_that_fails_before_its_first_batch_leaves_no_files(
+    tmp_path: Path,
+    collection: Path,
+    tiny_scorer,
+    tiny_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+):
+    import nli.runs
+    from nli.prefetch import AHEAD_ENV
+
+    config = _config(tiny_model_dir, articles_per_batch=2)
+    out = tmp_path / "f.jsonl"
+    if failure == "environment":
+        monkeypatch.setenv(AHEAD_ENV, "yes")
+        expected: type[Exception] = ValueError
+    else:
+        expected = RuntimeError
+
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(nli.runs, "score_record_batch", broken)
+    with pytest.raises(expected):
+        run_score(collection, out, config, scorer=tiny_scorer)
+    assert not RunFiles.for_output(out).interrupted()
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    run_score(collection, out, config, scorer=tiny_scorer)  # no --resume or --force needed
+    assert out.exists()
 
 
 def test_resume_after_a_kill_while_finishing_completes_the_files(

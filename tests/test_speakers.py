@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nli.config import ArticleConfig, ScoringConfig
 from nli.runs import run_score
 from nli.speakers import Mention, add_speaker_entities, canonical_outlet, resolve_mentions
+from nli.types import Claim
 
 
 def _entities(*texts: str | None, kind: str | None = None) -> list[str | None]:
@@ -285,6 +288,77 @@ def test_findings_of_a_run_carry_entities(tmp_path: Path, tiny_scorer, tiny_mode
     speakers = {(f["statement"]["speaker"], f["statement"]["speaker_entity"]) for f in findings}
     assert all(entity == "Ivan Petrov" for _, entity in speakers), speakers
     assert all("source_entity" in f["report"] for f in findings)
+
+
+class _SoldiersScoreHigh:
+    """The tiny scorer, but a pair scores 0.9 when its statement mentions soldiers, else 0.1."""
+
+    def __init__(self, scorer: Any) -> None:
+        self._scorer = scorer
+
+    def score_pairs(self, statements: Any, reports: Any, **options: Any) -> Any:
+        scored = self._scorer.score_pairs(statements, reports, **options)
+        return [
+            dataclasses.replace(s, score=0.9 if "soldiers" in statement else 0.1)
+            for statement, s in zip(statements, scored, strict=True)
+        ]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scorer, name)
+
+
+def test_the_entity_of_a_kept_finding_does_not_depend_on_min_score(
+    tmp_path: Path, tiny_scorer, tiny_model_dir: Path
+):
+    # "Petrov" is Ivan Petrov because the first statement names him in full; --min-score
+    # drops that statement's finding, not what the article says.
+    text = (
+        "Defence minister Ivan Petrov said there were no troops in Karsk. Witnesses told "
+        "Reuters that troops had arrived in Karsk. Petrov said on Tuesday that no soldiers "
+        "were in Karsk."
+    )
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    scorer = _SoldiersScoreHigh(tiny_scorer)
+    entities = []
+    for min_score in (None, 0.5):
+        config = ArticleConfig(
+            scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"),
+            finder="rules",
+            pairing="topics",
+            min_score=min_score,
+        )
+        out = tmp_path / f"f-{min_score}.jsonl"
+        run_score(source, out, config, scorer=scorer)
+        findings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        entities.append(
+            {f["statement"]["speaker"]: f["statement"]["speaker_entity"] for f in findings}
+        )
+    every, kept = entities
+    assert every == {"Defence minister Ivan Petrov": "Ivan Petrov", "Petrov": "Ivan Petrov"}
+    assert kept == {"Petrov": "Ivan Petrov"}  # the full name's finding was not written
+
+
+def test_entities_are_resolved_over_the_claims_given_and_kept_when_present():
+    claims = {
+        "a": [
+            Claim("statement", "t", "c", "Interior Minister Nouhad Mashnuq", None, "+", (0, 9)),
+            Claim("statement", "t", "c", "Mashnuq", None, "+", (90, 99)),
+            Claim("report", "t", "c", "Reuters", None, "+", (40, 60)),
+        ]
+    }
+    findings = [
+        {
+            "article_id": "a",
+            "statement": {"speaker": "Mashnuq", "span": [90, 99]},
+            "report": {"source": "Reuters", "span": [40, 60]},
+        }
+    ]
+    (alone,) = add_speaker_entities(findings)
+    assert alone["statement"]["speaker_entity"] == "Mashnuq"  # its findings only
+    (found,) = add_speaker_entities(findings, claims)
+    assert found["statement"]["speaker_entity"] == "Nouhad Mashnuq"
+    assert add_speaker_entities([found]) == [found]  # resolved already: kept as it is
 
 
 def test_an_acronym_in_capitals_is_no_pronoun():

@@ -222,6 +222,27 @@ def test_load_findings_reads_every_output_format_alike(tmp_path: Path, suffix: s
     ]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_a_run_with_no_findings_gives_empty_tables_not_a_crash(tmp_path: Path, suffix: str):
+    path = tmp_path / f"findings{suffix}"
+    write_records(path, [])  # what nli score writes when it finds nothing
+    assert load_findings(path).empty
+    result = run_summarize(path, tmp_path / "summary")
+    assert result.findings == 0 and result.skipped == []
+    for name in ("speaker", "organisation", "source", "outlet", "month"):
+        table = pd.read_csv(tmp_path / "summary" / f"by_{name}.csv")
+        assert table.empty and list(table.columns)[:2] == [name, "statements"]
+
+
+def test_load_findings_reads_csv_as_the_report_does_with_the_jsonl_types(tmp_path: Path):
+    rows = [dict(f, priority=None, window=0) for f in FINDINGS]
+    write_records(tmp_path / "f.jsonl", rows)
+    write_records(tmp_path / "f.csv", rows)
+    from_csv = load_findings(tmp_path / "f.csv")
+    pd.testing.assert_frame_equal(from_csv, load_findings(tmp_path / "f.jsonl"))
+    assert from_csv["statement.blanket"].tolist() == [False] * 5 + [True]
+
+
 def test_run_summarize_writes_tables_and_plots(tmp_path: Path):
     path = tmp_path / "findings.jsonl"
     write_records(path, FINDINGS)
