@@ -8,7 +8,7 @@ the model needs are unpacked into the cache (:func:`nli.config.cache_root`, ``ac
 Before every load each unpacked file is checked against :data:`BASE_FILE_SHA256`.
 
 What lives in the repository is the adapter folder, :data:`ACCURATE_MODEL_DIR`, in the layout
-:func:`write_adapter_dir` writes (``scripts/training/train_lora.py`` trains it):
+that ``scripts/training/train_lora.py`` trains and writes (its ``write_adapter_dir``):
 
 * ``adapter_config.json``: peft's LoRA settings (rank, target layers);
 * ``adapter_model.safetensors``: the LoRA matrices and the classification head, fp16
@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import torch
-from safetensors.torch import save_file
 from transformers import (
     AutoConfig,
     AutoModelForSequenceClassification,
@@ -263,7 +262,8 @@ def load_adapter_model(
     manifests hash (the base is fixed by its checksums).
 
     Args:
-        adapter_dir (str | Path): A folder written by :func:`write_adapter_dir`.
+        adapter_dir (str | Path): A folder written by ``write_adapter_dir`` of
+            ``scripts/training/train_lora.py``.
         base_dir (Path, optional): The base model folder; defaults to the verified
             all-mpnet-base-v2 (:func:`base_model_dir`). The adapter must name
             :data:`BASE_NAME` as its base unless a folder is given here.
@@ -326,45 +326,3 @@ def _quiet_transformers() -> Iterator[None]:
 def _adapter_base_name(adapter_dir: Path) -> str:
     config = json.loads((adapter_dir / ADAPTER_CONFIG).read_text(encoding="utf-8"))
     return str(config.get("base_model_name_or_path") or "")
-
-
-def write_adapter_dir(model: Any, path: str | Path, *, base_name: str = BASE_NAME) -> Path:
-    """Write a peft model's adapter folder in the layout :func:`load_adapter_model` reads.
-
-    The adapter's trained tensors (LoRA matrices and the modules saved beside them, such as
-    the classification head) are stored in fp16; ``config.json`` is the classifier's config
-    (label map). Written to a temporary folder first, then renamed into place.
-
-    Args:
-        model (peft.PeftModel): The trained model.
-        path (str | Path): The adapter folder to write (replaced if it exists).
-        base_name (str): Recorded as the adapter's base. Defaults to :data:`BASE_NAME`.
-
-    Returns:
-        Path: ``path``.
-    """
-    from peft import get_peft_model_state_dict
-
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    state = get_peft_model_state_dict(model)
-    save_file(
-        {name: tensor.detach().to(torch.float16).contiguous() for name, tensor in state.items()},
-        str(tmp / ADAPTER_WEIGHTS),
-        metadata={"format": "pt"},
-    )
-    peft_config = model.peft_config["default"]
-    original_base = peft_config.base_model_name_or_path
-    peft_config.base_model_name_or_path = base_name
-    try:
-        peft_config.save_pretrained(str(tmp))
-    finally:
-        peft_config.base_model_name_or_path = original_base
-    model.get_base_model().config.save_pretrained(str(tmp))
-    if path.exists():
-        shutil.rmtree(path)
-    tmp.rename(path)
-    return path

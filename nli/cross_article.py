@@ -16,7 +16,7 @@ from typing import Any
 
 from nli.claims import article_claims
 from nli.config import ArticleConfig, RunCounts
-from nli.findings import _score_claim_pairs, make_finding
+from nli.findings import make_finding, score_claim_pairs
 from nli.io import read_articles
 from nli.model import ContradictionScorer
 from nli.pairing import ClaimPair, ClaimTopics, claim_topics, pair_topics, strongest_pairs
@@ -138,7 +138,7 @@ def score_cross_article(
             if not triples:
                 continue
             try:
-                scores = _score_claim_pairs([(s, r) for s, r, _ in triples], scorer, config)
+                scores = score_claim_pairs([(s, r) for s, r, _ in triples], scorer, config)
             except Exception as error:  # one article's failure must not end the run
                 logger.warning(
                     "article %s: scoring %d cross-article pairs failed (%r); not scored",

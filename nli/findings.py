@@ -79,9 +79,23 @@ def hypothesis(statement: Claim, report: Claim) -> str:
     return report.content if statement.blanket else statement.content
 
 
-def _score_claim_pairs(
+def score_claim_pairs(
     pairs: Sequence[ClaimPair], scorer: ContradictionScorer, config: ArticleConfig
 ) -> list[PairScore]:
+    """Score (statement, report) claim pairs with the model, as ``nli score`` scores them.
+
+    The premise is the report's content and the hypothesis what the official asserts or
+    denies (:func:`hypothesis`); the target is entailment for a denial (polarity ``-``),
+    contradiction otherwise. All pairs go to the model in one call.
+
+    Args:
+        pairs (Sequence[ClaimPair]): The pairs, statement first.
+        scorer (ContradictionScorer): The model.
+        config (ArticleConfig): Its ``scoring`` gives ``both_directions`` and ``batch_size``.
+
+    Returns:
+        list[PairScore]: One score per pair, in order.
+    """
     return scorer.score_pairs(
         [hypothesis(statement, report) for statement, report in pairs],
         [report.content for _, report in pairs],
@@ -100,7 +114,7 @@ def _score_articles(
     """Scores of each article's pairs: all in one model call, one by one if that fails."""
     flat = [pair for _, pairs in prepared for pair in pairs]
     try:
-        scores = _score_claim_pairs(flat, scorer, config)
+        scores = score_claim_pairs(flat, scorer, config)
     except Exception as error:  # find the article that broke the batch, keep the others
         if len(prepared) == 1:
             return [_error_for(prepared[0][0], f"scoring failed: {error!r}")]

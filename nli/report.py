@@ -162,11 +162,6 @@ class ReportResult:
 # --------------------------------------------------------------------------- reading
 
 
-#: Findings as :func:`nli.io.read_findings` reads them (``nli summarize`` reads them there
-#: too): the rows as dicts, nested whatever the format, and an ErrorRecord per bad row.
-load_findings = read_findings
-
-
 def manifest_path_for(findings_path: str | Path) -> Path:
     """Where ``nli score`` writes the manifest of a findings file."""
     findings_path = Path(findings_path)
@@ -913,7 +908,7 @@ def report_from_files(
     Raises:
         FileNotFoundError: When the findings file or the article collection is missing.
     """
-    rows, errors = load_findings(findings_path)
+    rows, errors = read_findings(findings_path)
     for error in errors:
         logger.warning("%s:%s: %s", error.source, error.line, error.message)
     if manifest_path is not None and not Path(manifest_path).is_file():

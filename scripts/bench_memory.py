@@ -2,9 +2,10 @@
 
 For each size N, writes a Parquet collection of N short synthetic articles (2 to 4
 sentences, one official statement and one third-party report each), scores it with
-:func:`nli.runs.run_score` in a fresh Python process, and reports that process's
-peak resident set size (``getrusage(RUSAGE_SELF).ru_maxrss``, which is what the parent
-would read from ``RUSAGE_CHILDREN`` for that child alone) together with its RSS once
+:func:`nli.runs.run_score` (default options, so ranked pairing; the model in fp32) in a
+fresh Python process, and reports that process's peak resident set size
+(``getrusage(RUSAGE_SELF).ru_maxrss``, which is what the parent would read from
+``RUSAGE_CHILDREN`` for that child alone) together with its RSS once
 the model is loaded and at the quarters of the run. A streaming engine keeps the peak
 flat: the goal is peak(largest) <= 1.2 x peak(smallest).
 
@@ -34,8 +35,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-#: Templates of 2 to 4 sentences, each with exactly one statement/report pair that
-#: nli.attribution finds and nli.pairing pairs (checked by ``--check``).
+#: Templates of 2 to 4 sentences, each written with one official statement and one
+#: third-party report. :func:`check_templates` runs before every measurement (there is no
+#: option for it) and checks them with topic pairing (:func:`nli.pairing.pair_claims`);
+#: the measured run scores with ``nli score``'s default ranked pairing, so the pairs it
+#: scores per article may differ from that check (each result's ``pairs`` counts them).
 TEMPLATES = (
     '"We have no troops in {place}," {name} said. According to a report by the {org}, '
     "hundreds of {people} troops were stationed in {place}.",
@@ -163,15 +167,16 @@ def measure(input_path: Path, output_path: Path, model: str, threads: int) -> di
 
 
 def check_templates() -> None:
-    """Fail unless every template yields exactly one scored pair."""
+    """Fail unless every template yields at least one statement/report pair (topic pairing
+    over the default claim finder), so that every article gives the run work to do."""
     from nli.claims import extract_claims
     from nli.pairing import pair_claims
     from nli.types import Article
 
     for i, row in enumerate(synthetic_articles(len(TEMPLATES) * 20)):
         pairs = pair_claims(extract_claims(Article(row["id"], row["text"])), min_overlap=1)
-        if len(pairs) != 1:
-            raise SystemExit(f"template gives {len(pairs)} pairs, not 1: {row['text']!r} ({i})")
+        if not pairs:
+            raise SystemExit(f"template gives no pair: {row['text']!r} ({i})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,8 +6,11 @@ Usage::
 
 The rows are ``scripts/training/make_real_pairs.py``'s output on the dev half
 (``fixtures/real/dev.jsonl``): each gold statement/report pair as the pipeline feeds it to the
-model. When ``--rows`` does not exist it is built first, with an fp32 scorer. The test half is
-refused: it is only measured by ``nli eval``.
+model. When ``--rows`` does not exist, or was not built by this script from the current
+``dev.jsonl``, it is (re)built first, with an fp32 scorer: the SHA-256 of the ``dev.jsonl`` the
+rows came from is recorded beside them (``ROWS.source.json``), so rows from an older version of
+the dev half never reach ``--record``. A rows file holding any article of the test half is
+refused (``scripts/real_halves.py``): that half is only measured by ``nli eval``.
 
 For fp32, bf16 autocast, bf16 weights and int8 (ONNX Runtime) it prints:
 
@@ -38,24 +41,65 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 import torch
+from real_halves import refuse_test_half
 from sklearn.metrics import roc_auc_score
 
 from nli import int8
+from nli.io import sha256_file
 from nli.model import ContradictionScorer, Target, resolve_model_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "fixtures" / "real" / "dev.jsonl"
 
 
-def read_rows(path: Path, model: str) -> list[dict]:
-    """The real-news dev pairs, built with an fp32 scorer when ``path`` is missing."""
-    if "test" in path.name:
-        raise SystemExit("the test half is only measured by nli eval: use dev pairs")
-    if not path.exists():
-        sys.path.insert(0, str(ROOT / "scripts" / "training"))
-        import make_real_pairs
+def source_path(rows: Path) -> Path:
+    """Where the provenance of a rows file is kept: ``ROWS.source.json`` beside it."""
+    return rows.with_name(rows.name + ".source.json")
 
-        make_real_pairs.main([str(DEV), "-o", str(path), "--model", model, "--precision", "fp32"])
+
+def rows_are_current(rows: Path, gold: Path = DEV) -> bool:
+    """Whether ``rows`` were built by this script from ``gold`` as it is now.
+
+    False when the rows or their ``.source.json`` are missing, unreadable, or record
+    another SHA-256 of ``gold`` (the dev half changed since they were built).
+    """
+    source = source_path(rows)
+    if not rows.is_file() or not source.is_file():
+        return False
+    try:
+        recorded = json.loads(source.read_text(encoding="utf-8")).get("gold_sha256")
+    except (json.JSONDecodeError, AttributeError):
+        return False
+    return bool(recorded == sha256_file(gold))
+
+
+def build_rows(path: Path, model: str, gold: Path = DEV) -> None:
+    """Write ``make_real_pairs.py``'s rows for ``gold`` to ``path``, with an fp32 scorer."""
+    sys.path.insert(0, str(ROOT / "scripts" / "training"))
+    import make_real_pairs
+
+    make_real_pairs.main([str(gold), "-o", str(path), "--model", model, "--precision", "fp32"])
+
+
+def read_rows(path: Path, model: str, gold: Path = DEV) -> list[dict]:
+    """The real-news dev pairs, (re)built with an fp32 scorer unless ``path`` holds the
+    rows of ``gold`` as it is now (:func:`rows_are_current`).
+
+    Raises:
+        SystemExit: When ``path`` holds any article of the test half.
+    """
+    if path.exists():
+        try:
+            refuse_test_half(path)
+        except ValueError as error:
+            raise SystemExit(f"{error} (use dev pairs)") from error
+    if not rows_are_current(path, gold):
+        why = "is missing" if not path.exists() else "was not built from the current " + gold.name
+        print(f"{path} {why}: building it from {gold}", file=sys.stderr)
+        gold_sha256 = sha256_file(gold)
+        build_rows(path, model, gold)
+        record = {"gold": str(gold), "gold_sha256": gold_sha256, "model": model}
+        source_path(path).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 

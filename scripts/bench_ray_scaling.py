@@ -16,7 +16,9 @@ each, as a real run pays them.
 
 The model is the shipped default (``--model default``), a model directory, or
 ``--model tiny``: the tiny random model of :func:`nli.tiny.build_tiny_model`, which
-measures the engines around a model that costs almost nothing.
+measures the engines around a model that costs almost nothing. Every engine scores in
+fp32 (``precision="fp32"``), not at ``nli score``'s ``auto`` (int8 for the shipped
+default).
 
 Usage:
     python scripts/bench_ray_scaling.py [--articles 520] [--cpus 2] [--repeats 2]

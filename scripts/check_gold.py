@@ -46,7 +46,7 @@ def load_fnc1_bodies(folder: Path) -> dict[str, str]:
         return {row["Body ID"]: row["articleBody"] for row in csv.DictReader(fh)}
 
 
-def _check_claims(art: dict[str, Any], key: str, who: str) -> list[str]:
+def _check_claims(art: dict[str, Any], key: str, who: str, entity: str) -> list[str]:
     problems: list[str] = []
     text = art["text"]
     claims = art.get(key)
@@ -78,6 +78,8 @@ def _check_claims(art: dict[str, Any], key: str, who: str) -> list[str]:
         seen.add((start, end))
         if not str(claim.get(who) or "").strip():
             problems.append(f"{where}: no {who}")
+        if not isinstance(claim.get(entity), str) or not claim[entity].strip():
+            problems.append(f"{where}: no {entity} (one canonical name per person or body)")
     return problems
 
 
@@ -91,16 +93,19 @@ def check_article(art: dict[str, Any], fnc1: dict[str, str] | None = None) -> li
     problems: list[str] = []
     if art["origin"] not in ORIGINS:
         problems.append(f"origin {art['origin']!r} not one of {ORIGINS}")
-    if art.get("domain") is not None and art["domain"] not in DOMAINS:
-        problems.append(f"domain {art['domain']!r} not one of {DOMAINS}")
+    domain = art.get("domain")
+    if not isinstance(domain, str) or not domain.strip():
+        problems.append(f"domain missing or empty; one of {DOMAINS}")
+    elif domain not in DOMAINS:
+        problems.append(f"domain {domain!r} not one of {DOMAINS}")
     if art["origin"] == "fnc1":
         body_id = str(art.get("fnc1_body_id", ""))
         if not body_id:
             problems.append("fnc1 article without fnc1_body_id")
         elif fnc1 is not None and fnc1.get(body_id) != art["text"]:
             problems.append(f"text differs from FNC-1 body {body_id}")
-    problems += _check_claims(art, "statements", "speaker")
-    problems += _check_claims(art, "reports", "source")
+    problems += _check_claims(art, "statements", "speaker", "speaker_entity")
+    problems += _check_claims(art, "reports", "source", "source_entity")
     n_st, n_rep = len(art["statements"]), len(art["reports"])
     seen: set[tuple[int, int]] = set()
     for i, pair in enumerate(art["pairs"]):

@@ -12,7 +12,8 @@ the report). A logistic regression on standardised features is cross-validated b
 cross-validated pairing recall is highest within ``--budget`` scored pairs per article. The
 final model is fitted on all dev articles and written with its weights on the raw features,
 the rule, and how it was made (command, data hash, cross-validated numbers). Never run it on
-the test half: that half is only measured.
+the test half: that half is only measured, and a file holding any of its articles is refused
+(``scripts/real_halves.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from real_halves import refuse_test_half
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
@@ -144,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--finder", default="parse", choices=("parse", "rules"))
     args = parser.parse_args(argv)
-    if "test" in args.gold.name:
-        parser.error("the test half is only measured: fit on the dev half")
+    try:
+        refuse_test_half(args.gold)
+    except (ValueError, FileNotFoundError) as error:
+        parser.error(f"{error} (fit on the dev half)")
 
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g, args.finder) for g in gold]

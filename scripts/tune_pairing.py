@@ -8,7 +8,8 @@ Finds the claims of every article once, embeds them, scores every statement's ``
 most similar reports with the model once, then replays each (k, min_similarity) setting on
 those scores and prints what ``nli eval --articles`` would print for it: pairing recall,
 end-to-end recall and precision, top-1 and scored pairs per article. Never run it on the
-test half: that half is only measured.
+test half: that half is only measured, and a file holding any of its articles is refused
+(``scripts/real_halves.py``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import json
 import time
 from pathlib import Path
 
+from real_halves import refuse_test_half
+
 from nli.claims import extract_claims
 from nli.config import ArticleConfig, ScoringConfig
 from nli.evaluate import pipeline_quality, read_gold_articles
-from nli.findings import _score_claim_pairs, make_finding
+from nli.findings import make_finding, score_claim_pairs
 from nli.pair_jobs import load_scorer
 from nli.retrieval import keep_pair, load_encoder, retrieve_pairs, slot_ranks
 
@@ -51,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="Also write the grid as JSON here.")
     args = parser.parse_args(argv)
-    if "test" in args.gold.name:
-        parser.error("the test half is only measured: tune on the dev half")
+    try:
+        refuse_test_half(args.gold)
+    except (ValueError, FileNotFoundError) as error:
+        parser.error(f"{error} (tune on the dev half)")
 
     gold = read_gold_articles(args.gold)
     scoring = ScoringConfig(model=args.model)
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     flat = [(aid, s, r, sim) for aid, found in widest.items() for s, r, sim in found]
     start = time.perf_counter()
-    scores = _score_claim_pairs([(s, r) for _, s, r, _ in flat], scorer, base)
+    scores = score_claim_pairs([(s, r) for _, s, r, _ in flat], scorer, base)
     t_model = time.perf_counter() - start
     print(f"claims {t_claims:.1f}s, {len(flat)} candidate pairs scored in {t_model:.1f}s")
     articles = {g.article.id: g.article for g in gold}

@@ -139,7 +139,7 @@ def test_adapter_round_trip_gives_the_same_probabilities(tiny_base: Path, tmp_pa
         expected = torch.softmax(
             model(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits, -1
         )
-    folder = accurate.write_adapter_dir(model, tmp_path / "adapter")
+    folder = train_lora.write_adapter_dir(model, tmp_path / "adapter")
     _, loaded = accurate.load_adapter_model(folder, base_dir=tiny_base)
     with torch.no_grad():
         got = torch.softmax(
@@ -151,7 +151,7 @@ def test_adapter_round_trip_gives_the_same_probabilities(tiny_base: Path, tmp_pa
 
 @needs_peft
 def test_adapter_folder_holds_only_small_files(tiny_base: Path, tmp_path: Path) -> None:
-    folder = accurate.write_adapter_dir(lora_model(tiny_base), tmp_path / "adapter")
+    folder = train_lora.write_adapter_dir(lora_model(tiny_base), tmp_path / "adapter")
     files = {p.name: p.stat().st_size for p in folder.iterdir()}
     assert set(files) == {"adapter_config.json", "adapter_model.safetensors", "config.json"}
     base_bytes = (tiny_base / "model.safetensors").stat().st_size
@@ -167,7 +167,7 @@ def test_adapter_folder_holds_only_small_files(tiny_base: Path, tmp_path: Path) 
 def test_scorer_loads_an_adapter_folder(
     tiny_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = accurate.write_adapter_dir(lora_model(tiny_base), tmp_path / "adapter")
+    folder = train_lora.write_adapter_dir(lora_model(tiny_base), tmp_path / "adapter")
     monkeypatch.setattr(accurate, "base_model_dir", lambda cache=None: tiny_base)
     scorer = ContradictionScorer(folder, precision="fp32")
     probs = scorer.predict(PAIRS)

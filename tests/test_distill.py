@@ -104,9 +104,67 @@ def test_epoch_draws_the_distillation_share() -> None:
     assert data.info["epoch_sources"]["1"] == {"a": 15, "distill": 5}
 
 
-def test_real_test_half_is_refused(tmp_path: Path) -> None:
+REAL = TRAINING.parents[1] / "fixtures" / "real"
+
+
+def test_real_test_half_is_refused_by_its_articles_not_its_name(tmp_path: Path) -> None:
+    renamed = tmp_path / "half2.jsonl"  # a copy of the test half under another name
+    renamed.write_text((REAL / "test.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(SystemExit, match="only measured"):
-        make_distill_pairs.real_articles(tmp_path / "test.jsonl")
+        make_distill_pairs.real_articles(renamed)
+    dev = tmp_path / "latest-dev.jsonl"  # "test" in the name, dev articles inside
+    dev.write_text((REAL / "dev.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    assert len(make_distill_pairs.real_articles(dev)) > 100
+
+
+def test_fnc1_sample_leaves_out_bodies_repeating_real_set_text(tmp_path: Path) -> None:
+    import csv
+    import gzip
+
+    import fnc1_holdout
+
+    test_claim = next(
+        c["text"]
+        for line in (REAL / "test.jsonl").read_text(encoding="utf-8").splitlines()
+        for c in json.loads(line)["statements"]
+        if len(c["text"]) >= 40
+    )
+    bodies = {str(i): f"Body {i}: officials said the convoy arrived." for i in range(9000, 9030)}
+    held = fnc1_holdout.heldout_ids(bodies)
+    copy = next(b for b in bodies if b not in held)
+    bodies[copy] = f"In other news. {test_claim} The end."
+    folder = tmp_path / "stance" / "fnc1"
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "train_bodies.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Body ID", "articleBody"], *bodies.items()])
+    sample = make_distill_pairs.fnc1_articles(tmp_path, n=len(bodies), seed=0)
+    ids = {a.id.removeprefix("fnc1:") for a in sample}
+    assert ids == set(bodies) - held - {copy}
+
+
+@pytest.mark.parametrize(
+    ("extra", "pairing"),
+    [
+        ([], "retrieval"),  # the default: the pairing of the run the model card reports
+        (["--pairing", "ranked"], "ranked"),  # what nli score does today
+    ],
+)
+def test_pairing_option_reaches_the_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], pairing: str
+) -> None:
+    seen = []
+
+    def fake_pairs(articles: object, config: object) -> list[tuple[str, str, str]]:
+        seen.append(config.pairing)  # type: ignore[attr-defined]
+        return []
+
+    monkeypatch.setattr(make_distill_pairs, "fnc1_articles", lambda *_: [])
+    monkeypatch.setattr(make_distill_pairs, "candidate_pairs", fake_pairs)
+    monkeypatch.setattr(make_distill_pairs, "load_scorer", lambda scoring: None)
+    out = tmp_path / "pairs.jsonl"
+    args = ["--data-dir", str(tmp_path), "-o", str(out), "--fnc1-bodies", "0", *extra]
+    assert make_distill_pairs.main(args) == 0
+    assert seen == [pairing]
 
 
 def test_candidate_pairs_are_the_pipelines_inputs_once_each() -> None:

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS / "training"))
 sys.path.insert(0, str(SCRIPTS))
 
+import eval_model  # noqa: E402
 from eval_fnc1_holdout import (  # noqa: E402
     discuss_breakdown,
     evaluate_holdout,
@@ -156,6 +158,37 @@ def test_real_pair_records_take_statement_and_report_from_the_spans(tmp_path: Pa
     assert record.report == "Hundreds of troops arrived"
     assert record.label == "contradiction"
     assert record.extra == {"article_id": "a1"} and record.id == "a1/0"
+
+
+def test_real_pairs_measure_only_the_dev_half_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Officials said no troops were sent. Reporters saw troops arrive."
+    for half in ("dev", "test"):
+        article = {
+            "id": f"{half}-1",
+            "text": text,
+            "statements": [{"span": [0, 35], "text": text[:35]}],
+            "reports": [{"span": [36, 64], "text": text[36:]}],
+            "pairs": [{"statement": 0, "report": 0, "label": "contradiction"}],
+        }
+        (tmp_path / f"{half}.jsonl").write_text(json.dumps(article) + "\n")
+    measured: list[str] = []
+
+    def fake_score(scorer, records, config, **kwargs):  # type: ignore[no-untyped-def]
+        measured.extend(r.extra["article_id"] for r in records)
+        return {"n": len(records)}, []
+
+    monkeypatch.setattr(eval_model, "score_labelled_pairs", fake_score)
+    config, no_model = ScoringConfig(), cast(Any, None)  # the model is never called
+    default = eval_model.evaluate_real_pairs(no_model, config, real_dir=tmp_path)
+    assert list(default) == ["dev"] and measured == ["dev-1"]
+    both = eval_model.evaluate_real_pairs(
+        no_model, config, halves=("dev", "test"), real_dir=tmp_path
+    )
+    assert list(both) == ["dev", "test"] and measured == ["dev-1", "dev-1", "test-1"]
+    with pytest.raises(ValueError, match="unknown halves"):
+        eval_model.evaluate_real_pairs(no_model, config, halves=("train",), real_dir=tmp_path)
 
 
 def test_scored_pairs_equal_nli_pairs_scores_with_windows(tiny_scorer) -> None:  # type: ignore[no-untyped-def]

@@ -426,7 +426,8 @@ def test_cross_article_needs_the_local_engine_and_event_field_needs_it(tmp_path:
 def test_report_of_a_cross_article_run_keeps_both_texts_and_names_the_other_article(
     tmp_path: Path, tiny_model_dir: Path
 ):
-    from nli.report import load_findings, prepare_report
+    from nli.io import read_findings
+    from nli.report import prepare_report
 
     source = _event_collection(tmp_path, ("karsk", "karsk"))
     out = tmp_path / "findings.jsonl"
@@ -434,7 +435,7 @@ def test_report_of_a_cross_article_run_keeps_both_texts_and_names_the_other_arti
         scoring=ScoringConfig(model=str(tiny_model_dir), precision="fp32"), cross_article=True
     )
     run_score(source, out, config)
-    rows, _ = load_findings(out)
+    rows, _ = read_findings(out)
     content = prepare_report(rows, {"denial": DENIAL, "report": REPORT})
     denial = next(a for a in content.data["articles"] if a["id"] == "denial")
     assert denial["has_text"] and denial["note"] is None  # not "spans do not match"

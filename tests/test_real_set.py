@@ -56,6 +56,27 @@ def test_the_checker_catches_a_bad_span_and_a_repeated_pair(tmp_path: Path) -> N
     assert "outside the text" in done.stdout and "listed twice" in done.stdout
 
 
+def test_the_checker_requires_entities_and_a_domain(tmp_path: Path) -> None:
+    rows = _rows("dev.jsonl")[:4]
+    del rows[0]["statements"][0]["speaker_entity"]
+    rows[1]["reports"][0]["source_entity"] = " "
+    del rows[2]["domain"]
+    rows[3]["domain"] = ""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/check_gold.py"), str(bad)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert any(f":1 {rows[0]['id']}: statements[0]: no speaker_entity" in x for x in lines)
+    assert any(f":2 {rows[1]['id']}: reports[0]: no source_entity" in x for x in lines)
+    assert any(f":3 {rows[2]['id']}: domain missing or empty" in x for x in lines)
+    assert any(f":4 {rows[3]['id']}: domain missing or empty" in x for x in lines)
+    assert done.stdout.strip().endswith("4 problem(s)")
+
+
 def test_halves_are_disjoint_large_enough_and_the_split_is_stable(tmp_path: Path) -> None:
     dev, test = _rows("dev.jsonl"), _rows("test.jsonl")
     assert not {a["id"] for a in dev} & {a["id"] for a in test}

@@ -16,13 +16,12 @@ from typer.testing import CliRunner
 
 from nli.cli import app
 from nli.config import ArticleConfig, ScoringConfig
-from nli.io import write_records
+from nli.io import read_findings, write_records
 from nli.report import (
     NOSCRIPT_ROWS,
     format_seconds,
     highlight_segments,
     json_for_script,
-    load_findings,
     prepare_report,
     render_report,
     render_report_content,
@@ -189,7 +188,7 @@ def test_report_for_fixture_articles_highlights_every_claim_exactly(fixture_run:
     out = tmp_path / "report.html"
     result = report_from_files(fixture_run, out, articles_path=FIXTURE_ARTICLES)
     html = out.read_text(encoding="utf-8")
-    rows, _ = load_findings(fixture_run)
+    rows, _ = read_findings(fixture_run)
     manifest = json.loads(fixture_run.with_name("findings.jsonl.manifest.json").read_text())
 
     assert result.findings == len(rows) > 0
@@ -356,7 +355,7 @@ def test_findings_files_in_other_formats_give_the_same_report(tmp_path: Path, su
     rows = _evil_findings()
     path = tmp_path / f"findings{suffix}"
     write_records(path, rows)
-    loaded, errors = load_findings(path)
+    loaded, errors = read_findings(path)
     assert not errors
     assert _page_data(render_report(loaded)) == _page_data(render_report(rows))
 
@@ -443,11 +442,11 @@ def test_report_of_the_tools_own_outputs_with_no_findings_and_other_suffixes(
 ):
     empty = tmp_path / name
     write_records(empty, [])
-    assert load_findings(empty) == ([], [])
+    assert read_findings(empty) == ([], [])
     row = {"article_id": "a", "statement": {"text": "s"}, "report": {"text": "r"}, "score": 0.5}
     other = tmp_path / f"one-{name}"
     write_records(other, [row])
-    rows, errors = load_findings(other)
+    rows, errors = read_findings(other)
     assert errors == [] and len(rows) == 1 and rows[0]["article_id"] == "a"
 
 

@@ -57,8 +57,70 @@ def test_holdout_is_a_fixed_fifth_independent_of_order() -> None:
 
 def test_real_set_bodies_are_read_from_the_fixtures() -> None:
     real = fnc1_holdout.real_set_body_ids()
-    assert len(real) >= 60  # the real-news set holds 70 FNC-1 articles
+    assert len(real) >= 60  # the real-news set holds 91 FNC-1 articles (2026-12-04)
     assert all(b.isdigit() for b in real)
+
+
+REAL = TRAINING.parents[1] / "fixtures" / "real"
+
+
+def _first_long_claim(half: str) -> str:
+    """An annotated statement of the real-news ``half`` of 40 or more characters."""
+    for line in (REAL / f"{half}.jsonl").read_text(encoding="utf-8").splitlines():
+        for claim in json.loads(line)["statements"] if line.strip() else []:
+            if len(claim["text"]) >= 40:
+                return str(claim["text"])
+    raise AssertionError(f"no long statement in {half}.jsonl")
+
+
+def _first_long_page_sentence(half: str) -> str:
+    """A sentence of a web page of the real-news ``half`` that is no annotated claim."""
+    from nli.segment import split_sentences
+
+    for line in (REAL / f"{half}.jsonl").read_text(encoding="utf-8").splitlines():
+        article = json.loads(line) if line.strip() else {"origin": None}
+        if article["origin"] != "pages":
+            continue
+        claims = {c["text"] for key in ("statements", "reports") for c in article[key]}
+        for sentence in split_sentences(article["text"]):
+            if len(sentence.text) >= 60 and not any(sentence.text in c for c in claims):
+                return sentence.text
+    raise AssertionError(f"no long page sentence in {half}.jsonl")
+
+
+def _curly(text: str) -> str:
+    """The text as another outlet might print it: curly quotes, doubled spaces."""
+    return text.replace('"', "\u201c").replace("'", "\u2019").replace(" ", "  ", 2)
+
+
+def test_bodies_repeating_real_set_text_under_other_ids_are_excluded(tmp_path: Path) -> None:
+    # FNC-1 repeats text under other body ids: a test-half claim or a dev-half page sentence
+    # inside a body that is not the set's own must keep that body out of training too
+    bodies = {str(i): f"Body {i} says the troops arrived. Weather was fine." for i in range(40)}
+    texts = [
+        f"Earlier today. {_curly(_first_long_claim('test'))} More on this later.",
+        f"{_first_long_page_sentence('dev')} Nothing else.",
+    ]
+    ids = [str(i) for i in range(9000, 9100)]
+    held = fnc1_holdout.heldout_ids([*bodies, *ids])
+    copies = dict(zip([i for i in ids if i not in held], texts, strict=False))
+    bodies.update(copies)
+    assert len(copies) == 2 and not set(copies) & fnc1_holdout.heldout_ids(bodies)
+    stances = [(f"Troops arrived {b}", b, "agree") for b in bodies]
+    _write_fnc1(tmp_path, bodies, stances)
+    assert set(copies) <= fnc1_holdout.real_set_text_ids(bodies)
+    assert set(copies) <= fnc1_holdout.excluded_ids(tmp_path)
+    assert not set(copies) & fnc1_holdout.excluded_ids(tmp_path, shared_text=False)
+    used = {h.split()[-1] for h in nli_data.load_fnc1(tmp_path, seed=1)["hypothesis"]}
+    assert used and not used & set(copies)
+
+
+def test_real_set_passages_are_long_sentences_and_claims_of_both_halves() -> None:
+    passages = fnc1_holdout.real_set_passages()
+    assert all(len(p) >= fnc1_holdout.MIN_SHARED_CHARS for p in passages)
+    for half in ("dev", "test"):
+        assert fnc1_holdout.comparable(_first_long_claim(half)) in passages
+        assert fnc1_holdout.comparable(_first_long_page_sentence(half)) in passages
 
 
 def test_eval_only_files_are_refused(tmp_path: Path) -> None:
@@ -96,6 +158,21 @@ def test_fnc1_skips_heldout_and_real_set_bodies(tmp_path: Path) -> None:
     assert used and not used & (held | real)
     assert used == set(bodies) - held - real
     assert set(ds["label"]) == {nli_data.LABEL2ID["entailment"]}
+
+
+def test_datasets_cache_defaults_to_the_user_cache_not_the_working_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import train_nli
+
+    monkeypatch.setenv("DENIAL_NLI_CACHE", str(tmp_path / "cache"))
+    assert train_nli.default_cache_dir() == tmp_path / "cache" / "hf"
+    monkeypatch.delenv("DENIAL_NLI_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert train_nli.default_cache_dir() == tmp_path / "home" / ".cache" / "denial-nli" / "hf"
+    args = train_nli.parse_args(["--data-dir", str(tmp_path), "--output-dir", "runs/x"])
+    assert args.cache_dir is None  # load_training_data then uses default_cache_dir()
 
 
 def test_mix_draws_rows_at_the_weights(tmp_path: Path) -> None:

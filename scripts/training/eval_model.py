@@ -3,11 +3,14 @@
 
 Usage::
 
-    python scripts/training/eval_model.py --data-dir ../shared/data --model default \\
-        --json out/model_row_default.json
-    # a quick check: 200 rows per NLI set, 100 pairs per real-news half and of FNC-1
+    python scripts/training/eval_model.py --data-dir ../shared/data --model runs/x/final \\
+        --json out/model_row_x.json
+    # a quick check: 200 rows per NLI set, 100 real-news dev pairs and 100 of FNC-1
     python scripts/training/eval_model.py --data-dir ../shared/data --model runs/x/final \\
         --max-rows 200 --max-pairs 100
+    # the final measurement of the model chosen to ship: the test half too
+    python scripts/training/eval_model.py --data-dir ../shared/data --model default \\
+        --halves dev test --json out/model_row_default.json
 
 It measures, with one :class:`nli.model.ContradictionScorer` (what users get: the model's
 calibration, its threshold, ``--precision auto``):
@@ -15,20 +18,22 @@ calibration, its threshold, ``--precision auto``):
 * ``nli_sets``: accuracy (and macro-F1) on every evaluation-only set of ``SPLITS.md``,
   MNLI dev-matched on all 9,815 pairs, exactly as ``scripts/eval_nli_sets.py`` does
   (its ``EVAL_SETS`` and ``evaluate_sets``);
-* ``real_pairs``: the real-news set (``fixtures/real``), ``dev`` and ``test`` halves. Every
-  gold pair, with the annotated statement and report text given (no extraction, no
-  pairing): the report is the premise, the statement the hypothesis, scored as
-  ``nli pairs`` scores a pair (windows, both directions, calibrated contradiction
-  probability). Contradiction is positive; neutral and entailment negative. ROC-AUC (95 %
-  bootstrap interval over articles) and contradiction F1 at the model's own threshold. The
-  issue's gate (ROC-AUC >= 0.85, F1 >= 0.75) is on the test half; the dev half is the
-  one training and calibration may use;
+* ``real_pairs``: the real-news set (``fixtures/real``), the halves ``--halves`` names:
+  ``dev`` by default, the half that training, calibration and the choice between candidate
+  models may use; ``--halves dev test`` adds the test half, which is for the final
+  measurement of a model already chosen (the numbers the model card reports), never for
+  choosing between candidates. Every gold pair, with the annotated statement and report
+  text given (no extraction, no pairing): the report is the premise, the statement the
+  hypothesis, scored as ``nli pairs`` scores a pair (windows, both directions, calibrated
+  contradiction probability). Contradiction is positive; neutral and entailment negative.
+  ROC-AUC (95 % bootstrap interval over articles) and contradiction F1 at the model's own
+  threshold. The issue's gate (ROC-AUC >= 0.85, F1 >= 0.75) is on the test half;
 * ``fnc1_holdout``: ``eval_fnc1_holdout.py`` (disagree vs agree bodies on the FNC-1
   hold-out, ROC-AUC with a 95 % interval over bodies).
 
 ``row`` sums it up in the model card's columns. Contamination, for the model shipped as
 v0.1: it was trained on FNC-1 train bodies, the held-out ones included, so its
-``fnc1_holdout`` is no hold-out number (``contaminated`` says so); the 70 FNC-1 articles of
+``fnc1_holdout`` is no hold-out number (``contaminated`` says so); the FNC-1 articles of
 the real-news set were among its training bodies too (with FNC-1 headlines, not the annotated
 statements), which ``real_pairs`` does not flag.
 """
@@ -65,7 +70,10 @@ from nli.types import PairRecord  # noqa: E402
 logger = logging.getLogger("eval_model")
 
 REAL_SET = TRAINING.parents[1] / "fixtures" / "real"
+#: Halves of the real-news set ``--halves`` may name, and the default: dev only (the test
+#: half is for the final measurement of a chosen model).
 REAL_HALVES: tuple[str, ...] = ("dev", "test")
+DEFAULT_HALVES: tuple[str, ...] = ("dev",)
 PARTS: tuple[str, ...] = ("nli", "real", "fnc1")
 
 
@@ -102,14 +110,23 @@ def evaluate_real_pairs(
     scorer: ContradictionScorer,
     config: ScoringConfig,
     *,
+    halves: Sequence[str] = DEFAULT_HALVES,
     real_dir: Path = REAL_SET,
     max_pairs: int | None = None,
     seed: int = 0,
     n_resamples: int = 1000,
 ) -> dict[str, dict[str, Any]]:
-    """Metrics of :func:`score_labelled_pairs` on each real-news half, keyed ``dev``/``test``."""
+    """Metrics of :func:`score_labelled_pairs` on each real-news half of ``halves`` (``dev``
+    by default; ``test`` only for the final measurement of a chosen model), keyed by half.
+
+    Raises:
+        ValueError: For a half other than ``dev`` or ``test``.
+    """
+    unknown = sorted(set(halves) - set(REAL_HALVES))
+    if unknown:
+        raise ValueError(f"unknown halves {unknown}; choose from {list(REAL_HALVES)}")
     out = {}
-    for half in REAL_HALVES:
+    for half in halves:
         records = sample_records(real_pair_records(real_dir / f"{half}.jsonl"), max_pairs, seed)
         metrics, _ = score_labelled_pairs(
             scorer,
@@ -150,6 +167,7 @@ def evaluate_model(
     data_dir: Path,
     *,
     parts: Sequence[str] = PARTS,
+    halves: Sequence[str] = DEFAULT_HALVES,
     max_rows: int | None = None,
     max_pairs: int | None = None,
     seed: int = 0,
@@ -162,6 +180,8 @@ def evaluate_model(
         config (ScoringConfig): Model and scoring options.
         data_dir (Path): The shared data folder.
         parts (Sequence[str]): Any of ``nli``, ``real``, ``fnc1``. Defaults to all.
+        halves (Sequence[str]): Real-news halves measured by ``real``: ``dev`` and, for the
+            final measurement of a chosen model only, ``test``. Defaults to ``("dev",)``.
         max_rows (int, optional): First N rows of each NLI set (a quick check).
         max_pairs (int, optional): Seeded random sample of N pairs per real-news half and of
             the FNC-1 hold-out (a quick check).
@@ -196,7 +216,12 @@ def evaluate_model(
     if "real" in parts:
         start = time.perf_counter()
         result["real_pairs"] = evaluate_real_pairs(
-            scorer, config, max_pairs=max_pairs, seed=seed, n_resamples=n_resamples
+            scorer,
+            config,
+            halves=halves,
+            max_pairs=max_pairs,
+            seed=seed,
+            n_resamples=n_resamples,
         )
         result["seconds"]["real"] = round(time.perf_counter() - start, 1)
     if "fnc1" in parts:
@@ -254,6 +279,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--model", default="default", help="'default', a model directory or hub id")
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     p.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
+    p.add_argument(
+        "--halves",
+        nargs="+",
+        default=list(DEFAULT_HALVES),
+        choices=REAL_HALVES,
+        help="real-news halves to measure (default: dev); add test only for the final "
+        "measurement of the model chosen to ship, never to choose between candidates",
+    )
     p.add_argument("--max-rows", type=int, default=None, help="first N rows per NLI set")
     p.add_argument("--max-pairs", type=int, default=None, help="N pairs per real half / FNC-1")
     p.add_argument("--seed", type=int, default=0, help="seed of the samples and bootstraps")
@@ -278,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config,
         args.data_dir,
         parts=args.parts,
+        halves=args.halves,
         max_rows=args.max_rows,
         max_pairs=args.max_pairs,
         seed=args.seed,

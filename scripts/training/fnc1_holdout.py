@@ -8,7 +8,12 @@ Two groups of FNC-1 train bodies are kept away from every training script:
   The model card reports how well the contradiction score separates disagree from agree bodies
   on it (``scripts/training/eval_fnc1_holdout.py``);
 * **the bodies of the real-news set** (``fixtures/real/*.jsonl``, ``fnc1_body_id``): they are
-  measured as real articles, so no headline/body pair of theirs is trained on either.
+  measured as real articles, so no headline/body pair of theirs is trained on either;
+* **every body that repeats text of the real-news set**: FNC-1 repeats sentences (and whole
+  bodies) under other body ids, so a body that shares a sentence or an annotated claim of
+  :data:`MIN_SHARED_CHARS` or more characters with any article of the set, either half, web
+  pages included, is left out too (:func:`real_set_text_ids`; compared after
+  :func:`comparable`).
 
 ``python scripts/training/fnc1_holdout.py --data-dir ../shared/data`` prints the counts.
 """
@@ -21,8 +26,11 @@ import gzip
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
+
+from nli.segment import split_sentences
 
 #: Salt of the hold-out hash. Changing it changes the hold-out: never do that.
 HOLDOUT_SALT = "denial-nli fnc1 holdout v2"
@@ -32,6 +40,11 @@ HOLDOUT_FRACTION = 0.2
 REAL_SET = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 BODIES = Path("stance") / "fnc1" / "train_bodies.csv.gz"
 STANCES = Path("stance") / "fnc1" / "train_stances.csv.gz"
+#: Shortest text (characters, after :func:`comparable`) a body may not share with an article
+#: of the real-news set: long enough that a shared passage is copied text, not a phrase.
+MIN_SHARED_CHARS = 40
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
 def holdout_key(body_id: str | int) -> int:
@@ -63,9 +76,79 @@ def real_set_body_ids(real_dir: Path = REAL_SET) -> frozenset[str]:
     return frozenset(ids)
 
 
-def excluded_ids(data_dir: Path) -> frozenset[str]:
-    """Every body id that training must not read: the hold-out and the real-news set's bodies."""
-    return heldout_ids(read_bodies(data_dir)) | real_set_body_ids()
+def comparable(text: str) -> str:
+    """Text with straight quotes and single spaces, to find repeats across texts.
+
+    >>> comparable("“No  troops” were \t sent")
+    '"No troops" were sent'
+    """
+    return " ".join(text.translate(_QUOTES).split())
+
+
+@lru_cache(maxsize=4)
+def real_set_passages(
+    real_dir: Path = REAL_SET, min_chars: int = MIN_SHARED_CHARS
+) -> frozenset[str]:
+    """Every sentence and annotated claim of the real-news set (both halves) that a body may
+    not share: :func:`comparable` text of at least ``min_chars`` characters.
+
+    Sentences are split as the pipeline splits them (:func:`nli.segment.split_sentences`);
+    the statements' and reports' texts are added as annotated, since a claim can be part of
+    a sentence.
+    """
+    passages: set[str] = set()
+    for path in sorted(real_dir.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                article = json.loads(line)
+                texts = [s.text for s in split_sentences(article["text"])]
+                texts += [c["text"] for key in ("statements", "reports") for c in article[key]]
+                passages.update(t for t in map(comparable, texts) if len(t) >= min_chars)
+    return frozenset(passages)
+
+
+def sharing_ids(bodies: Mapping[str, str], passages: Collection[str]) -> frozenset[str]:
+    """Ids of the bodies that contain any of ``passages`` (both compared as :func:`comparable`).
+
+    >>> sharing_ids({"7": "He said: “No  troops were sent.”", "8": "Other text."},
+    ...             ['"No troops were sent."'])
+    frozenset({'7'})
+    """
+    wanted = [comparable(p) for p in passages]
+    found = set()
+    for body_id, text in bodies.items():
+        body = comparable(text)
+        if any(p in body for p in wanted):
+            found.add(body_id)
+    return frozenset(found)
+
+
+def real_set_text_ids(bodies: Mapping[str, str], real_dir: Path = REAL_SET) -> frozenset[str]:
+    """Ids of the bodies that share a sentence or claim of :data:`MIN_SHARED_CHARS` or more
+    characters with an article of the real-news set (the set's own bodies included)."""
+    return sharing_ids(bodies, real_set_passages(real_dir))
+
+
+def excluded_ids(data_dir: Path, *, shared_text: bool = True) -> frozenset[str]:
+    """Every body id that training must not read.
+
+    Args:
+        data_dir (Path): The shared data folder.
+        shared_text (bool): Also every body that repeats text of the real-news set
+            (:func:`real_set_text_ids`). Defaults to True; ``make_synthetic.py`` passes False
+            and drops the repeated sentences themselves.
+
+    Returns:
+        frozenset[str]: The hold-out, the real-news set's bodies and (``shared_text``) the
+        bodies sharing its text.
+    """
+    bodies = read_bodies(data_dir)
+    ids = heldout_ids(bodies) | real_set_body_ids()
+    if shared_text:
+        ids |= real_set_text_ids(bodies)
+    return ids
 
 
 def read_bodies(data_dir: Path) -> dict[str, str]:
@@ -95,10 +178,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     bodies = read_bodies(args.data_dir)
     real = real_set_body_ids()
     held = heldout_ids(bodies)
-    counts: dict[str, dict[str, int]] = {"heldout": {}, "real_set": {}, "trainable": {}}
+    shared = real_set_text_ids(bodies)
+    counts: dict[str, dict[str, int]] = {
+        "heldout": {},
+        "real_set": {},
+        "shares_real_set_text": {},
+        "trainable": {},
+    }
     for row in read_stances(args.data_dir):
         body = row["Body ID"]
-        group = "heldout" if body in held else "real_set" if body in real else "trainable"
+        if body in held:
+            group = "heldout"
+        elif body in real:
+            group = "real_set"
+        elif body in shared:
+            group = "shares_real_set_text"
+        else:
+            group = "trainable"
         counts[group][row["Stance"]] = counts[group].get(row["Stance"], 0) + 1
     print(
         json.dumps(
@@ -107,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "heldout_bodies": len(held),
                 "real_set_bodies": len(real),
                 "real_set_bodies_in_heldout": len(real & held),
+                "bodies_sharing_real_set_text": len(shared - real),
+                "of_those_outside_heldout": len(shared - real - held),
+                "trainable_bodies": len(set(bodies) - held - real - shared),
                 "stances": counts,
             },
             indent=1,

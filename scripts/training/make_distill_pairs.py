@@ -5,22 +5,25 @@ Usage::
 
     python scripts/training/make_distill_pairs.py --data-dir ../shared/data \\
         --real fixtures/real/dev.jsonl --fnc1-bodies 600 --teacher accurate \\
-        -o runs/distill-pairs.jsonl
+        -o runs/distill-pairs.jsonl [--pairing retrieval]
 
 The pairs are the ones the pipeline itself sends to a model: each article (a seeded sample of
 the FNC-1 train bodies that training may read, see :mod:`fnc1_holdout`, and the articles of
-``--real``, the dev half of the real-news set) goes through claim finding and retrieval
-pairing exactly as ``nli score`` does it, and every (statement, report) pair becomes the
-model's input ``(premise = report content, hypothesis = what the official asserts or
-denies)``; with ``--both-directions`` also the other way round, as the pipeline scores
-both. No gold label is read. The teacher's 3-way probabilities (after its own fitted
-temperature, so the targets are as soft as the teacher's calibration says they should be)
-are written with each row::
+``--real``, the dev half of the real-news set) goes through claim finding and pairing as
+``nli score --pairing P`` does it, with ``P`` = ``--pairing``. Its default, ``retrieval``,
+is the pairing of the run the default model's card reports (``nli score`` itself now
+defaults to ``ranked``; pass ``--pairing ranked`` for the pairs it scores today). Every
+(statement, report) pair becomes the model's input ``(premise = report content, hypothesis =
+what the official asserts or denies)``; with ``--both-directions`` also the other way round,
+as the pipeline scores both. No gold label is read. The teacher's 3-way probabilities (after
+its own fitted temperature, so the targets are as soft as the teacher's calibration says they
+should be) are written with each row::
 
     {"premise": ..., "hypothesis": ..., "probs": [p_contradiction, p_neutral, p_entailment],
      "label": "<teacher's argmax>", "source": "fnc1:<body id>" | "real:<article id>"}
 
-The test half of the real-news set is refused. Rows are appended as they are scored, so an
+A ``--real`` file holding any article of the real-news test half is refused
+(``scripts/real_halves.py``). Rows are appended as they are scored, so an
 interrupted run resumes where it stopped (pairs already in the output are not scored again).
 """
 
@@ -36,7 +39,11 @@ from pathlib import Path
 from fnc1_holdout import excluded_ids, read_bodies
 from tqdm import tqdm
 
-from nli.config import ArticleConfig, RunCounts, ScoringConfig
+# real_halves.py (the test-half guard) is a module of scripts/, one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from real_halves import refuse_test_half
+
+from nli.config import PAIRINGS, ArticleConfig, RunCounts, ScoringConfig
 from nli.evaluate import read_gold_articles
 from nli.findings import hypothesis
 from nli.pair_jobs import load_scorer
@@ -44,10 +51,14 @@ from nli.pairing import article_pairs
 from nli.types import Article, Probs
 
 CHUNK = 256  # pairs scored and appended at a time
+#: The pairing of the measured distillation run (the default model's card): retrieval.
+DEFAULT_PAIRING = "retrieval"
 
 
 def fnc1_articles(data_dir: Path, n: int, seed: int) -> list[Article]:
-    """A seeded sample of ``n`` FNC-1 train bodies that training may read (never the hold-out)."""
+    """A seeded sample of ``n`` FNC-1 train bodies that training may read: never the hold-out,
+    the real-news set's bodies or a body that repeats the set's text
+    (:func:`fnc1_holdout.excluded_ids`)."""
     excluded = excluded_ids(data_dir)
     bodies = read_bodies(data_dir)
     ids = sorted((b for b in bodies if b not in excluded), key=int)
@@ -56,9 +67,11 @@ def fnc1_articles(data_dir: Path, n: int, seed: int) -> list[Article]:
 
 
 def real_articles(path: Path) -> list[Article]:
-    """The articles of a real-news half (the test half is refused)."""
-    if "test" in path.name:
-        raise SystemExit("the test half is only measured: never train on it")
+    """The articles of a real-news half (a file holding any test-half article is refused)."""
+    try:
+        refuse_test_half(path)
+    except (ValueError, FileNotFoundError) as error:
+        raise SystemExit(f"{error} (never train on it)") from error
     return [
         Article(id=f"real:{g.article.id}", text=g.article.text) for g in read_gold_articles(path)
     ]
@@ -145,6 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also label each pair the other way round (statement as premise), as the "
         "pipeline scores both directions",
     )
+    p.add_argument(
+        "--pairing",
+        default=DEFAULT_PAIRING,
+        choices=PAIRINGS,
+        help=f"how the pipeline pairs claims (default {DEFAULT_PAIRING}: the pairing of the "
+        "run the default model card reports; nli score now defaults to ranked)",
+    )
     p.add_argument("-o", "--output", type=Path, required=True)
     args = p.parse_args(argv)
 
@@ -153,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scoring = ScoringConfig(
         model=args.teacher, precision=args.precision, batch_size=args.batch_size
     )
-    config = ArticleConfig(scoring=scoring)
+    config = ArticleConfig(scoring=scoring, pairing=args.pairing)
     done = done_keys(args.output)
     found = list(tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair"))
     if args.both_directions:

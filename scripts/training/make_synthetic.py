@@ -70,7 +70,10 @@ def split_bodies(
     Args:
         data_dir (Path): The shared data folder.
         excluded (Collection[str], optional): Body ids training may not read. Defaults to
-            ``fnc1_holdout.excluded_ids(data_dir)`` (the hold-out and the real-news set).
+            the hold-out and the real-news set's bodies,
+            ``fnc1_holdout.excluded_ids(data_dir, shared_text=False)``: the bodies that
+            repeat their text stay, but :func:`drop_shared_sentences` drops the repeated
+            sentences (this keeps the output of the runs the model cards describe).
 
     Returns:
         tuple[list[str], list[str]]: The texts of the trainable and of the excluded bodies.
@@ -83,18 +86,13 @@ def split_bodies(
         raise FileNotFoundError(f"{path}: not found (is --data-dir the shared data folder?)")
     csv.field_size_limit(sys.maxsize)
     bodies = fnc1_holdout.read_bodies(data_dir)
-    blocked = fnc1_holdout.excluded_ids(data_dir) if excluded is None else excluded
+    if excluded is None:
+        blocked = fnc1_holdout.excluded_ids(data_dir, shared_text=False)
+    else:
+        blocked = excluded
     kept = [text for body_id, text in bodies.items() if body_id not in blocked]
     held = [text for body_id, text in bodies.items() if body_id in blocked]
     return kept, held
-
-
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-
-
-def _comparable(text: str) -> str:
-    """Text with straight quotes and single spaces, to find repeats across bodies."""
-    return " ".join(text.translate(_QUOTES).split())
 
 
 def drop_shared_sentences(
@@ -106,9 +104,10 @@ def drop_shared_sentences(
     other quote marks or another attribution around them, so skipping the excluded ids alone
     would still train on some of their text; the claim's content is what is compared.
     """
-    held = [_comparable(text) for text in excluded_bodies]
+    comparable = fnc1_holdout.comparable
+    held = [comparable(text) for text in excluded_bodies]
     return [
-        item for item in sentences if not any(_comparable(item.content) in text for text in held)
+        item for item in sentences if not any(comparable(item.content) in text for text in held)
     ]
 
 

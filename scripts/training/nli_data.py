@@ -19,7 +19,8 @@ Per-file clean-up (the text is otherwise used as published):
 FNC-1 train (stance, mapped to NLI): agree -> entailment, disagree -> contradiction,
 discuss -> neutral, unrelated dropped; premise = the three body sentences with most word
 overlap with the headline, hypothesis = the headline. The bodies of the FNC-1 hold-out and of
-the real-news set are never read (:mod:`fnc1_holdout`).
+the real-news set are never read, nor is any body that repeats a sentence or claim of the
+real-news set (:func:`fnc1_holdout.excluded_ids`).
 
 Model selection: seeded 2 % slices of ``xnli_en/dev`` and ``lingnli/train`` are held out of the
 pool (:data:`SELECTION_SLICES`; their row indices go into ``train_summary.json``), and
@@ -298,7 +299,8 @@ def select_sentences(body: str, headline: str, k: int = 3) -> str:
 
 
 def load_fnc1(data_dir: Path, seed: int, discuss_cap: int = FNC1_DISCUSS_CAP) -> Dataset:
-    """FNC-1 train mapped to NLI, without the hold-out's or the real-news set's bodies.
+    """FNC-1 train mapped to NLI, without the hold-out's or the real-news set's bodies, nor
+    any body that repeats the real-news set's text (:func:`fnc1_holdout.excluded_ids`).
 
     Every agree and disagree pair of a trainable body is kept; ``discuss`` pairs are sampled
     (seeded) down to ``discuss_cap``.

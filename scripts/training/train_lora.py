@@ -31,6 +31,7 @@ import argparse
 import json
 import logging
 import random
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -57,6 +58,49 @@ HEAD_MODULES: tuple[str, ...] = ("classifier",)
 DEFAULT_LR_LORA = 3e-4
 DEFAULT_LR_FULL = 3e-5
 TRAINABLE_FILE = "trainable.safetensors"
+
+
+def write_adapter_dir(model: Any, path: str | Path, *, base_name: str = accurate.BASE_NAME) -> Path:
+    """Write a peft model's adapter folder as :func:`nli.accurate.load_adapter_model` reads it.
+
+    The adapter's trained tensors (LoRA matrices and the modules saved beside them, such as
+    the classification head) are stored in fp16; ``config.json`` is the classifier's config
+    (label map). Written to a temporary folder first, then renamed into place.
+
+    Args:
+        model (peft.PeftModel): The trained model.
+        path (str | Path): The adapter folder to write (replaced if it exists).
+        base_name (str): Recorded as the adapter's base. Defaults to
+            :data:`nli.accurate.BASE_NAME`.
+
+    Returns:
+        Path: ``path``.
+    """
+    from peft import get_peft_model_state_dict
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    state = get_peft_model_state_dict(model)
+    save_file(
+        {name: tensor.detach().to(torch.float16).contiguous() for name, tensor in state.items()},
+        str(tmp / accurate.ADAPTER_WEIGHTS),
+        metadata={"format": "pt"},
+    )
+    peft_config = model.peft_config["default"]
+    original_base = peft_config.base_model_name_or_path
+    peft_config.base_model_name_or_path = base_name
+    try:
+        peft_config.save_pretrained(str(tmp))
+    finally:
+        peft_config.base_model_name_or_path = original_base
+    model.get_base_model().config.save_pretrained(str(tmp))
+    if path.exists():
+        shutil.rmtree(path)
+    tmp.rename(path)
+    return path
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -206,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         train_nli.replace_folder(final, write_final)
     else:
-        accurate.write_adapter_dir(model, final)
+        write_adapter_dir(model, final)
     summary = train_nli.summary_of(args, base, data, result, use_bf16)
     summary.update(
         {

@@ -6,8 +6,10 @@ The data layer is :mod:`nli_data` (next to this script): every train-eligible fi
 with ``interleave_datasets`` at the weights of ``nli_data.MIX_WEIGHTS`` into epochs of
 ``--rows`` rows (each epoch its own seeded draw). ``--extra-jsonl FILE`` adds pairs such as the
 output of ``make_synthetic.py`` as one more source with the share ``--extra-weight``.
-Nothing is copied into the repository; the FNC-1 hold-out and the real-news set's bodies are
-never read (``fnc1_holdout.py``).
+Nothing is copied into the repository: ``datasets`` keeps its Arrow cache under
+``--cache-dir``, by default :func:`default_cache_dir` (``$DENIAL_NLI_CACHE/hf``, else
+``~/.cache/denial-nli/hf``), outside the working tree. The FNC-1 hold-out, the real-news set's
+bodies and the bodies repeating its text are never read (``fnc1_holdout.py``).
 
 Loss: plain cross-entropy for 3-way rows; for a two-way "not entailment" row
 ``-log(p_contradiction + p_neutral)``, so two-way data never teaches "neutral".
@@ -53,6 +55,8 @@ from transformers import (  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nli_data  # noqa: E402
+
+from nli.config import cache_root  # noqa: E402
 
 LOG = logging.getLogger("train_nli")
 
@@ -392,7 +396,8 @@ def add_training_args(p: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         default=None,
-        help="the datasets Arrow cache (default: OUTPUT/../hf-cache, shared by runs)",
+        help="the datasets Arrow cache, shared by runs (default: $DENIAL_NLI_CACHE/hf, else "
+        "$XDG_CACHE_HOME/denial-nli/hf, else ~/.cache/denial-nli/hf: outside the working tree)",
     )
     p.add_argument("--no-bf16", action="store_true", help="disable bf16 autocast")
     p.add_argument(
@@ -543,9 +548,19 @@ def load_distill_pairs(paths: Sequence[Path], tokenizer: Any, max_length: int) -
     return out
 
 
+def default_cache_dir() -> Path:
+    """Where ``datasets`` keeps its Arrow cache when ``--cache-dir`` is not given.
+
+    ``hf`` under the project's user cache (:func:`nli.config.cache_root`:
+    ``$DENIAL_NLI_CACHE``, else ``$XDG_CACHE_HOME/denial-nli``, else ``~/.cache/denial-nli``),
+    never the working tree: the cache holds Arrow copies of the shared data.
+    """
+    return cache_root() / "hf"
+
+
 def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData:
     """The pool of ``nli_data`` as the options select it, tokenised, with the selection sets."""
-    cache_dir = args.cache_dir or args.output_dir.resolve().parent / "hf-cache"
+    cache_dir = args.cache_dir or default_cache_dir()
     weights = dict(nli_data.MIX_WEIGHTS)
     if args.no_fnc1:
         weights.pop(nli_data.FNC1)
