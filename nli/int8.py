@@ -17,6 +17,7 @@ batch on the machine it runs on, since quantized kernels differ between CPUs
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.util
 import json
@@ -87,10 +88,21 @@ class Int8Guard:
 
 
 def weights_sha256(model_dir: str | Path) -> str:
-    """SHA-256 over the directory's ``*.safetensors`` files (sorted by name)."""
+    """SHA-256 over the directory's ``*.safetensors`` files (sorted by name): for one
+    ``model.safetensors``, that file's SHA-256.
+
+    The int8 record, the int8 cache's file name and a run's manifest all name weights by
+    it. Computed once per process for unchanged files (the shipped weights are 45 MB).
+    """
+    files = sorted(Path(model_dir).resolve().glob("*.safetensors"))
+    return _weights_sha256(tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=8)
+def _weights_sha256(files: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(Path(model_dir).glob("*.safetensors")):
-        with path.open("rb") as handle:
+    for name, _, _ in files:
+        with open(name, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()

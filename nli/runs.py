@@ -10,7 +10,6 @@ it is, a lock keeps a second writer out. :func:`run_extract` writes the claims i
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.metadata
 import json
 import logging
@@ -43,7 +42,6 @@ from nli.io import (
     iter_jsonl_objects,
     output_format,
     read_articles,
-    sha256_file,
     truncate_file,
     write_json,
     write_records,
@@ -168,20 +166,16 @@ def library_versions() -> dict[str, str | None]:
 
 
 def model_fingerprint(scorer: ContradictionScorer) -> dict[str, Any]:
-    """Where the scorer's weights came from and their SHA-256.
+    """Where the scorer's weights came from and their SHA-256
+    (:func:`nli.int8.weights_sha256`, as the int8 record names them). A hub model has no
+    local path and no hash."""
+    from nli.int8 import weights_sha256
 
-    The hash is that of ``model.safetensors``; for sharded weights, the SHA-256 of
-    the shards' ``name sha256`` lines. A hub model has no local path and no hash.
-    """
     location = getattr(getattr(scorer, "model", None), "name_or_path", "") or scorer.model_name
     path = Path(location)
     if not path.is_dir():
         return {"path": str(location), "sha256": None}
-    single = path / "model.safetensors"
-    if single.is_file():
-        return {"path": str(path), "sha256": sha256_file(single)}
-    lines = "".join(f"{p.name} {sha256_file(p)}\n" for p in sorted(path.glob("*.safetensors")))
-    return {"path": str(path), "sha256": hashlib.sha256(lines.encode()).hexdigest()}
+    return {"path": str(path), "sha256": weights_sha256(path)}
 
 
 def encoder_precision(config: ArticleConfig) -> str | None:

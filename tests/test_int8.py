@@ -138,3 +138,16 @@ def test_a_corrupt_cache_file_is_rebuilt(model_dir: Path, int8_cache: Path):
     path.write_bytes(b"not an onnx model")
     assert ContradictionScorer(model_dir, precision="int8").precision == "int8"
     assert path.read_bytes() != b"not an onnx model"
+
+
+def test_weights_sha256_is_the_file_hash_for_one_file_and_follows_changes(tmp_path: Path) -> None:
+    import hashlib
+
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"first weights")
+    assert int8.weights_sha256(tmp_path) == hashlib.sha256(b"first weights").hexdigest()
+    weights.write_bytes(b"other weights, another size")  # cached per file state, not per path
+    assert int8.weights_sha256(tmp_path) == hashlib.sha256(weights.read_bytes()).hexdigest()
+    (tmp_path / "model-00002.safetensors").write_bytes(b"shard")  # shards: one hash over all
+    expected = hashlib.sha256(b"shard" + weights.read_bytes()).hexdigest()
+    assert int8.weights_sha256(tmp_path) == expected

@@ -62,7 +62,6 @@ from eval_nli_sets import EVAL_SETS, evaluate_sets  # noqa: E402
 
 from nli.config import ScoringConfig  # noqa: E402
 from nli.evaluate import read_gold_articles  # noqa: E402
-from nli.io import sha256_file  # noqa: E402
 from nli.model import ContradictionScorer, resolve_model_path  # noqa: E402
 from nli.pair_jobs import load_scorer  # noqa: E402
 from nli.types import PairRecord  # noqa: E402
@@ -142,9 +141,12 @@ def evaluate_real_pairs(
 
 
 def model_fingerprint(model: str) -> str | None:
-    """SHA-256 of the model's ``model.safetensors`` (None when not a local directory)."""
-    weights = Path(resolve_model_path(model)) / "model.safetensors"
-    return sha256_file(weights) if weights.is_file() else None
+    """SHA-256 of the model's weights (:func:`nli.int8.weights_sha256`, as run manifests
+    name them), None when the model is not a local directory."""
+    from nli.int8 import weights_sha256
+
+    folder = Path(resolve_model_path(model))
+    return weights_sha256(folder) if folder.is_dir() else None
 
 
 def card_row(result: dict[str, Any]) -> dict[str, float | None]:
