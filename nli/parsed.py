@@ -53,7 +53,6 @@ from nli.roles import PRONOUNS, REPORT_HEADS, Role, source_role, third_party_sou
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
     from spacy.tokens import Doc, Token
 
 #: Lemmas of verbs that deny what follows them (content -> polarity "-").
@@ -831,18 +830,8 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     Returns:
         list[Claim]: The claims, in text order; an uncertain role gives one claim of
         each kind with the same span.
-
-    Each article is parsed in a spaCy memory zone: the strings and lexemes its words add
-    to the pipeline's shared vocabulary are freed afterwards, so a long run over real
-    news (new names, numbers, misspellings in every article) does not grow the process.
     """
     nlp = load_nlp()
-    with nlp.memory_zone():
-        return _claims_of_parses(nlp, sentences, batch_size)
-
-
-def _claims_of_parses(nlp: Language, sentences: Sequence[Sentence], batch_size: int) -> list[Claim]:
-    """The body of :func:`parse_claims`: every spaCy object it makes stays in here."""
     wanted = [
         i
         for i, s in enumerate(sentences)
