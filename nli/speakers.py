@@ -281,7 +281,10 @@ _OUTLET_ALIASES = {
 _LEADING_PHRASE = re.compile(
     r"^(?:(?!the\b|a\b|an\b|his\b|her\b|its\b)[a-z]|\w+ly\b|\w+ing\b"
     r"|(?i:for|in|at|after|amid|despite|on|during|since|before|with|without|as|when|while"
-    r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally)\b)"
+    r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally"
+    # a time before the speaker: "Monday, the Journal"; "Last week, the ministry"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|earlier"
+    r"|later|last|this)\b)"
 )
 #: Words for the press at large: "a media report" names no outlet.
 _MEDIA_WORDS = frozenset(["media", "news", "press", "newspaper", "online", "social"])
@@ -460,6 +463,14 @@ def _person_name(text: str) -> tuple[str | None, bool]:
         current: list[str] = []
         titled = False
         for i, word in enumerate(words):
+            if (
+                current
+                and word in _NAME_PARTICLES
+                and i + 1 < len(words)
+                and _is_name_word(words[i + 1])
+            ):
+                current.append(word)  # "Eduardo del Rosario", "Ursula von der Leyen"
+                continue
             if _is_name_word(word):
                 if not current:
                     titled = i > 0 and words[i - 1].lower().strip(".") in TITLES
@@ -480,11 +491,24 @@ def _person_name(text: str) -> tuple[str | None, bool]:
         if current:
             runs.append((current, titled, False))
         for run, was_titled, adjective in runs:
+            # "Superintendent of Police Ashutosh Bagri": a body word, then a name of two or
+            # more words with none: the name
+            lead = next((j for j, w in enumerate(run) if w.lower() not in BODY_WORDS), len(run))
+            rest = run[lead:]
+            if lead and len(rest) >= 2 and not any(w.lower() in BODY_WORDS for w in rest):
+                run, was_titled = rest, True
             if adjective or run[0] == "of" or any(w.lower() in BODY_WORDS for w in run):
                 continue
             if len(run) >= 2 or was_titled:
                 best = (" ".join(run), was_titled)
     return best
+
+
+#: Lower-case words inside a person's name ("Eduardo del Rosario", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset(
+    ["de", "del", "della", "da", "di", "dos", "das", "du", "van", "von", "der", "den", "bin",
+     "ibn", "la", "le"]
+)  # fmt: skip
 
 
 def _names_a_body_part(words: list[str], i: int) -> bool:
@@ -843,6 +867,9 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     noun = head[-1].lower().strip(".")
     if noun not in PERSON_NOUNS and not _AGE.match(noun):
         return None
+    name = _person_name(cleaned)[0]
+    if name is not None and len(name.split()) >= 2:
+        return None  # "the executive director of the NDRMMC, Eduardo del Rosario": named here
     for item in reversed(context.known):
         if item.kind == "person" and item.role and noun in item.role.lower():
             return Entity(item.entity, item.role, "person")
@@ -931,7 +958,7 @@ def _spokesperson_for(cleaned: str, kind: str | None, context: _Context) -> Enti
         return Entity(earlier.entity, None, "body") if earlier is not None else None
     if not after and [w.lower() for w in words[:at]][-1:] == ["company"]:
         # "an unnamed company spokesperson": the company that made the last statement
-        return _last_named_source(context, "statement")
+        return _last_named_source(context, "statement", outlets=False)
     before = [w for w in words[:at] if w.lower() not in ("press", "media", "company")]
     if before and not after and all(w[:1].isupper() for w in before):
         earlier = _known_body(_key(" ".join(before)), context.known, definite=True)
@@ -1129,10 +1156,15 @@ def _description(words: list[str]) -> bool:
     )
 
 
-def _last_named_source(context: _Context, kind: str = "report") -> Entity | None:
-    """The last body with a proper name that a claim of ``kind`` was found for."""
+def _last_named_source(
+    context: _Context, kind: str = "report", *, outlets: bool = True
+) -> Entity | None:
+    """The last body with a proper name that a claim of ``kind`` was found for (``outlets``
+    False: not a known news outlet, such as "the Wall Street Journal")."""
     for entity, kinds in reversed(context.history):
-        if entity.kind == "body" and kind in kinds and _proper(entity.entity or ""):
+        name = entity.entity or ""
+        outlet = name.lower().rstrip(".") in _OUTLET_ALIASES
+        if entity.kind == "body" and kind in kinds and _proper(name) and (outlets or not outlet):
             return entity
     return None
 
@@ -1219,7 +1251,17 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
         for i, e in resolved.items()
     }
     # A person first named by surname alone and later in full takes the full name.
-    full = {k.entity.split()[-1].lower(): k.entity for k in known if k.kind == "person"}
+    surnames: dict[str, list[str]] = {}
+    for k in known:
+        if k.kind == "person":
+            surnames.setdefault(k.entity.split()[-1].lower(), []).append(k.entity)
+    # "Luke Somers" and "his sister Lucy Somers" are two people: a surname shared by two
+    # given names names neither of them
+    full = {
+        surname: names[-1]
+        for surname, names in surnames.items()
+        if len({_given_name(name) for name in names} - {None}) <= 1
+    }
     by_role = _roles_to_people(known)
     out = []
     for i in range(len(mentions)):
@@ -1233,6 +1275,20 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
                             person.role, "person")  # fmt: skip
         out.append(entity)
     return out
+
+
+def _given_name(name: str) -> str | None:
+    """The word before a person's surname when it is a given name, lower case ("lucy" in
+    "Lucy Somers"); None for a surname alone, an initial ("J Muthukumaran") or a title or
+    role kept in the name ("Ex-Gov Suswam", "Actor Judd Nelson" gives "judd")."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    word = words[-2].strip(".,").lower()
+    parts = set(word.split("-"))
+    if len(word) < 2 or parts & (TITLES | PERSON_NOUNS | BODY_WORDS):
+        return None
+    return word
 
 
 def _named_next(context: _Context) -> dict[str, str]:

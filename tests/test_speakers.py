@@ -692,3 +692,51 @@ def test_a_headline_s_bare_body_word_is_the_body_named_in_full_later():
     assert _statements("Army", "The Nigerian Army") == ["Army", "Army"]
     # a named body is not taken for a bare word named before it
     assert _statements("Police", "Scotland Yard")[1] == "Scotland Yard"
+
+
+def _resolved(*mentions: tuple[str, str]) -> list[str | None]:
+    """Entities of (text, kind) mentions, 50 characters apart."""
+    found = resolve_mentions(
+        [Mention(text, 50 * i, kind) for i, (text, kind) in enumerate(mentions)]
+    )
+    return [e.entity for e in found]
+
+
+def test_a_time_before_the_speaker_is_no_speaker():
+    assert (
+        _resolved(
+            ("the Wall Street Journal", "report"),
+            ("Monday, the Journal", "report"),
+            ("the newspaper", "report"),
+        )
+        == ["The Wall Street Journal"] * 3
+    )
+
+
+def test_two_given_names_with_one_surname_are_two_people():
+    assert _resolved(("Luke Somers", "report"), ("his sister Lucy Somers", "statement")) == [
+        "Luke Somers",
+        "Lucy Somers",
+    ]
+    # a title kept before the surname is no given name: one person
+    assert _resolved(("Ex-Gov Suswam", "statement"), ("Dr Gabriel Suswam", "statement")) == [
+        "Gabriel Suswam",
+        "Gabriel Suswam",
+    ]
+
+
+def test_a_name_with_a_particle_or_after_a_body_word_is_a_name():
+    assert _resolved(
+        ("Manila-based OCHA spokeswoman Orla Fagan", "statement"),
+        ("the executive director of the NDRMMC, Eduardo del Rosario", "statement"),
+    ) == ["Orla Fagan", "Eduardo del Rosario"]
+    assert _resolved(
+        ("Morena Superintendent of Police Ashutosh Bagri", "statement"), ("Bagri", "statement")
+    ) == ["Ashutosh Bagri", "Ashutosh Bagri"]
+
+
+def test_a_company_spokesman_is_not_the_outlet_that_reported():
+    found = _resolved(
+        ("the Wall Street Journal", "statement"), ("a company spokesman", "statement")
+    )
+    assert found[1] != "The Wall Street Journal"
