@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from nli.attribution import classify_source
 from nli.clean import DATE_LINE, strip_dateline
-from nli.nlp import entity_type, load_nlp, parse_without_entities
+from nli.nlp import bounded_nlp, entity_type, parse_without_entities
 from nli.roles import PRONOUNS, REPORT_HEADS, Role, source_role, third_party_source
 from nli.types import Claim, ClaimKind, Polarity, Sentence
 
@@ -831,7 +831,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
         list[Claim]: The claims, in text order; an uncertain role gives one claim of
         each kind with the same span.
     """
-    nlp = load_nlp()
+    nlp = bounded_nlp()  # the Docs below live only within this call
     wanted = [
         i
         for i, s in enumerate(sentences)

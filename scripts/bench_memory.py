@@ -9,6 +9,14 @@ fresh Python process, and reports that process's peak resident set size
 the model is loaded and at the quarters of the run. A streaming engine keeps the peak
 flat: the goal is peak(largest) <= 1.2 x peak(smallest).
 
+Real news brings new words in every article (names, places), and spaCy's vocabulary keeps
+the strings of every word it has seen; the templates reuse a few. ``--new-words N`` adds a
+sentence of N invented words to each article ("Qwertyuio, Asdfghjkl said they had seen
+nothing.", one more statement), to measure a long run on vocabulary like that of real text.
+
+With two or more CPUs, ``nli score`` finds claims in a worker process (``nli.prefetch``):
+its resident size is sampled beside the main process's, and the goal applies to the sum.
+
 The model is the tiny random BERT of :func:`nli.tiny.build_tiny_model` (hidden size 32,
 2 layers): scoring is fast, so 100k articles fit in minutes on two cores, and what is
 measured is the pipeline's memory, not the model's. A real model adds its weights and
@@ -16,7 +24,7 @@ one batch of activations, both constant in N.
 
 Usage:
     python scripts/bench_memory.py [--sizes 1000 10000 100000] [--suffix .jsonl]
-        [--workdir DIR] [--threads 1] [--json]
+        [--new-words 0] [--workdir DIR] [--threads 1] [--json]
 
 ``--suffix .parquet`` or ``.csv`` measures those writers instead of JSONL.
 """
@@ -27,6 +35,7 @@ import argparse
 import json
 import random
 import resource
+import string
 import subprocess
 import sys
 import tempfile
@@ -63,9 +72,16 @@ MONTHS = ("March", "June", "September", "December")
 DAYS = ("Monday", "Tuesday", "Friday", "Sunday")
 
 
-def synthetic_articles(n: int, seed: int = 0) -> list[dict[str, str]]:
-    """``n`` rows ``{"id", "text"}`` of short articles with one statement/report pair each."""
+def invented_word(rng: random.Random) -> str:
+    """A capitalised word of nine random letters: new to spaCy's vocabulary, like a name."""
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(9)).capitalize()
+
+
+def synthetic_articles(n: int, seed: int = 0, new_words: int = 0) -> list[dict[str, str]]:
+    """``n`` rows ``{"id", "text"}`` of short articles with one statement/report pair each,
+    and a last sentence of ``new_words`` invented words when that is above 0."""
     rng = random.Random(seed)
+    words = random.Random(seed + 1)  # its own stream: the templates' choices do not change
     rows = []
     for i in range(n):
         text = rng.choice(TEMPLATES).format(
@@ -76,17 +92,21 @@ def synthetic_articles(n: int, seed: int = 0) -> list[dict[str, str]]:
             month=rng.choice(MONTHS),
             day=rng.choice(DAYS),
         )
+        if new_words:
+            # a cue word ("said"), so that the parser reads the sentence and its words
+            names = ", ".join(invented_word(words) for _ in range(new_words))
+            text += f" {names} said they had seen nothing."
         rows.append({"id": f"art-{i:06d}", "text": text})
     return rows
 
 
-def write_collection(path: Path, n: int) -> Path:
+def write_collection(path: Path, n: int, new_words: int = 0) -> Path:
     """Write ``n`` synthetic articles to a Parquet file (skipped when it exists)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if not path.exists():
-        pq.write_table(pa.Table.from_pylist(synthetic_articles(n)), path)
+        pq.write_table(pa.Table.from_pylist(synthetic_articles(n, new_words=new_words)), path)
     return path
 
 
@@ -96,6 +116,23 @@ def _rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _children_rss_mb() -> float:
+    """Summed resident size of this process's children (the claim-finding worker), or 0."""
+    total = 0.0
+    for children in Path("/proc/self/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:  # it has just ended
+                continue
+            total += next(
+                (int(line.split()[1]) / 1024 for line in status.splitlines()
+                 if line.startswith("VmRSS:")),
+                0.0,
+            )  # fmt: skip
+    return total
 
 
 def _peak_mb() -> float:
@@ -117,11 +154,13 @@ def score_in_this_process(
     scorer = load_scorer(config.scoring)
     loaded = _rss_mb()
     samples: list[tuple[float, float]] = []
+    worker: list[float] = []  # the children's summed RSS, sampled with the main process's
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
             samples.append((time.perf_counter(), _rss_mb()))
+            worker.append(_children_rss_mb())
 
     sampler = threading.Thread(target=sample, daemon=True)
     start = time.perf_counter()
@@ -131,10 +170,11 @@ def score_in_this_process(
     sampler.join()
     seconds = time.perf_counter() - start
     # RSS at each quarter of the run's wall time: flat for a streaming run.
-    quarters = []
+    quarters, worker_quarters = [], []
     for q in (0.25, 0.5, 0.75, 1.0):
-        before = [rss for t, rss in samples if t - start <= q * seconds]
-        quarters.append(round(before[-1], 1) if before else None)
+        before = [i for i, (t, _) in enumerate(samples) if t - start <= q * seconds]
+        quarters.append(round(samples[before[-1]][1], 1) if before else None)
+        worker_quarters.append(round(worker[before[-1]], 1) if before else None)
     top_time, top_rss = max(samples, key=lambda sample: sample[1], default=(start, float("nan")))
     return {
         "articles": result.counts.read,
@@ -148,6 +188,12 @@ def score_in_this_process(
         "rss_max_sampled_mb": round(top_rss, 1),
         "rss_max_at": round((top_time - start) / seconds, 2),
         "peak_rss_mb": round(_peak_mb(), 1),
+        "worker_rss_by_quarter_mb": worker_quarters,
+        "worker_rss_max_sampled_mb": round(max(worker, default=0.0), 1),
+        # main and worker together, sample by sample
+        "total_max_sampled_mb": round(
+            max((rss + w for (_, rss), w in zip(samples, worker, strict=True)), default=0.0), 1
+        ),
     }
 
 
@@ -186,6 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="Keep inputs/outputs here.")
     parser.add_argument("--json", action="store_true", help="One JSON object per size.")
     parser.add_argument(
+        "--new-words",
+        type=int,
+        default=0,
+        help="invented words added to each article, as real news brings new names (default 0)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -208,12 +260,15 @@ def main(argv: list[str] | None = None) -> None:
     check_templates()
     rows = []
     for n in args.sizes:
-        collection = write_collection(workdir / f"articles-{n}.parquet", n)
+        name = f"articles-{n}" + (f"-new{args.new_words}" if args.new_words else "")
+        collection = write_collection(workdir / f"{name}.parquet", n, args.new_words)
         output = workdir / f"findings-{n}{args.suffix}"
         row = {"n": n, **measure(collection, output, model, args.threads)}
         rows.append(row)
         base = rows[0]["peak_rss_mb"]
         row["peak_vs_first"] = round(row["peak_rss_mb"] / base, 3)
+        first_total = rows[0]["total_max_sampled_mb"]
+        row["total_vs_first"] = round(row["total_max_sampled_mb"] / first_total, 3)
         if args.json:
             print(json.dumps(row), flush=True)
         else:
@@ -222,7 +277,10 @@ def main(argv: list[str] | None = None) -> None:
                 f"model-loaded {row['rss_after_model_load_mb']:>6.1f} MB  "
                 f"quarters {row['rss_by_quarter_mb']} MB  "
                 f"max sample {row['rss_max_sampled_mb']} MB at {row['rss_max_at']:.0%}  "
-                f"peak {row['peak_rss_mb']:>6.1f} MB  ({row['peak_vs_first']:.2f}x first)",
+                f"peak {row['peak_rss_mb']:>6.1f} MB  ({row['peak_vs_first']:.2f}x first)  "
+                f"worker quarters {row['worker_rss_by_quarter_mb']} MB  "
+                f"main+worker max sample {row['total_max_sampled_mb']:>6.1f} MB "
+                f"({row['total_vs_first']:.2f}x first)",
                 flush=True,
             )
 

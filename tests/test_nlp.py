@@ -22,3 +22,28 @@ def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:
     (lazy,) = parse_without_entities(nlp, ["The organisers said the water was safe."], 8)
     assert source_role(list(lazy[:2])) == "both"
     assert lazy.ents == ()
+
+
+def test_the_pipeline_is_loaded_afresh_once_its_vocabulary_has_grown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nli.nlp
+    from nli.parsed import parse_claims
+    from nli.segment import split_sentences
+
+    text = (
+        'Zorblat Quenmarsh, a spokesman, said the report was "completely false". '
+        "Vexlora Times reported that Plimbrook troops had crossed the border."
+    )
+    sentences = split_sentences(text)
+    first = load_nlp()
+    before = parse_claims(sentences)
+    # under the limit: the same pipeline
+    monkeypatch.setattr(nli.nlp, "MAX_NEW_STRINGS", 10**9)
+    assert nli.nlp.bounded_nlp() is first
+    # over it: a fresh pipeline, which finds the same claims
+    monkeypatch.setattr(nli.nlp, "MAX_NEW_STRINGS", -1)
+    after = parse_claims(sentences)
+    assert load_nlp() is not first
+    assert after == before
+    assert any(c.kind == "statement" for c in after) and any(c.kind == "report" for c in after)
