@@ -120,10 +120,14 @@ def _allowed(a: Claim, b: Claim, a_key: str, b_key: str) -> bool:
     given, may pair: different claims of different speakers (:func:`_same_key`: an
     official's denial is not answered by their own words) whose spans do not overlap,
     unless ``b`` is carried inside ``a``."""
-    if a is b or _same_key(a_key, b_key):
+    if a is b:
+        return False
+    if carried(a, b):
+        return True  # "X denied reports that P": P takes X as its speaker, yet answers X
+    if _same_key(a_key, b_key):
         return False
     (s0, s1), (r0, r1) = a.span, b.span
-    return not (s0 < r1 and r0 < s1) or carried(a, b)
+    return not (s0 < r1 and r0 < s1)
 
 
 def _ranks(sims: np.ndarray, allowed: np.ndarray) -> np.ndarray:

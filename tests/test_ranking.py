@@ -76,6 +76,19 @@ def test_claims_of_one_speaker_never_pair() -> None:
     assert sorted(index) == [(0, 2), (1, 2), (2, 0), (2, 1)]
 
 
+def test_a_carried_report_pairs_with_its_denial_whoever_it_names() -> None:
+    # the parse gives a carried report its denier as speaker: the pair is still a candidate
+    denial = Claim("statement", "Momani said reports of raids were baseless.", "raids",
+                   "Mohammed al-Momani", "said", "-", (0, 43))  # fmt: skip
+    carried = Claim("report", "raids", "raids", "Mohammed al-Momani", "reports", "+", (29, 34),
+                    within=(0, 43))  # fmt: skip
+    later = Claim("statement", "Momani added nothing.", "nothing", "Momani", "added", "+",
+                  (45, 66))  # fmt: skip
+    index, _ = pair_features([denial, carried, later], np.eye(3), text_length=66)
+    assert (0, 1) in index
+    assert (2, 1) not in index and (1, 2) not in index  # the same speaker otherwise
+
+
 def test_select_keeps_threshold_cap_floor_and_carried_and_swaps_roles() -> None:
     index = [(0, 1), (0, 2), (2, 0), (3, 2), (0, 3)]
     probs = np.array([0.01, 0.9, 0.5, 0.4, 0.3])
