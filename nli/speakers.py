@@ -1255,8 +1255,8 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
     for k in known:
         if k.kind == "person":
             surnames.setdefault(k.entity.split()[-1].lower(), []).append(k.entity)
-    # "Luke Somers" and "his sister Lucy Somers" are two people: a surname shared by two
-    # given names names neither of them
+    # "Luke Somers" and "his sister Lucy Somers" are two people: a surname that two given
+    # names share stands for neither of them
     full = {
         surname: names[-1]
         for surname, names in surnames.items()

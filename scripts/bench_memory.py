@@ -110,9 +110,14 @@ def write_collection(path: Path, n: int, new_words: int = 0) -> Path:
     return path
 
 
-def _rss_mb() -> float:
-    """Current resident set size of this process, from /proc (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _rss_mb(process: str = "self") -> float:
+    """Current resident set size of a process (this one by default), from /proc (Linux);
+    NaN when it cannot be read (the process has just ended)."""
+    try:
+        lines = Path(f"/proc/{process}/status").read_text().splitlines()
+    except OSError:
+        return float("nan")
+    for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
@@ -120,19 +125,12 @@ def _rss_mb() -> float:
 
 def _children_rss_mb() -> float:
     """Summed resident size of this process's children (the claim-finding worker), or 0."""
-    total = 0.0
-    for children in Path("/proc/self/task").glob("*/children"):
-        for pid in children.read_text().split():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:  # it has just ended
-                continue
-            total += next(
-                (int(line.split()[1]) / 1024 for line in status.splitlines()
-                 if line.startswith("VmRSS:")),
-                0.0,
-            )  # fmt: skip
-    return total
+    sizes = (
+        _rss_mb(pid)
+        for children in Path("/proc/self/task").glob("*/children")
+        for pid in children.read_text().split()
+    )
+    return sum((size for size in sizes if size == size), 0.0)  # NaN: ended since listed
 
 
 def _peak_mb() -> float:
