@@ -281,10 +281,15 @@ _OUTLET_ALIASES = {
 _LEADING_PHRASE = re.compile(
     r"^(?:(?!the\b|a\b|an\b|his\b|her\b|its\b)[a-z]|\w+ly\b|\w+ing\b"
     r"|(?i:for|in|at|after|amid|despite|on|during|since|before|with|without|as|when|while"
-    r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally"
-    # a time before the speaker: "Monday, the Journal"; "Last week, the ministry"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|earlier"
-    r"|later|last|this)\b)"
+    r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally)\b)"
+)
+#: A time before the speaker, the whole of its comma-separated part: "Monday, the Journal",
+#: "Last week, the ministry" (not "Monday Okpebholo, the governor": a name).
+_TIME_PHRASE = re.compile(
+    r"(?:(?:on|last|this|early|late|earlier|later)\s+)?(?:monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|week|weekend|month|year|night|morning|afternoon|evening"
+    r"|yesterday|today|tonight|earlier|later)",
+    re.IGNORECASE,
 )
 #: Words for the press at large: "a media report" names no outlet.
 _MEDIA_WORDS = frozenset(["media", "news", "press", "newspaper", "online", "social"])
@@ -394,7 +399,7 @@ def _drop_leading_phrases(text: str) -> str:
     text = re.sub(r"^according to\s+", "", text, flags=re.IGNORECASE)
     text = " ".join(text.split()).strip(" ,;:.")
     parts = text.split(", ")
-    while len(parts) > 1 and _LEADING_PHRASE.match(parts[0]):
+    while len(parts) > 1 and (_LEADING_PHRASE.match(parts[0]) or _TIME_PHRASE.fullmatch(parts[0])):
         parts = parts[1:]
     return ", ".join(parts)
 

@@ -711,6 +711,10 @@ def test_a_time_before_the_speaker_is_no_speaker():
         )
         == ["The Wall Street Journal"] * 3
     )
+    # a name that starts with a weekday is a name
+    assert _resolved(
+        ("Monday Okpebholo, the governor of Edo", "statement"), ("Okpebholo", "statement")
+    ) == ["Monday Okpebholo", "Monday Okpebholo"]
 
 
 def test_two_given_names_with_one_surname_are_two_people():
