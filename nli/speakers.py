@@ -464,21 +464,23 @@ def _person_name(text: str) -> tuple[str | None, bool]:
         if best[0] is not None:
             break
         words = part.split()
-        runs: list[tuple[list[str], bool, bool]] = []
+        # (words, after a title, an adjective ends it, starts after "<title> of")
+        runs: list[tuple[list[str], bool, bool, bool]] = []
         current: list[str] = []
-        titled = False
+        titled = of_title = False
         for i, word in enumerate(words):
-            if (
-                current
-                and word in _NAME_PARTICLES
-                and i + 1 < len(words)
-                and _is_name_word(words[i + 1])
-            ):
-                current.append(word)  # "Eduardo del Rosario", "Ursula von der Leyen"
+            after = next((w for w in words[i + 1 :] if w not in _NAME_PARTICLES), None)
+            if current and word in _NAME_PARTICLES and after is not None and _is_name_word(after):
+                current.append(word)  # "Eduardo del Rosario", "Luis de la Fuente"
                 continue
             if _is_name_word(word):
                 if not current:
                     titled = i > 0 and words[i - 1].lower().strip(".") in TITLES
+                    of_title = (
+                        i > 1
+                        and words[i - 1].lower() == "of"
+                        and words[i - 2].lower().strip(".") in TITLES
+                    )
                     if _names_a_body_part(words, i):
                         titled = False
                         current = ["of"]  # marks the run as part of a body's name
@@ -491,16 +493,17 @@ def _person_name(text: str) -> tuple[str | None, bool]:
                 # "Prime Minister Julia Gillard of Australia": a titled name goes on with
                 # "of" and the place
                 adjective = adjective and not (titled and word.lower() == "of")
-                runs.append((current, titled, adjective))
+                runs.append((current, titled, adjective, of_title))
             current = []
         if current:
-            runs.append((current, titled, False))
-        for run, was_titled, adjective in runs:
-            # "Superintendent of Police Ashutosh Bagri": a body word, then a name of two or
-            # more words with none: the name
+            runs.append((current, titled, False, of_title))
+        for run, was_titled, adjective, after_title_of in runs:
+            # "Superintendent of Police Ashutosh Bagri": after "<title> of", a body word, then
+            # a name of two or more words with none ("Army Public School" is no person)
             lead = next((j for j, w in enumerate(run) if w.lower() not in BODY_WORDS), len(run))
             rest = run[lead:]
-            if lead and len(rest) >= 2 and not any(w.lower() in BODY_WORDS for w in rest):
+            named = len(rest) >= 2 and not any(w.lower() in BODY_WORDS for w in rest)
+            if after_title_of and lead and named:
                 run, was_titled = rest, True
             if adjective or run[0] == "of" or any(w.lower() in BODY_WORDS for w in run):
                 continue

@@ -737,6 +737,11 @@ def test_a_name_with_a_particle_or_after_a_body_word_is_a_name():
     assert _resolved(
         ("Morena Superintendent of Police Ashutosh Bagri", "statement"), ("Bagri", "statement")
     ) == ["Ashutosh Bagri", "Ashutosh Bagri"]
+    # only after "<title> of": a body's name that goes on in capitals is no person
+    assert _resolved(("Army Public School", "statement"), ("Navy Seal Team Six", "report")) == [
+        "Army Public School",
+        "Navy Seal Team Six",
+    ]
 
 
 def test_a_company_spokesman_is_not_the_outlet_that_reported():
