@@ -284,11 +284,12 @@ _LEADING_PHRASE = re.compile(
     r"|asked|faced|citing|quoting|according|and|but|so|firstly|secondly|finally)\b)"
 )
 #: A time before the speaker, the whole of its comma-separated part: "Monday, the Journal",
-#: "Last week, the ministry" (not "Monday Okpebholo, the governor": a name).
+#: "Last week, the ministry", "Over the weekend, Mboweni" (not "Monday Okpebholo, the
+#: governor": a name).
 _TIME_PHRASE = re.compile(
-    r"(?:(?:on|last|this|early|late|earlier|later)\s+)?(?:monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday|week|weekend|month|year|night|morning|afternoon|evening"
-    r"|yesterday|today|tonight|earlier|later)",
+    r"(?:(?:on|over|at|during|in|the|last|this|early|late|earlier|later)\s+)*"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|year"
+    r"|night|morning|afternoon|evening|yesterday|today|tonight|earlier|later)",
     re.IGNORECASE,
 )
 #: Words for the press at large: "a media report" names no outlet.
@@ -351,6 +352,13 @@ def _clean(text: str) -> str:
     text = re.sub(r"^date \d{4}-\d{2}-\d{2}\s+", "", text)  # a stored page's date line
     # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
     text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
+    # "Washington (AFP) March 22, 2000 - ": a news agency's dateline with a date after it
+    text = re.sub(
+        r"^[A-Z][\w .']*\((?:AFP|Reuters|AP|UPI|PTI|IANS|ANI|dpa|Xinhua|EFE)\)"
+        r"[\w ,.]*?\s*-\s*",
+        "",
+        text,
+    )
     text = _trailing_speaker(_drop_leading_phrases(text))
     # "Mwalimu in an interview with Xinhua", "the ministry in a statement on Monday"
     text = _SPOKEN_IN.sub("", text) or text

@@ -715,6 +715,20 @@ def test_a_time_before_the_speaker_is_no_speaker():
     assert _resolved(
         ("Monday Okpebholo, the governor of Edo", "statement"), ("Okpebholo", "statement")
     ) == ["Monday Okpebholo", "Monday Okpebholo"]
+    # a time of several words: "Over the weekend", "Earlier this week"
+    assert _resolved(
+        ("Finance Minister Tito Mboweni", "statement"),
+        ("Over the weekend, Mboweni", "statement"),
+        ("Earlier this week, the ministry", "statement"),
+    ) == ["Tito Mboweni", "Tito Mboweni", "ministry"]
+
+
+def test_a_news_agency_dateline_is_no_part_of_the_speaker():
+    assert _resolved(
+        ("Washington ( AFP ) March 22 , 2000 - NASA", "statement"),
+        ("NASA", "statement"),
+        ("LONDON (Reuters) - Britain's defence ministry", "statement"),
+    ) == ["NASA", "NASA", "Britain's defence ministry"]
 
 
 def test_two_given_names_with_one_surname_are_two_people():
