@@ -109,10 +109,23 @@ def _same_key(x: str, y: str) -> bool:
         >>> _same_key(a, "amir abdollahian"), _same_key(a, ""), _same_key(a, "hossein rouhani")
         (True, False, False)
     """
-    if not x or not y:
+    if not x or not y or _names_no_one(x) or _names_no_one(y):
         return False
     short, long = sorted((x, y), key=len)
     return f" {short} " in f" {long} "
+
+
+#: Words of a speaker key that names no one: "reports", "the report", "media claims".
+_HEARSAY_KEY_WORDS = frozenset(
+    ["the", "a", "an", "report", "reports", "claim", "claims", "rumour", "rumours", "rumor",
+     "rumors", "media", "news", "allegation", "allegations", "story", "stories", "speculation"]
+)  # fmt: skip
+
+
+def _names_no_one(key: str) -> bool:
+    """Whether a speaker key is hearsay that names no one ("reports", "the report"): two
+    claims "by reports" are no one speaker's words, so the same-speaker rule skips them."""
+    return all(word in _HEARSAY_KEY_WORDS for word in key.split())
 
 
 def _allowed(a: Claim, b: Claim, a_key: str, b_key: str) -> bool:

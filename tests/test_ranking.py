@@ -89,6 +89,21 @@ def test_a_carried_report_pairs_with_its_denial_whoever_it_names() -> None:
     assert (2, 1) not in index and (1, 2) not in index  # the same speaker otherwise
 
 
+def test_hearsay_that_names_no_one_is_no_one_speaker() -> None:
+    # a quoted refutation the finder credited to "reports" still pairs with a report of
+    # "reports": hearsay is nobody's own words
+    refuted = Claim("statement", "The report is false.", "the report is false", "reports",
+                    "said", "-", (0, 20))  # fmt: skip
+    report = Claim("report", "Judges scuffled.", "judges scuffled", "The reports", "claimed",
+                   "+", (22, 38))  # fmt: skip
+    named = Claim("report", "Judges met.", "judges met", "Dawn reports", "said", "+", (40, 51))
+    index, _ = pair_features([refuted, report, named], np.eye(3), text_length=51)
+    assert (0, 1) in index and (1, 0) in index
+    # a named outlet's key is not hearsay: "Dawn reports" holds "reports" yet names Dawn,
+    # and pairs like any other speaker
+    assert (0, 2) in index
+
+
 def test_select_keeps_threshold_cap_floor_and_carried_and_swaps_roles() -> None:
     index = [(0, 1), (0, 2), (2, 0), (3, 2), (0, 3)]
     probs = np.array([0.01, 0.9, 0.5, 0.4, 0.3])
