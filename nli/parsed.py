@@ -403,9 +403,21 @@ _NOT_TRUE_THAT = re.compile(
 )
 
 
+#: A short sentence that denies the reported event as a whole: "No such incident took
+#: place", "There is nothing like this incident", "Nothing of the sort happened".
+_NO_SUCH_EVENT = re.compile(
+    r"^(?:there (?:is|was|has been|had been) )?(?:no such|nothing (?:like (?:this|that)|"
+    r"of the (?:sort|kind)))\b",
+    re.IGNORECASE,
+)
+
+
 def _blanket(text: str) -> bool:
     """A denial of a report as a whole: "the reporting is wrong", "That's not accurate",
-    "Rubbish". "It is not true that P" denies P itself and is not blanket."""
+    "Rubbish", "No such incident took place". "It is not true that P" denies P itself and
+    is not blanket."""
+    if len(text.split()) <= 8 and _NO_SUCH_EVENT.search(text.strip(" \"'“”")):
+        return True
     if not FALSITY.search(text) or _FALSE_THAT.search(text):
         return False
     if len(text.split()) <= 6:

@@ -67,6 +67,10 @@ def test_an_unattributed_report_marker_makes_a_report() -> None:
         ("It's all nonsense", True),
         ("It is not true that Russia is advancing in Syria", False),
         ("We have no troops in Syria", False),
+        # a short denial of the reported event as a whole
+        ("No such incident took place", True),
+        ("There is nothing like this incident.", True),
+        ("No such plan exists for the army to move troops to the capital soon", False),
     ],
 )
 def test_blanket_denials(text: str, blanket: bool) -> None:
