@@ -239,7 +239,8 @@ _CLAUSE_WORDS = frozenset(
      "published", "reportedly", "that", "which", "learned", "said", "says", "told",
      "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
-     "might", "must", "should", "still", "already", "now", "again", "never"]
+     "might", "must", "should", "still", "already", "now", "again", "never", "didn't",
+     "doesn't", "don't", "wasn't", "isn't", "hasn't", "haven't", "won't", "wouldn't"]
 )  # fmt: skip
 #: Participles that put the speaker to an act: "Nasa forced to deny", "club quick to deny".
 _PUSHED = frozenset(["forced", "prompted", "moved", "quick", "rushed", "compelled", "obliged"])
@@ -865,7 +866,8 @@ _NO_ONE = frozenset(["meanwhile", "meantime", "however", "instead", "published",
 PERSON_NOUNS = ROLE_NOUNS | frozenset(
     ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",
      "lawyer", "attorney", "politician", "leader", "founder", "frontbencher", "senator",
-     "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner"]
+     "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner",
+     "collector"]
 )  # fmt: skip
 _AGE = re.compile(r"^\d+-year-old$")
 
@@ -878,18 +880,37 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     head = _head_words(cleaned)
     if definite and len(head) == 1 and re.fullmatch(r"[A-Z]{2,5}", head[0]):
         return _role_acronym(head[0], context.known)
-    if not definite or not head or any(_is_name_word(w) and not _adjective(w) for w in head):
+    if not definite or not head:
         return None
     noun = head[-1].lower().strip(".")
+    # "the Collector" is the role noun capitalised; "the Florida governor" a place before it
+    placed = any(_is_name_word(w) and not _adjective(w) for w in head[:-1])
+    if _is_name_word(head[-1]) and noun not in PERSON_NOUNS:
+        return None
     if noun not in PERSON_NOUNS and not _AGE.match(noun):
         return None
     name = _person_name(cleaned)[0]
     if name is not None and len(name.split()) >= 2:
         return None  # "the executive director of the NDRMMC, Eduardo del Rosario": named here
     for item in reversed(context.known):
-        if item.kind == "person" and item.role and noun in item.role.lower():
+        if item.kind == "person" and item.role and noun in _role_words(item.role):
             return Entity(item.entity, item.role, "person")
-    return context.last(person=True)
+    return None if placed else context.last(person=True)
+
+
+#: Abbreviated titles and the role noun each stands for ("Gov. Rick Scott" is a governor).
+_TITLE_NOUNS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "col": "colonel", "capt": "captain", "lt": "lieutenant", "sgt": "sergeant",
+    "supt": "superintendent", "insp": "inspector", "pres": "president", "amb": "ambassador",
+    "cmdr": "commander", "adm": "admiral", "maj": "major", "atty": "attorney",
+}  # fmt: skip
+
+
+def _role_words(role: str) -> str:
+    """A role in lower case with its abbreviated titles spelled out ("Gov." -> "governor")."""
+    words = [w.strip(".,") for w in role.lower().split()]
+    return " ".join(_TITLE_NOUNS.get(w, w) for w in words)
 
 
 def _role_acronym(acronym: str, known: list[_Known]) -> Entity | None:
@@ -918,7 +939,12 @@ def _person(cleaned: str, known: list[_Known]) -> Entity | None:
     """A person named in the mention, or by surname alone after their full name."""
     name, titled = _person_name(cleaned)
     head = cleaned.split(",")[0].strip()  # "Sutter, who was also a writer"
-    if name is None and len(head.split()) == 1 and head[:1].isupper():
+    # "Puerta, the losing finalist at Roland Garros": the surname before the comma, not a
+    # name inside its description
+    single = len(head.split()) == 1 and head[:1].isupper()
+    if single and name is not None and name != head and _surname_match(known, head.strip(".")):
+        name = None
+    if name is None and single:
         earlier = _surname_match(known, head.strip("."))
         if earlier is not None:  # "Andanar" after "Martin Andanar"
             return Entity(earlier.entity, earlier.role, "person")

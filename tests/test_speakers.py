@@ -723,6 +723,35 @@ def test_a_time_before_the_speaker_is_no_speaker():
     ) == ["Tito Mboweni", "Tito Mboweni", "ministry"]
 
 
+def test_a_surname_before_its_description_and_a_role_spelled_out_or_capitalised():
+    # the surname before the comma, not a name inside the description
+    assert (
+        _resolved(
+            ("Argentina's Mariano Puerta", "statement"),
+            ("Puerta, the losing finalist at Roland Garros in June", "statement"),
+        )
+        == ["Argentina's Mariano Puerta"] * 2
+    )
+    # a speaker text running on into a negated verb ends before it
+    assert (
+        _resolved(("Mac Maharaj, Zuma's spokesman", "statement"), ("Maharaj didn't", "statement"))
+        == ["Mac Maharaj"] * 2
+    )
+    # an abbreviated title is its role noun; a place before the noun needs that role
+    assert _resolved(("Gov. Rick Scott", "statement"), ("The Florida governor", "statement")) == [
+        "Rick Scott",
+        "Rick Scott",
+    ]
+    assert _resolved(
+        ("the spokesman Ali Khan", "statement"), ("The Florida governor", "statement")
+    ) == ["Ali Khan", "Florida governor"]
+    # the role noun capitalised
+    assert (
+        _resolved(("District Collector K. Safirulla", "statement"), ("the Collector", "statement"))
+        == ["K Safirulla"] * 2
+    )
+
+
 def test_a_news_agency_dateline_is_no_part_of_the_speaker():
     assert _resolved(
         ("Washington ( AFP ) March 22 , 2000 - NASA", "statement"),
