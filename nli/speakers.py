@@ -821,8 +821,23 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
         or _described_person(cleaned, definite, context)
         or _person(cleaned, context.known)
         or _spokesperson_for(cleaned, kind, context)
+        or _same_source(cleaned, definite, context)
         or _body(cleaned, definite, kind, context)
     )
+
+
+def _same_source(cleaned: str, definite: bool, context: _Context) -> Entity | None:
+    """ "The source with knowledge of Kim's health" after "a source with access to North
+    Korea's leadership": a definite single source described again is the last source."""
+    words = cleaned.split(",")[0].split()
+    if not definite or not words or words[0].lower() != "source" or len(words) < 3:
+        return None
+    if words[1].lower() not in ("with", "close", "familiar", "in", "at", "from", "who"):
+        return None
+    for item in reversed(context.known):
+        if item.kind == "body" and item.key[:1] == ("source",):
+            return Entity(item.entity, None, "body")
+    return None
 
 
 def _made_for(cleaned: str, known: list[_Known]) -> Entity | None:

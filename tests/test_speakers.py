@@ -752,6 +752,18 @@ def test_a_surname_before_its_description_and_a_role_spelled_out_or_capitalised(
     )
 
 
+def test_the_source_described_again_is_the_last_source():
+    assert _resolved(
+        ("a source with access to North Korea's leadership", "report"),
+        ("The source with knowledge of Kim's health", "report"),
+        ("Kim's sister", "statement"),
+    ) == ["source with access to North Korea's leadership"] * 2 + ["Kim's sister"]
+    # with no source before, a described source is a new one
+    assert _resolved(("The source with knowledge of the talks", "report")) == [
+        "source with knowledge of the talks"
+    ]
+
+
 def test_a_news_agency_dateline_is_no_part_of_the_speaker():
     assert _resolved(
         ("Washington ( AFP ) March 22 , 2000 - NASA", "statement"),
