@@ -406,8 +406,9 @@ _NOT_TRUE_THAT = re.compile(
 #: A short sentence that denies the reported event as a whole: "No such incident took
 #: place", "There is nothing like this incident", "Nothing of the sort happened".
 _NO_SUCH_EVENT = re.compile(
-    r"^(?:there (?:is|was|has been|had been) )?(?:no such|nothing (?:like (?:this|that)|"
-    r"of the (?:sort|kind)))\b",
+    r"^(?:there(?:'s|’s| is| was| were| has been| have been| had been) )?(?:no such\b|"
+    r"nothing like (?:this|that) (?:incident|report|story|claim|thing)\b|"
+    r"nothing of the (?:sort|kind)\b(?! ever| before))",
     re.IGNORECASE,
 )
 

@@ -131,8 +131,9 @@ def _names_no_one(key: str) -> bool:
 def _allowed(a: Claim, b: Claim, a_key: str, b_key: str) -> bool:
     """Whether ``a`` (statement slot) and ``b`` (report slot), whose speakers' keys are
     given, may pair: different claims of different speakers (:func:`_same_key`: an
-    official's denial is not answered by their own words) whose spans do not overlap,
-    unless ``b`` is carried inside ``a``."""
+    official's denial is not answered by their own words) whose spans do not overlap.
+    A report carried inside ``a`` ("X denied reports that P") may pair with it whatever
+    both rules say: it overlaps ``a`` and the parse may give it ``a``'s speaker."""
     if a is b:
         return False
     if carried(a, b):

@@ -240,7 +240,8 @@ _CLAUSE_WORDS = frozenset(
      "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
      "might", "must", "should", "still", "already", "now", "again", "never", "didn't",
-     "doesn't", "don't", "wasn't", "isn't", "hasn't", "haven't", "won't", "wouldn't"]
+     "doesn't", "don't", "wasn't", "isn't", "hasn't", "haven't", "won't", "wouldn't",
+     "can't", "cannot", "couldn't", "shouldn't", "aren't", "weren't", "hadn't"]
 )  # fmt: skip
 #: Participles that put the speaker to an act: "Nasa forced to deny", "club quick to deny".
 _PUSHED = frozenset(["forced", "prompted", "moved", "quick", "rushed", "compelled", "obliged"])
@@ -288,7 +289,7 @@ _LEADING_PHRASE = re.compile(
 #: "Last week, the ministry", "Over the weekend, Mboweni" (not "Monday Okpebholo, the
 #: governor": a name).
 _TIME_PHRASE = re.compile(
-    r"(?:(?:on|over|at|during|in|the|last|this|early|late|earlier|later)\s+)*"
+    r"(?:(?:on|last|this|early|late|earlier|later)\s+|(?:over|at|during|in|on)\s+the\s+)*"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|year"
     r"|night|morning|afternoon|evening|yesterday|today|tonight|earlier|later)",
     re.IGNORECASE,
@@ -356,7 +357,7 @@ def _clean(text: str) -> str:
     # "Washington (AFP) March 22, 2000 - ": a news agency's dateline with a date after it
     text = re.sub(
         r"^[A-Z][\w .']*\((?:AFP|Reuters|AP|UPI|PTI|IANS|ANI|dpa|Xinhua|EFE)\)"
-        r"[\w ,.]*?\s*-\s*",
+        r"(?:\s*[A-Z][a-z]+\.? \d{1,2}(?:,? \d{4})?)?\s*[-–—]\s*",
         "",
         text,
     )
@@ -828,16 +829,19 @@ def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
 
 def _same_source(cleaned: str, definite: bool, context: _Context) -> Entity | None:
     """ "The source with knowledge of Kim's health" after "a source with access to North
-    Korea's leadership": a definite single source described again is the last source."""
+    Korea's leadership": a definite single source described again is the article's one
+    source before it (with several before, no one by this rule)."""
     words = cleaned.split(",")[0].split()
     if not definite or not words or words[0].lower() != "source" or len(words) < 3:
         return None
     if words[1].lower() not in ("with", "close", "familiar", "in", "at", "from", "who"):
         return None
-    for item in reversed(context.known):
-        if item.kind == "body" and item.key[:1] == ("source",):
-            return Entity(item.entity, None, "body")
-    return None
+    sources = {
+        item.entity for item in context.known if item.kind == "body" and item.key[:1] == ("source",)
+    }
+    if len(sources) != 1:
+        return None  # none, or several sources the description could be any of
+    return Entity(next(iter(sources)), None, "body")
 
 
 def _made_for(cleaned: str, known: list[_Known]) -> Entity | None:
@@ -890,7 +894,11 @@ _AGE = re.compile(r"^\d+-year-old$")
 def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity | None:
     """A described person ("the spokesman", "the Chinese diplomat") named before.
 
-    The last person whose role has the noun; failing that, the last person named.
+    The last person whose role has the noun; failing that, the last person named. A
+    mention that names a place or body before the noun ("The Florida governor") takes only
+    a person whose role has the noun and names no other place or body ("Gov. Rick Scott",
+    not "Pentagon spokesman John Kirby" for "the Kremlin spokesman"), else no one; so does
+    a mention holding a full name of its own.
     """
     head = _head_words(cleaned)
     if definite and len(head) == 1 and re.fullmatch(r"[A-Z]{2,5}", head[0]):
@@ -907,10 +915,26 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     name = _person_name(cleaned)[0]
     if name is not None and len(name.split()) >= 2:
         return None  # "the executive director of the NDRMMC, Eduardo del Rosario": named here
+    places = {w.strip(".,'") for w in head[:-1] if _is_name_word(w) and not _adjective(w)}
     for item in reversed(context.known):
-        if item.kind == "person" and item.role and noun in _role_words(item.role):
-            return Entity(item.entity, item.role, "person")
+        if item.kind != "person" or not item.role or noun not in _role_words(item.role).split():
+            continue
+        if placed and _role_names(item.role) - places:
+            continue  # "the Kremlin spokesman" is not "Pentagon spokesman John Kirby"
+        return Entity(item.entity, item.role, "person")
     return None if placed else context.last(person=True)
+
+
+def _role_names(role: str) -> set[str]:
+    """The proper names in a role ("Pentagon" in "Pentagon spokesman"), not its title words
+    ("Chief Minister", "Gov.")."""
+    return {
+        w.strip(".,'")
+        for w in role.split()
+        if _is_name_word(w)
+        and not _adjective(w)
+        and w.lower().strip(".,") not in PERSON_NOUNS | TITLES | _TITLE_NOUNS.keys()
+    }
 
 
 #: Abbreviated titles and the role noun each stands for ("Gov. Rick Scott" is a governor).

@@ -266,7 +266,10 @@ def main(argv: list[str] | None = None) -> None:
         base = rows[0]["peak_rss_mb"]
         row["peak_vs_first"] = round(row["peak_rss_mb"] / base, 3)
         first_total = rows[0]["total_max_sampled_mb"]
-        row["total_vs_first"] = round(row["total_max_sampled_mb"] / first_total, 3)
+        # a first run that ended before its first memory sample has no total to compare with
+        row["total_vs_first"] = (
+            round(row["total_max_sampled_mb"] / first_total, 3) if first_total else None
+        )
         if args.json:
             print(json.dumps(row), flush=True)
         else:

@@ -71,6 +71,8 @@ def test_an_unattributed_report_marker_makes_a_report() -> None:
         ("No such incident took place", True),
         ("There is nothing like this incident.", True),
         ("No such plan exists for the army to move troops to the capital soon", False),
+        ("Nothing like this has ever happened here before", False),
+        ("There's no such plan", True),
     ],
 )
 def test_blanket_denials(text: str, blanket: bool) -> None:
