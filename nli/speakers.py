@@ -236,7 +236,7 @@ _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
 #: Words after which a speaker text has become the rest of its sentence.
 _CLAUSE_WORDS = frozenset(
     ["are", "is", "was", "were", "will", "would", "has", "have", "had", "initially",
-     "published", "reportedly", "that", "which", "learned", "said", "says", "told",
+     "published", "reportedly", "that", "which", "learned", "said", "says", "say", "told",
      "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
      "might", "must", "should", "still", "already", "now", "again", "never", "didn't",
@@ -886,7 +886,7 @@ PERSON_NOUNS = ROLE_NOUNS | frozenset(
     ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",
      "lawyer", "attorney", "politician", "leader", "founder", "frontbencher", "senator",
      "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner",
-     "collector"]
+     "collector", "magistrate"]
 )  # fmt: skip
 _AGE = re.compile(r"^\d+-year-old$")
 

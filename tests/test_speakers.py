@@ -737,6 +737,17 @@ def test_a_surname_before_its_description_and_a_role_spelled_out_or_capitalised(
         _resolved(("Mac Maharaj, Zuma's spokesman", "statement"), ("Maharaj didn't", "statement"))
         == ["Mac Maharaj"] * 2
     )
+    assert _resolved(("The police say two men", "statement"), ("the police", "statement")) == [
+        "police",
+        "police",
+    ]
+    assert (
+        _resolved(
+            ("District magistrate Ajay Shankar Pandey", "statement"),
+            ("the district magistrate", "statement"),
+        )
+        == ["Ajay Shankar Pandey"] * 2
+    )
     # an abbreviated title is its role noun; a place before the noun needs that role
     assert _resolved(("Gov. Rick Scott", "statement"), ("The Florida governor", "statement")) == [
         "Rick Scott",
