@@ -862,7 +862,7 @@ def parse_claims(sentences: Sequence[Sentence], *, batch_size: int = 64) -> list
     block: tuple[Role, str | None] | None = None
     for i, sent in enumerate(sentences):
         doc = docs.get(i)
-        if i < headline and _META_LINE.match(sent.text.strip()):
+        if i < headline and _page_furniture(sent.text.strip()):
             continue  # page furniture above the headline: "Watch CBS News", a date line
         if i == headline:
             _headline_claims(doc, sent, found)
@@ -930,10 +930,24 @@ def _headline_index(sentences: Sequence[Sentence]) -> int:
     headline ("date 2021-03-14 •Soldiers only had injuries ...") is the headline."""
     for i, sent in enumerate(sentences[:3]):
         text = sent.text.strip()
-        if _META_LINE.match(text) and not _glued_to_date_line(text):
+        if _page_furniture(text) and not _glued_to_date_line(text):
             continue
         return i if _is_headline(sent) else -1
     return -1
+
+
+def _page_furniture(text: str) -> bool:
+    """Whether a line above the headline is page furniture ("Watch CBS News", "date
+    2021-07-30 News"), not a stored page's date line glued to a sentence of the article
+    ("date 2021-04-19 Bhopal: At least 10 Covid patients have reportedly died ...")."""
+    if not _META_LINE.match(text):
+        return False
+    date = DATE_LINE.match(text)
+    return date is None or len(text[date.end() :].split()) <= _FURNITURE_WORDS
+
+
+#: The most words after a stored page's date line that are still furniture ("News").
+_FURNITURE_WORDS = 6
 
 
 def _glued_to_date_line(text: str) -> bool:

@@ -422,6 +422,17 @@ def test_a_headline_attributed_after_a_dash_is_that_source_s_statement() -> None
     # a page's own date line with no headline after it stays page furniture
     dated = parse_claims(split_sentences(" date 2022-04-15 Friday, Apr 15, 2022\n\nTroops Killed"))
     assert all("2022" not in c.text for c in dated)
+    # a date line glued to the article's first sentence is no furniture, even when a
+    # headline-shaped line follows it
+    glued = parse_claims(
+        split_sentences(
+            " date 2021-04-19 Bhopal: At least 10 Covid patients have reportedly died due to low"
+            " pressure in an oxygen tank at a medical college in Shahdol district.\n\nThe"
+            " hospital has however dismissed the news as factually incorrect, according to NDTV"
+            " report\n\n"
+        )
+    )
+    assert any(c.kind == "report" and "reportedly died" in c.text for c in glued)
 
 
 def test_a_gerund_denial_belongs_to_the_subject_that_took_the_step() -> None:
