@@ -89,8 +89,11 @@ FEATURES: tuple[str, ...] = (
 
 
 def _speaker_key(claim: Claim) -> str:
-    """The speaker's name as letters and single spaces, lower-cased ('' when none)."""
-    return _letters(claim.speaker or "")
+    """The speaker's name as letters and single spaces, lower-cased; '' when none, or when
+    it is hearsay that names no one (:func:`_names_no_one`: two claims "by reports" are no
+    one speaker's words, so the same-speaker rule must not keep them apart)."""
+    key = _letters(claim.speaker or "")
+    return "" if _names_no_one(key) else key
 
 
 @functools.lru_cache(maxsize=4096)
@@ -109,7 +112,7 @@ def _same_key(x: str, y: str) -> bool:
         >>> _same_key(a, "amir abdollahian"), _same_key(a, ""), _same_key(a, "hossein rouhani")
         (True, False, False)
     """
-    if not x or not y or _names_no_one(x) or _names_no_one(y):
+    if not x or not y:
         return False
     short, long = sorted((x, y), key=len)
     return f" {short} " in f" {long} "
@@ -123,8 +126,7 @@ _HEARSAY_KEY_WORDS = frozenset(
 
 
 def _names_no_one(key: str) -> bool:
-    """Whether a speaker key is hearsay that names no one ("reports", "the report"): two
-    claims "by reports" are no one speaker's words, so the same-speaker rule skips them."""
+    """Whether a speaker key is hearsay that names no one ("reports", "the report")."""
     return all(word in _HEARSAY_KEY_WORDS for word in key.split())
 
 

@@ -907,7 +907,7 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
         return None
     noun = head[-1].lower().strip(".")
     # "the Collector" is the role noun capitalised; "the Florida governor" a place before it
-    placed = any(_is_name_word(w) and not _adjective(w) for w in head[:-1])
+    places = {w.strip(".,'") for w in head[:-1] if _is_name_word(w) and not _adjective(w)}
     if _is_name_word(head[-1]) and noun not in PERSON_NOUNS:
         return None
     if noun not in PERSON_NOUNS and not _AGE.match(noun):
@@ -915,14 +915,13 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
     name = _person_name(cleaned)[0]
     if name is not None and len(name.split()) >= 2:
         return None  # "the executive director of the NDRMMC, Eduardo del Rosario": named here
-    places = {w.strip(".,'") for w in head[:-1] if _is_name_word(w) and not _adjective(w)}
     for item in reversed(context.known):
         if item.kind != "person" or not item.role or noun not in _role_words(item.role).split():
             continue
-        if placed and _role_names(item.role) - places:
+        if places and _role_names(item.role) - places:
             continue  # "the Kremlin spokesman" is not "Pentagon spokesman John Kirby"
         return Entity(item.entity, item.role, "person")
-    return None if placed else context.last(person=True)
+    return None if places else context.last(person=True)
 
 
 def _role_names(role: str) -> set[str]:
@@ -931,9 +930,7 @@ def _role_names(role: str) -> set[str]:
     return {
         w.strip(".,'")
         for w in role.split()
-        if _is_name_word(w)
-        and not _adjective(w)
-        and w.lower().strip(".,") not in PERSON_NOUNS | TITLES | _TITLE_NOUNS.keys()
+        if _is_name_word(w) and not _adjective(w) and w.lower().strip(".,") not in _ROLE_TITLE_WORDS
     }
 
 
@@ -944,6 +941,10 @@ _TITLE_NOUNS = {
     "supt": "superintendent", "insp": "inspector", "pres": "president", "amb": "ambassador",
     "cmdr": "commander", "adm": "admiral", "maj": "major", "atty": "attorney",
 }  # fmt: skip
+
+
+#: Words of a role that are titles or role nouns, not the names of a place or body.
+_ROLE_TITLE_WORDS = PERSON_NOUNS | TITLES | frozenset(_TITLE_NOUNS)
 
 
 def _role_words(role: str) -> str:

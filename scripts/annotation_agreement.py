@@ -31,11 +31,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from nli.evaluate import spans_overlap as _overlap
+
 LABELS = ("contradiction", "neutral", "entailment")
-
-
-def _overlap(a: Sequence[int], b: Sequence[int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _read(paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
