@@ -84,6 +84,25 @@ def test_load_distill_pairs_reads_probs_and_refuses_bad_rows(tmp_path: Path) -> 
         train_nli.load_distill_pairs([bad], _tokenizer(), 64)
 
 
+def test_load_distill_pairs_reads_the_raw_field_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    row = {
+        "premise": "Troops arrived.",
+        "hypothesis": "No troops came.",
+        "probs": [0.5, 0.3, 0.2],
+        "raw_probs": [0.1, 0.2, 0.7],
+    }
+    path.write_text(json.dumps(row) + "\n")
+    raw = train_nli.load_distill_pairs([path], _tokenizer(), 64, field="raw_probs")
+    assert raw[0].soft == pytest.approx((0.1, 0.2, 0.7))
+    assert raw[0].label == 2
+    assert train_nli.load_distill_pairs([path], _tokenizer(), 64)[0].label == 0
+    del row["raw_probs"]
+    path.write_text(json.dumps(row) + "\n")
+    with pytest.raises(SystemExit, match="raw_probs"):
+        train_nli.load_distill_pairs([path], _tokenizer(), 64, field="raw_probs")
+
+
 def test_epoch_draws_the_distillation_share() -> None:
     from datasets import Dataset
 

@@ -17,9 +17,10 @@ defaults to ``ranked``; pass ``--pairing ranked`` for the pairs it scores today)
 what the official asserts or denies)``; with ``--both-directions`` also the other way round,
 as the pipeline scores both. No gold label is read. The teacher's 3-way probabilities (after
 its own fitted temperature, so the targets are as soft as the teacher's calibration says they
-should be) are written with each row::
+should be) are written with each row, and its probabilities before that temperature::
 
     {"premise": ..., "hypothesis": ..., "probs": [p_contradiction, p_neutral, p_entailment],
+     "raw_probs": [...],
      "label": "<teacher's argmax>", "source": "fnc1:<body id>" | "real:<article id>"}
 
 A ``--real`` file holding any article of the real-news test half is refused
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from fnc1_holdout import excluded_ids, read_bodies
+from make_real_pairs import fold_of
 from tqdm import tqdm
 
 # real_halves.py (the test-half guard) is a module of scripts/, one folder up.
@@ -75,6 +77,18 @@ def real_articles(path: Path) -> list[Article]:
     return [
         Article(id=f"real:{g.article.id}", text=g.article.text) for g in read_gold_articles(path)
     ]
+
+
+def without_fold(articles: Sequence[Article], folds: int, fold: int) -> list[Article]:
+    """The real-news articles outside ``fold`` of ``folds`` (ids ``real:<article id>``).
+
+    Example:
+        >>> arts = [Article(id=f"real:a{i}", text="x") for i in range(6)]
+        >>> kept = without_fold(arts, 2, 0)
+        >>> all(fold_of(a.id[5:], 2) == 1 for a in kept), 0 < len(kept) < 6
+        (True, True)
+    """
+    return [a for a in articles if fold_of(a.id.removeprefix("real:"), folds) != fold]
 
 
 def candidate_pairs(
@@ -120,26 +134,33 @@ def done_keys(path: Path) -> set[tuple[str, str]]:
 
 
 def label_rows(
-    pairs: Sequence[tuple[str, str, str]], probs: Sequence[Sequence[float]]
+    pairs: Sequence[tuple[str, str, str]],
+    probs: Sequence[Sequence[float]],
+    raw: Sequence[Sequence[float]] | None = None,
 ) -> list[dict[str, object]]:
     """Output rows for scored pairs: probabilities rounded to 5 places, argmax label.
 
+    ``raw``, when given, are the teacher's probabilities before its fitted temperature
+    (sharper targets: ``train_nli.py --distill-field raw_probs``).
+
     Example:
-        >>> label_rows([("p", "h", "real:a")], [[0.7, 0.2, 0.1]])[0]["label"]
-        'contradiction'
+        >>> row = label_rows([("p", "h", "real:a")], [[0.7, 0.2, 0.1]], [[0.9, 0.08, 0.02]])[0]
+        >>> row["label"], row["raw_probs"]
+        ('contradiction', [0.9, 0.08, 0.02])
     """
     rows = []
-    for (premise, hyp, source), p in zip(pairs, probs, strict=True):
+    for i, ((premise, hyp, source), p) in enumerate(zip(pairs, probs, strict=True)):
         values = [round(float(x), 5) for x in p]
-        rows.append(
-            {
-                "premise": premise,
-                "hypothesis": hyp,
-                "probs": values,
-                "label": Probs(*values).label,
-                "source": source,
-            }
-        )
+        row: dict[str, object] = {
+            "premise": premise,
+            "hypothesis": hyp,
+            "probs": values,
+            "label": Probs(*values).label,
+            "source": source,
+        }
+        if raw is not None:
+            row["raw_probs"] = [round(float(x), 5) for x in raw[i]]
+        rows.append(row)
     return rows
 
 
@@ -165,10 +186,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"how the pipeline pairs claims (default {DEFAULT_PAIRING}: the pairing of the "
         "run the default model card reports; nli score now defaults to ranked)",
     )
+    p.add_argument(
+        "--leave-out-fold",
+        type=int,
+        default=None,
+        help="leave out the --real articles of this fold (make_real_pairs.fold_of), kept "
+        "unseen for choosing between students",
+    )
+    p.add_argument("--folds", type=int, default=2, help="folds of --leave-out-fold (2)")
     p.add_argument("-o", "--output", type=Path, required=True)
     args = p.parse_args(argv)
 
     articles = [a for path in args.real for a in real_articles(path)]
+    if args.leave_out_fold is not None:
+        articles = without_fold(articles, args.folds, args.leave_out_fold)
     articles += fnc1_articles(args.data_dir, args.fnc1_bodies, args.seed)
     scoring = ScoringConfig(
         model=args.teacher, precision=args.precision, batch_size=args.batch_size
@@ -189,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for start in tqdm(range(0, len(pairs), CHUNK), desc="teacher", unit="chunk"):
             chunk = pairs[start : start + CHUNK]
             raw = scorer.predict([(pr, hy) for pr, hy, _ in chunk], show_progress_bar=False)
-            rows = label_rows(chunk, scorer.calibrated_probs(raw).tolist())
+            rows = label_rows(chunk, scorer.calibrated_probs(raw).tolist(), raw.tolist())
             out.write("".join(json.dumps(r) + "\n" for r in rows))
             out.flush()
     return 0

@@ -440,6 +440,13 @@ def add_training_args(p: argparse.ArgumentParser) -> None:
         help="share of each epoch's rows drawn from the --distill-jsonl pairs (0.3)",
     )
     p.add_argument(
+        "--distill-field",
+        default="probs",
+        choices=["probs", "raw_probs"],
+        help="the teacher's targets: 'probs' (after its fitted temperature, the default) or "
+        "'raw_probs' (before it: sharper)",
+    )
+    p.add_argument(
         "--max-steps",
         type=int,
         default=None,
@@ -525,19 +532,22 @@ def draw_cycling(items: Sequence[Encoded], n: int, seed: int) -> list[Encoded]:
     return out
 
 
-def load_distill_pairs(paths: Sequence[Path], tokenizer: Any, max_length: int) -> list[Encoded]:
+def load_distill_pairs(
+    paths: Sequence[Path], tokenizer: Any, max_length: int, field: str = "probs"
+) -> list[Encoded]:
     """Teacher-labelled pairs (:mod:`make_distill_pairs` output) as soft-target rows.
 
     Read and tokenised with ``datasets``; each row's hard label is the teacher's argmax
-    (used by the loss mask only; the loss reads ``probs``).
+    (used by the loss mask only; the loss reads the targets in ``field``: ``probs``, or
+    ``raw_probs``, the teacher's before its fitted temperature).
     """
     out: list[Encoded] = []
     for path in paths:
         ds = nli_data.datasets.load_dataset("json", data_files=str(path), split="train")
-        for name in ("premise", "hypothesis", "probs"):
+        for name in ("premise", "hypothesis", field):
             if name not in ds.column_names:
                 raise SystemExit(f"{path}: distillation rows need {name!r}")
-        probs = [tuple(float(x) for x in p) for p in ds["probs"]]
+        probs = [tuple(float(x) for x in p) for p in ds[field]]
         for i, p in enumerate(probs):
             if len(p) != len(LABELS) or abs(sum(p) - 1.0) > 1e-3 or min(p) < 0:
                 raise SystemExit(f"{path}: row {i + 1}: probs {list(p)} is not a distribution")
@@ -598,12 +608,15 @@ def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData
     if getattr(args, "distill_jsonl", None):
         if not 0 < args.distill_weight < 1:
             raise SystemExit("--distill-weight must lie strictly between 0 and 1")
-        data.distill = load_distill_pairs(args.distill_jsonl, tokenizer, args.max_length)
+        data.distill = load_distill_pairs(
+            args.distill_jsonl, tokenizer, args.max_length, getattr(args, "distill_field", "probs")
+        )
         data.distill_weight = args.distill_weight
         info["distill"] = {
             "files": [str(p) for p in args.distill_jsonl],
             "rows": len(data.distill),
             "weight": args.distill_weight,
+            "field": getattr(args, "distill_field", "probs"),
         }
         LOG.info(
             "distillation: %d teacher-labelled rows, share %.2f",
