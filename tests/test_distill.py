@@ -97,9 +97,12 @@ def test_load_distill_pairs_reads_the_raw_field_when_asked(tmp_path: Path) -> No
     assert raw[0].soft == pytest.approx((0.1, 0.2, 0.7))
     assert raw[0].label == 2
     assert train_nli.load_distill_pairs([path], _tokenizer(), 64)[0].label == 0
-    del row["raw_probs"]
-    path.write_text(json.dumps(row) + "\n")
+    older = {k: v for k, v in row.items() if k != "raw_probs"}
+    path.write_text(json.dumps(older) + "\n")
     with pytest.raises(SystemExit, match="raw_probs"):
+        train_nli.load_distill_pairs([path], _tokenizer(), 64, field="raw_probs")
+    path.write_text(json.dumps(row) + "\n" + json.dumps(older) + "\n")  # resumed: mixed rows
+    with pytest.raises(SystemExit, match="row 2 has no 'raw_probs'"):
         train_nli.load_distill_pairs([path], _tokenizer(), 64, field="raw_probs")
 
 

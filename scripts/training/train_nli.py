@@ -547,7 +547,14 @@ def load_distill_pairs(
         for name in ("premise", "hypothesis", field):
             if name not in ds.column_names:
                 raise SystemExit(f"{path}: distillation rows need {name!r}")
-        probs = [tuple(float(x) for x in p) for p in ds[field]]
+        column = ds[field]
+        missing = next((i for i, p in enumerate(column) if p is None), None)
+        if missing is not None:
+            raise SystemExit(
+                f"{path}: row {missing + 1} has no {field!r} (rows written before "
+                "make_distill_pairs.py wrote it: label them again into a new file)"
+            )
+        probs = [tuple(float(x) for x in p) for p in column]
         for i, p in enumerate(probs):
             if len(p) != len(LABELS) or abs(sum(p) - 1.0) > 1e-3 or min(p) < 0:
                 raise SystemExit(f"{path}: row {i + 1}: probs {list(p)} is not a distribution")
