@@ -30,6 +30,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -37,7 +38,7 @@ from sklearn.metrics import roc_auc_score
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
 from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
 from nli.findings import score_article_batch
-from nli.model import ContradictionScorer
+from nli.model import ContradictionScorer, Target
 from nli.pair_jobs import load_scorer
 
 # make_real_pairs.py (the dev folds) is a module of scripts/training/.
@@ -62,14 +63,17 @@ class ReachedPair:
 
 
 def reached_pairs(
-    gold: Sequence[GoldArticle], findings: Sequence[dict], *, skip_blanket: bool = False
+    gold: Sequence[GoldArticle],
+    findings: Sequence[dict[str, Any]],
+    *,
+    skip_blanket: bool = False,
 ) -> list[ReachedPair]:
     """The gold pairs some finding matches, with the best-scored matching finding's inputs.
 
     ``skip_blanket`` leaves out findings whose statement is a blanket denial ("that is not
     true": its pipeline hypothesis is the report itself), as ``make_real_pairs.py`` does.
     """
-    by_article: dict[str, list[dict]] = {}
+    by_article: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
         by_article.setdefault(finding["article_id"], []).append(finding)
     out = []
@@ -104,11 +108,11 @@ def reached_pairs(
 
 def form_scores(scorer: ContradictionScorer, pairs: Sequence[ReachedPair]) -> dict[str, np.ndarray]:
     """Calibrated contradiction-of-the-official scores of ``pairs`` in each of :data:`FORMS`."""
-    targets = ["entailment" if p.polarity == "-" else "contradiction" for p in pairs]
+    targets: list[Target] = ["entailment" if p.polarity == "-" else "contradiction" for p in pairs]
     scored = scorer.score_pairs(
         [p.hypothesis for p in pairs],
         [p.premise for p in pairs],
-        targets=targets,  # type: ignore[arg-type]
+        targets=targets,
         show_progress_bar=False,
     )
     out = {
@@ -140,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--skip-blanket", action="store_true", help="leave out blanket-denial statements"
     )
     args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    if args.fold is not None and not 0 <= args.fold < args.folds:
+        parser.error(f"--fold must lie in 0..{args.folds - 1}")
     gold = read_gold_articles(args.gold)
     if args.fold is not None:
         gold = [g for g in gold if fold_of(g.article.id, args.folds) == args.fold]

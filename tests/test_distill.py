@@ -167,8 +167,8 @@ def test_fnc1_sample_leaves_out_bodies_repeating_real_set_text(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("extra", "pairing"),
     [
-        ([], "retrieval"),  # the default: the pairing of the run the model card reports
-        (["--pairing", "ranked"], "ranked"),  # what nli score does today
+        ([], "retrieval"),  # the default: the earlier distillation runs' pairing
+        (["--pairing", "ranked"], "ranked"),  # what nli score does today (and v0.2's run)
     ],
 )
 def test_pairing_option_reaches_the_pipeline(
@@ -187,6 +187,52 @@ def test_pairing_option_reaches_the_pipeline(
     args = ["--data-dir", str(tmp_path), "-o", str(out), "--fnc1-bodies", "0", *extra]
     assert make_distill_pairs.main(args) == 0
     assert seen == [pairing]
+
+
+def test_leave_out_fold_drops_that_folds_articles_and_guards_a_resumed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nli.types import Article
+
+    ids = [f"h{i}-00{i}" for i in range(8)]
+    held = {i for i in ids if make_distill_pairs.fold_of(i, 2) == 0}
+    assert held and held != set(ids)
+    seen: list[str] = []
+
+    def fake_pairs(articles: list, config: object) -> list[tuple[str, str, str]]:
+        seen.extend(a.id for a in articles)
+        return []
+
+    monkeypatch.setattr(
+        make_distill_pairs,
+        "real_articles",
+        lambda path: [Article(id=f"real:{i}", text="x") for i in ids],
+    )
+    monkeypatch.setattr(make_distill_pairs, "fnc1_articles", lambda *_: [])
+    monkeypatch.setattr(make_distill_pairs, "candidate_pairs", fake_pairs)
+    monkeypatch.setattr(make_distill_pairs, "load_scorer", lambda scoring: None)
+    out = tmp_path / "pairs.jsonl"
+    base = ["--data-dir", str(tmp_path), "-o", str(out), "--real", "dev.jsonl"]
+    assert make_distill_pairs.main([*base, "--leave-out-fold", "0"]) == 0
+    assert {s.removeprefix("real:") for s in seen} == set(ids) - held
+    row = {
+        "premise": "p",
+        "hypothesis": "h",
+        "probs": [0.2, 0.5, 0.3],
+        "raw_probs": [0.1, 0.8, 0.1],
+    }
+    out.write_text(json.dumps({**row, "source": f"real:{min(held)}"}) + "\n")
+    with pytest.raises(SystemExit, match="left-out fold 0"):
+        make_distill_pairs.main([*base, "--leave-out-fold", "0"])
+    assert make_distill_pairs.main([*base, "--leave-out-fold", "1"]) == 0  # other fold: resumes
+    older = {k: v for k, v in row.items() if k != "raw_probs"}
+    out.write_text(json.dumps({**older, "source": "fnc1:1"}) + "\n")
+    with pytest.raises(SystemExit, match="no raw_probs"):
+        make_distill_pairs.main(base)
+    for bad in (["--leave-out-fold", "2"], ["--folds", "1"]):
+        with pytest.raises(SystemExit) as error:
+            make_distill_pairs.main([*base, *bad])
+        assert error.value.code == 2  # a usage error
 
 
 def test_candidate_pairs_are_the_pipelines_inputs_once_each() -> None:

@@ -11,8 +11,11 @@ The pairs are the ones the pipeline itself sends to a model: each article (a see
 the FNC-1 train bodies that training may read, see :mod:`fnc1_holdout`, and the articles of
 ``--real``, the dev half of the real-news set) goes through claim finding and pairing as
 ``nli score --pairing P`` does it, with ``P`` = ``--pairing``. Its default, ``retrieval``,
-is the pairing of the run the default model's card reports (``nli score`` itself now
-defaults to ``ranked``; pass ``--pairing ranked`` for the pairs it scores today). Every
+is the pairing of the earlier distillation runs in the default model's card ("Distillation
+from the accurate model"); the shipped v0.2 was taught on ``--pairing ranked``, the pairs
+``nli score`` scores today (its default). ``--leave-out-fold K`` drops the ``--real``
+articles of fold K (``make_real_pairs.fold_of``); resuming a file that holds a row of that
+fold, or rows without ``raw_probs``, is refused. Every
 (statement, report) pair becomes the model's input ``(premise = report content, hypothesis =
 what the official asserts or denies)``; with ``--both-directions`` also the other way round,
 as the pipeline scores both. No gold label is read. The teacher's 3-way probabilities (after
@@ -53,7 +56,7 @@ from nli.pairing import article_pairs
 from nli.types import Article, Probs
 
 CHUNK = 256  # pairs scored and appended at a time
-#: The pairing of the measured distillation run (the default model's card): retrieval.
+#: The pairing of the earlier distillation runs in the default model's card (v0.2: ranked).
 DEFAULT_PAIRING = "retrieval"
 
 
@@ -120,16 +123,37 @@ def with_reverse(pairs: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, 
     return [*pairs, *((hyp, premise, source) for premise, hyp, source in pairs)]
 
 
-def done_keys(path: Path) -> set[tuple[str, str]]:
-    """Pairs already in an output file (for resuming)."""
+def done_keys(
+    path: Path, *, folds: int = 2, leave_out_fold: int | None = None
+) -> set[tuple[str, str]]:
+    """Pairs already in an output file (for resuming).
+
+    Raises:
+        SystemExit: For a file whose rows lack ``raw_probs`` (written before this script wrote
+            it: a resumed file would mix both kinds), or that holds a row of a real-news
+            article in ``leave_out_fold`` (the fold would not stay unseen).
+    """
     if not path.exists():
         return set()
     keys = set()
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                keys.add((row["premise"], row["hypothesis"]))
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "raw_probs" not in row:
+                raise SystemExit(f"{path}: row {number} has no raw_probs; write a new file")
+            source = str(row.get("source", ""))
+            if (
+                leave_out_fold is not None
+                and source.startswith("real:")
+                and fold_of(source.removeprefix("real:"), folds) == leave_out_fold
+            ):
+                raise SystemExit(
+                    f"{path}: row {number} comes from {source}, in the left-out fold "
+                    f"{leave_out_fold}; write a new file"
+                )
+            keys.add((row["premise"], row["hypothesis"]))
     return keys
 
 
@@ -149,7 +173,8 @@ def label_rows(
         ('contradiction', [0.9, 0.08, 0.02])
     """
     rows = []
-    for i, ((premise, hyp, source), p) in enumerate(zip(pairs, probs, strict=True)):
+    raws: Sequence[Sequence[float] | None] = [None] * len(pairs) if raw is None else raw
+    for (premise, hyp, source), p, r in zip(pairs, probs, raws, strict=True):
         values = [round(float(x), 5) for x in p]
         row: dict[str, object] = {
             "premise": premise,
@@ -158,8 +183,8 @@ def label_rows(
             "label": Probs(*values).label,
             "source": source,
         }
-        if raw is not None:
-            row["raw_probs"] = [round(float(x), 5) for x in raw[i]]
+        if r is not None:
+            row["raw_probs"] = [round(float(x), 5) for x in r]
         rows.append(row)
     return rows
 
@@ -183,8 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pairing",
         default=DEFAULT_PAIRING,
         choices=PAIRINGS,
-        help=f"how the pipeline pairs claims (default {DEFAULT_PAIRING}: the pairing of the "
-        "run the default model card reports; nli score now defaults to ranked)",
+        help=f"how the pipeline pairs claims (default {DEFAULT_PAIRING}: the earlier "
+        "distillation runs' pairing; v0.2 and nli score use ranked)",
     )
     p.add_argument(
         "--leave-out-fold",
@@ -196,6 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--folds", type=int, default=2, help="folds of --leave-out-fold (2)")
     p.add_argument("-o", "--output", type=Path, required=True)
     args = p.parse_args(argv)
+    if args.folds < 2:
+        p.error("--folds must be at least 2")
+    if args.leave_out_fold is not None and not 0 <= args.leave_out_fold < args.folds:
+        p.error(f"--leave-out-fold must lie in 0..{args.folds - 1}")
 
     articles = [a for path in args.real for a in real_articles(path)]
     if args.leave_out_fold is not None:
@@ -205,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model=args.teacher, precision=args.precision, batch_size=args.batch_size
     )
     config = ArticleConfig(scoring=scoring, pairing=args.pairing)
-    done = done_keys(args.output)
+    done = done_keys(args.output, folds=args.folds, leave_out_fold=args.leave_out_fold)
     found = list(tqdm(candidate_pairs(articles, config), desc="pairs", unit="pair"))
     if args.both_directions:
         found = with_reverse(found)

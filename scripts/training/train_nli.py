@@ -557,7 +557,7 @@ def load_distill_pairs(
         probs = [tuple(float(x) for x in p) for p in column]
         for i, p in enumerate(probs):
             if len(p) != len(LABELS) or abs(sum(p) - 1.0) > 1e-3 or min(p) < 0:
-                raise SystemExit(f"{path}: row {i + 1}: probs {list(p)} is not a distribution")
+                raise SystemExit(f"{path}: row {i + 1}: {field} {list(p)} is not a distribution")
         tok = nli_data.tokenize(ds.select_columns(["premise", "hypothesis"]), tokenizer, max_length)
         for ids, tts, p in zip(tok["input_ids"], tok["token_type_ids"], probs, strict=True):
             label = max(range(len(LABELS)), key=p.__getitem__)
