@@ -649,13 +649,43 @@ class PipelineQuality:
         }
 
 
-def _matching(findings: Sequence[Mapping[str, Any]], pair: GoldPair) -> list[Mapping[str, Any]]:
+def matching_findings(
+    findings: Sequence[Mapping[str, Any]], pair: GoldPair
+) -> list[Mapping[str, Any]]:
+    """The findings whose statement and report spans both overlap a gold pair's, in order."""
     return [
         f
         for f in findings
         if spans_overlap(f["statement"]["span"], pair.statement_span)
         and spans_overlap(f["report"]["span"], pair.report_span)
     ]
+
+
+def best_matching_finding(
+    findings: Sequence[Mapping[str, Any]], pair: GoldPair, *, skip_blanket: bool = False
+) -> Mapping[str, Any] | None:
+    """The matching finding (:func:`matching_findings`) with the highest calibrated score.
+
+    ``skip_blanket`` leaves out findings whose statement is a blanket denial (its pipeline
+    hypothesis is the report itself). None when no finding matches.
+
+    Example:
+        >>> pair = GoldPair((0, 5), (10, 15), "contradiction")
+        >>> found = [
+        ...     {"statement": {"span": [0, 5]}, "report": {"span": [10, 15]}, "calibrated": c}
+        ...     for c in (0.2, 0.7)
+        ... ]
+        >>> best_matching_finding(found, pair)["calibrated"]
+        0.7
+        >>> best_matching_finding(found[:1], GoldPair((20, 25), (10, 15), "neutral")) is None
+        True
+    """
+    hits = [
+        f
+        for f in matching_findings(findings, pair)
+        if not (skip_blanket and f["statement"].get("blanket"))
+    ]
+    return max(hits, key=lambda f: float(f["calibrated"])) if hits else None
 
 
 def _miss_cause(pair: GoldPair, claims: Sequence[Mapping[str, Any]]) -> str:
@@ -714,10 +744,10 @@ def pipeline_quality(
             with_contra += 1
             if not found:
                 empty.append(item.article.id)
-            elif any(_matching(found[:1], p) for p in contra):
+            elif any(matching_findings(found[:1], p) for p in contra):
                 top_hits += 1
         for pair in item.pairs:
-            hits = _matching(found, pair)
+            hits = matching_findings(found, pair)
             best = max(hits, key=lambda f: float(f["calibrated"])) if hits else None
             flagged = best is not None and best["label"] == "contradiction"
             if flagged:

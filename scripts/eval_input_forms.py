@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
+from nli.evaluate import GoldArticle, best_matching_finding, read_gold_articles
 from nli.findings import score_article_batch
 from nli.model import ContradictionScorer, Target
 from nli.pair_jobs import load_scorer
@@ -80,16 +80,11 @@ def reached_pairs(
     for item in gold:
         text = item.article.text
         for pair in item.pairs:
-            hits = [
-                f
-                for f in by_article.get(item.article.id, [])
-                if spans_overlap(f["statement"]["span"], pair.statement_span)
-                and spans_overlap(f["report"]["span"], pair.report_span)
-                and not (skip_blanket and f["statement"].get("blanket"))
-            ]
-            if not hits:
+            best = best_matching_finding(
+                by_article.get(item.article.id, []), pair, skip_blanket=skip_blanket
+            )
+            if best is None:
                 continue
-            best = max(hits, key=lambda f: float(f["calibrated"]))
             (s0, s1), (r0, r1) = best["statement"]["span"], best["report"]["span"]
             out.append(
                 ReachedPair(

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from real_halves import refuse_test_half
 
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.evaluate import read_gold_articles, spans_overlap
+from nli.evaluate import best_matching_finding, read_gold_articles
 from nli.findings import score_article_batch
 from nli.pair_jobs import load_scorer
 
@@ -84,16 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         held = args.fold is not None and fold_of(item.article.id, args.folds) == args.fold
         seen: set[tuple[str, str]] = set()
         for pair in item.pairs:
-            hits = [
-                f
-                for f in by_article.get(item.article.id, [])
-                if spans_overlap(f["statement"]["span"], pair.statement_span)
-                and spans_overlap(f["report"]["span"], pair.report_span)
-                and not f["statement"].get("blanket")
-            ]
-            if not hits:
+            best = best_matching_finding(
+                by_article.get(item.article.id, []), pair, skip_blanket=True
+            )
+            if best is None:
                 continue
-            best = max(hits, key=lambda f: float(f["calibrated"]))
             premise = best["normalised"]["premise"]
             hypothesis = best["normalised"]["hypothesis"]
             if (premise, hypothesis) in seen:
