@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -557,9 +557,7 @@ def match_findings(
     Returns:
         ArticleMatch: Per gold pair probabilities and labels, and match counts.
     """
-    by_article: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for finding in findings:
-        by_article[str(finding["article_id"])].append(finding)
+    by_article = findings_by_article(findings)
     rows: list[list[float]] = []
     references: list[str] = []
     used: set[int] = set()
@@ -567,12 +565,7 @@ def match_findings(
     for item in gold:
         candidates = by_article.get(item.article.id, [])
         for pair in item.pairs:
-            hits = [
-                f
-                for f in candidates
-                if spans_overlap(f["statement"]["span"], pair.statement_span)
-                and spans_overlap(f["report"]["span"], pair.report_span)
-            ]
+            hits = matching_findings(candidates, pair)
             used.update(id(f) for f in hits)
             references.append(pair.label)
             if not hits:
@@ -647,6 +640,23 @@ class PipelineQuality:
             "n_contradictions": self.n_contradictions,
             "n_articles_with_contradiction": self.n_articles_with_contradiction,
         }
+
+
+def findings_by_article(
+    findings: Iterable[Mapping[str, Any]],
+) -> dict[str, list[Mapping[str, Any]]]:
+    """Findings grouped by their ``article_id`` (as a string), each group in input order.
+
+    Example:
+        >>> rows = [{"article_id": 1}, {"article_id": "b"}, {"article_id": 1}]
+        >>> grouped = findings_by_article(rows)
+        >>> {k: len(v) for k, v in grouped.items()}
+        {'1': 2, 'b': 1}
+    """
+    grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        grouped[str(finding["article_id"])].append(finding)
+    return dict(grouped)
 
 
 def matching_findings(
@@ -729,9 +739,7 @@ def pipeline_quality(
         >>> (q.pairing_recall, q.recall, q.precision, q.top1)
         (1.0, 1.0, 1.0, 1.0)
     """
-    by_article: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for finding in findings:
-        by_article[str(finding["article_id"])].append(finding)
+    by_article = findings_by_article(findings)
     misses = dict.fromkeys(MISS_CAUSES, 0)
     n_contra = reached = flagged_true = flagged_all = 0
     top_hits = with_contra = 0

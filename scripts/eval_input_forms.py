@@ -36,7 +36,12 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.evaluate import GoldArticle, best_matching_finding, read_gold_articles
+from nli.evaluate import (
+    GoldArticle,
+    best_matching_finding,
+    findings_by_article,
+    read_gold_articles,
+)
 from nli.findings import score_article_batch
 from nli.model import ContradictionScorer, Target
 from nli.pair_jobs import load_scorer
@@ -73,9 +78,7 @@ def reached_pairs(
     ``skip_blanket`` leaves out findings whose statement is a blanket denial ("that is not
     true": its pipeline hypothesis is the report itself), as ``make_real_pairs.py`` does.
     """
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    for finding in findings:
-        by_article.setdefault(finding["article_id"], []).append(finding)
+    by_article = findings_by_article(findings)
     out = []
     for item in gold:
         text = item.article.text

@@ -82,6 +82,17 @@ def real_articles(path: Path) -> list[Article]:
     ]
 
 
+def in_fold(source: str, folds: int, fold: int) -> bool:
+    """Whether a source (``real:<article id>``, ``fnc1:<body id>``) is a real-news article of
+    ``fold`` of ``folds``; FNC-1 bodies belong to no fold.
+
+    Example:
+        >>> in_fold("fnc1:7", 2, 0), in_fold("fnc1:7", 2, 1)
+        (False, False)
+    """
+    return source.startswith("real:") and fold_of(source.removeprefix("real:"), folds) == fold
+
+
 def without_fold(articles: Sequence[Article], folds: int, fold: int) -> list[Article]:
     """The real-news articles outside ``fold`` of ``folds`` (ids ``real:<article id>``).
 
@@ -91,7 +102,7 @@ def without_fold(articles: Sequence[Article], folds: int, fold: int) -> list[Art
         >>> all(fold_of(a.id[5:], 2) == 1 for a in kept), 0 < len(kept) < 6
         (True, True)
     """
-    return [a for a in articles if fold_of(a.id.removeprefix("real:"), folds) != fold]
+    return [a for a in articles if not in_fold(a.id, folds, fold)]
 
 
 def candidate_pairs(
@@ -144,11 +155,7 @@ def done_keys(
             if "raw_probs" not in row:
                 raise SystemExit(f"{path}: row {number} has no raw_probs; write a new file")
             source = str(row.get("source", ""))
-            if (
-                leave_out_fold is not None
-                and source.startswith("real:")
-                and fold_of(source.removeprefix("real:"), folds) == leave_out_fold
-            ):
+            if leave_out_fold is not None and in_fold(source, folds, leave_out_fold):
                 raise SystemExit(
                     f"{path}: row {number} comes from {source}, in the left-out fold "
                     f"{leave_out_fold}; write a new file"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from real_halves import refuse_test_half
 
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.evaluate import best_matching_finding, read_gold_articles
+from nli.evaluate import best_matching_finding, findings_by_article, read_gold_articles
 from nli.findings import score_article_batch
 from nli.pair_jobs import load_scorer
 
@@ -76,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_scorer(scoring)
     config = ArticleConfig(scoring=scoring)
     findings, _ = score_article_batch([g.article for g in gold], scorer, config, RunCounts())
-    by_article: dict[str, list[dict]] = {}
-    for finding in findings:
-        by_article.setdefault(finding["article_id"], []).append(finding)
+    by_article = findings_by_article(findings)
     rows: dict[bool, list[dict]] = {True: [], False: []}
     for item in gold:
         held = args.fold is not None and fold_of(item.article.id, args.folds) == args.fold

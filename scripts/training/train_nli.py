@@ -615,15 +615,14 @@ def load_training_data(args: argparse.Namespace, tokenizer: Any) -> TrainingData
     if getattr(args, "distill_jsonl", None):
         if not 0 < args.distill_weight < 1:
             raise SystemExit("--distill-weight must lie strictly between 0 and 1")
-        data.distill = load_distill_pairs(
-            args.distill_jsonl, tokenizer, args.max_length, getattr(args, "distill_field", "probs")
-        )
+        field = getattr(args, "distill_field", "probs")
+        data.distill = load_distill_pairs(args.distill_jsonl, tokenizer, args.max_length, field)
         data.distill_weight = args.distill_weight
         info["distill"] = {
             "files": [str(p) for p in args.distill_jsonl],
             "rows": len(data.distill),
             "weight": args.distill_weight,
-            "field": getattr(args, "distill_field", "probs"),
+            "field": field,
         }
         LOG.info(
             "distillation: %d teacher-labelled rows, share %.2f",
