@@ -5,7 +5,9 @@ claim finder takes a denial for a report ("Reports of an abduction are incorrect
 safe") or a rival government's account for a statement. So ranking pairs claims **both
 ways**: any claim may take the statement slot and any other the report slot, and a small
 logistic model over the pair's features (:data:`FEATURES`) gives the probability that the
-pair is a denial and the report it answers. Each article keeps the pairs at or above the
+pair is a denial and the report it answers (with ``degree=2``, the model also weighs every
+product of two features, :func:`expand_features`: "a denial *and* a similar report"). Each
+article keeps the pairs at or above the
 ranker's ``threshold``, best first, at most ``max_pairs`` of them, and at least its
 ``min_pairs`` best ones whatever their probability (so that an article with few claims is
 still scored), never the same two claims twice (same spans and contents: a claim the finder
@@ -216,17 +218,42 @@ def pair_features(
     return [(int(a), int(b)) for a, b in zip(i, j, strict=True)], rows
 
 
+def expand_features(rows: np.ndarray, degree: int) -> np.ndarray:
+    """The ranker's inputs: the feature rows, and with ``degree=2`` after them every product
+    ``x[a] * x[b]`` with ``a <= b``, in the order ``(0, 0), (0, 1), ..., (1, 1), ...``.
+
+    Example:
+        >>> expand_features(np.array([[2.0, 3.0]]), 2).tolist()
+        [[2.0, 3.0, 4.0, 6.0, 9.0]]
+    """
+    if degree == 1:
+        return rows
+    if degree != 2:
+        raise ValueError(f"pair ranker degree must be 1 or 2, got {degree}")
+    a, b = np.triu_indices(rows.shape[1])
+    return np.hstack([rows, rows[:, a] * rows[:, b]])
+
+
+def n_weights(degree: int) -> int:
+    """How many weights a ranker of ``degree`` has over :data:`FEATURES`."""
+    n = len(FEATURES)
+    return n if degree == 1 else n + n * (n + 1) // 2
+
+
 @dataclass(frozen=True)
 class PairRanker:
     """A logistic model over :data:`FEATURES` and the rule that keeps an article's pairs.
 
     Attributes:
-        weights (tuple[float, ...]): One per feature, on the raw feature values.
+        weights (tuple[float, ...]): One per input of :func:`expand_features` (the
+            features, then with ``degree=2`` their products), on the raw values.
         bias (float): The intercept.
         threshold (float): Lowest probability of a kept pair.
         max_pairs (int): Most pairs one article keeps (carried reports come on top).
         min_pairs (int): Pairs an article keeps below the threshold when it has fewer.
         features (tuple[str, ...]): The feature names the weights belong to.
+        degree (int): 1: a linear model over the features; 2: over the features and
+            their pairwise products.
     """
 
     weights: tuple[float, ...]
@@ -235,6 +262,7 @@ class PairRanker:
     max_pairs: int
     min_pairs: int = 0
     features: tuple[str, ...] = FEATURES
+    degree: int = 1
 
     def __post_init__(self) -> None:
         if tuple(self.features) != FEATURES:
@@ -242,8 +270,13 @@ class PairRanker:
                 f"pair ranker features {list(self.features)} are not this version's "
                 f"{list(FEATURES)}: refit it with scripts/fit_pair_ranker.py"
             )
-        if len(self.weights) != len(FEATURES):
-            raise ValueError(f"pair ranker needs {len(FEATURES)} weights, got {len(self.weights)}")
+        if self.degree not in (1, 2):
+            raise ValueError(f"pair ranker degree must be 1 or 2, got {self.degree}")
+        if len(self.weights) != n_weights(self.degree):
+            raise ValueError(
+                f"pair ranker of degree {self.degree} needs {n_weights(self.degree)} weights, "
+                f"got {len(self.weights)}"
+            )
         if not 0.0 <= self.threshold <= 1.0 or not 0 <= self.min_pairs <= self.max_pairs:
             raise ValueError(
                 "pair ranker threshold must be in [0, 1] and 0 <= min_pairs <= max_pairs"
@@ -253,18 +286,20 @@ class PairRanker:
         """P(the pair is a denial and the report it answers) for each feature row."""
         if len(features) == 0:
             return np.zeros(0)
-        logits = features @ np.asarray(self.weights) + self.bias
+        logits = expand_features(features, self.degree) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-logits))
 
     def to_dict(self) -> dict[str, object]:
         """The ranker as ``pair_ranker.json`` stores it (without provenance)."""
         return {
             "features": list(self.features),
-            "weights": [round(float(w), 6) for w in self.weights],
-            "bias": round(float(self.bias), 6),
+            # significant digits, not decimals: a product's weight can be tiny
+            "weights": [float(f"{float(w):.8g}") for w in self.weights],
+            "bias": float(f"{float(self.bias):.8g}"),
             "threshold": round(float(self.threshold), 6),
             "max_pairs": int(self.max_pairs),
             "min_pairs": int(self.min_pairs),
+            "degree": int(self.degree),
         }
 
 
@@ -284,6 +319,7 @@ def load_ranker(path: str | Path | None = None) -> PairRanker:
             max_pairs=int(data["max_pairs"]),
             min_pairs=int(data.get("min_pairs", 0)),
             features=tuple(data["features"]),
+            degree=int(data.get("degree", 1)),
         )
     except KeyError as error:
         raise ValueError(f"{path}: not a pair ranker, missing {error}") from error

@@ -7,13 +7,14 @@ Usage::
 For every dev article: find its claims as ``nli score`` does, embed them, and take every
 ordered pair of claims that may pair (:func:`nli.ranking.pair_features`); a pair is positive
 when it matches a gold contradiction pair (statement span on the statement, report span on
-the report). A logistic regression on standardised features is cross-validated by article
-(5 folds); the kept-pair rule (``threshold``, ``max_pairs``, ``min_pairs``) is the one whose
-cross-validated pairing recall is highest within ``--budget`` scored pairs per article. The
-final model is fitted on all dev articles and written with its weights on the raw features,
-the rule, and how it was made (command, data hash, cross-validated numbers). Never run it on
-the test half: that half is only measured, and a file holding any of its articles is refused
-(``scripts/real_halves.py``).
+the report). A logistic regression on standardised inputs is cross-validated by article (5
+folds); its inputs are the features and, with ``--degree 2`` (the default), their pairwise
+products (:func:`nli.ranking.expand_features`). The kept-pair rule (``threshold``,
+``max_pairs``, ``min_pairs``) is the one whose cross-validated pairing recall is highest
+within ``--budget`` scored pairs per article. The final model is fitted on all dev articles
+and written with its weights on the raw inputs, the rule, and how it was made (command, data
+hash, cross-validated numbers). Never run it on the test half: that half is only measured,
+and a file holding any of its articles is refused (``scripts/real_halves.py``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from nli.claims import extract_claims
 from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
 from nli.io import sha256_file
-from nli.ranking import FEATURES, PairRanker, pair_features, select_pairs
+from nli.ranking import FEATURES, PairRanker, expand_features, pair_features, select_pairs
 from nli.retrieval import claim_query, load_encoder
 from nli.types import Claim
 
@@ -135,7 +136,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", type=Path, help="the dev half (JSONL of labelled articles)")
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--budget", type=float, default=19.5, help="pairs per article, at most")
-    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 regularisation")
+    parser.add_argument(
+        "--c", type=float, default=0.003, help="inverse L2 regularisation (standardised inputs)"
+    )
+    parser.add_argument(
+        "--degree",
+        type=int,
+        default=2,
+        choices=(1, 2),
+        help="1: linear in the features; 2: also their pairwise products (default)",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--min-pairs",
@@ -154,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g, args.finder) for g in gold]
     groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
-    x = np.concatenate([a.features for a in articles])
+    x = expand_features(np.concatenate([a.features for a in articles]), args.degree)
     y = np.array([bool(h) for a in articles for h in a.hits])
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
@@ -172,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     weights, bias = fit(x, y, args.c)
-    ranker = PairRanker(tuple(float(w) for w in weights), bias, threshold, max_pairs, min_pairs)
+    ranker = PairRanker(
+        tuple(float(w) for w in weights), bias, threshold, max_pairs, min_pairs, degree=args.degree
+    )
     probs = [ranker.probabilities(a.features) for a in articles]
     fitted_recall, fitted_per = pairing_recall(articles, probs, threshold, max_pairs, min_pairs)
     print(f"fitted on all: pairing recall {fitted_recall:.3f} at {fitted_per:.1f} pairs")
@@ -188,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "cv_pairing_recall": round(recall, 4),
         "cv_pairs_per_article": round(per, 2),
         "c": args.c,
+        "degree": args.degree,
         "folds": args.folds,
     }
     args.output.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

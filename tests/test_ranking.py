@@ -14,7 +14,9 @@ from nli.ranking import (
     DEFAULT_RANKER_PATH,
     FEATURES,
     PairRanker,
+    expand_features,
     load_ranker,
+    n_weights,
     pair_features,
     rank_pairs,
     select_pairs,
@@ -144,7 +146,7 @@ def test_shipped_ranker_loads_and_bad_files_are_refused(tmp_path: Path) -> None:
     data = json.loads(DEFAULT_RANKER_PATH.read_text())
     assert ranker.to_dict() == {k: data[k] for k in ranker.to_dict()}
     assert data["fitted"]["data"] == "dev.jsonl" and 0 < ranker.threshold < 1
-    assert len(ranker.weights) == len(FEATURES)
+    assert ranker.degree == 2 and len(ranker.weights) == n_weights(2) > len(FEATURES)
     assert ranker.min_pairs >= 1  # an article with claims is never left without a pair
     bad = dict(data, features=list(FEATURES[:-1]))
     (tmp_path / "bad.json").write_text(json.dumps(bad))
@@ -277,3 +279,27 @@ def test_a_text_shared_by_several_claims_is_encoded_once() -> None:
     np.testing.assert_array_equal(out[0], np.vstack([EMB, EMB[:1]]))
     np.testing.assert_array_equal(out[1], EMB[2:3])
     assert claim_embeddings([[], []], CountingEncoder(vectors))[0].shape[0] == 0
+
+
+def test_degree_two_ranker_weighs_products_and_round_trips(tmp_path: Path) -> None:
+    n = len(FEATURES)
+    rows = np.zeros((2, n))
+    sim, denial = FEATURES.index("similarity"), FEATURES.index("s_denial")
+    rows[:, sim] = 0.9
+    rows[1, denial] = 1.0
+    expanded = expand_features(rows, 2)
+    assert expanded.shape == (2, n_weights(2))
+    # only the product similarity * s_denial carries weight: a denial with a similar report
+    a, b = np.triu_indices(n)
+    weights = np.zeros(n_weights(2))
+    weights[n + int(np.flatnonzero((a == sim) & (b == denial))[0])] = 10.0
+    ranker = PairRanker(tuple(weights), -4.0, threshold=0.5, max_pairs=5, degree=2)
+    probs = ranker.probabilities(rows)
+    assert probs[0] < 0.5 < probs[1]
+    (tmp_path / "r.json").write_text(json.dumps(ranker.to_dict()))
+    again = load_ranker(tmp_path / "r.json")
+    assert again.degree == 2 and np.allclose(again.probabilities(rows), probs)
+    with pytest.raises(ValueError, match="needs"):
+        PairRanker(tuple(weights[:n]), 0.0, threshold=0.5, max_pairs=5, degree=2)
+    with pytest.raises(ValueError, match="degree"):
+        expand_features(rows, 3)
