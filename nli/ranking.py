@@ -7,12 +7,14 @@ ways**: any claim may take the statement slot and any other the report slot, and
 logistic model over the pair's features (:data:`FEATURES`) gives the probability that the
 pair is a denial and the report it answers (with ``degree=2``, the model also weighs every
 product of two features, :func:`expand_features`: "a denial *and* a similar report"). Each
-article keeps the pairs at or above the
-ranker's ``threshold``, best first, at most ``max_pairs`` of them, and at least its
-``min_pairs`` best ones whatever their probability (so that an article with few claims is
-still scored), never the same two claims twice (same spans and contents: a claim the finder
-found in both roles is one claim here); a report carried inside a denial ("X denied
-reports that P") is always kept.
+article keeps the pairs at or above the ranker's ``threshold``, best first, at most
+``max_pairs`` of them, and at least its ``min_pairs`` best ones whatever their probability
+(so that an article with few claims is still scored); a report carried inside a denial ("X
+denied reports that P") is kept whatever its probability. A pair is never kept twice over:
+a pair whose statement overlaps the statement of a pair already kept (better rated) *and*
+whose report overlaps that pair's report is the same contradiction again (a quote and the
+sentence around it; a claim the finder found in both roles) and is skipped, so its place
+goes to the next pair.
 A claim placed in the slot of the other kind is written as that kind (its ``kind`` is
 swapped, nothing else).
 
@@ -330,6 +332,11 @@ def as_kind(claim: Claim, kind: str) -> Claim:
     return claim if claim.kind == kind else dataclasses.replace(claim, kind=kind)  # type: ignore[arg-type]
 
 
+def _overlap(a: Claim, b: Claim) -> bool:
+    """Whether two claims' spans share a character, or are the same (empty) span."""
+    return a.span == b.span or (a.span[0] < b.span[1] and b.span[0] < a.span[1])
+
+
 def select_pairs(
     claims: Sequence[Claim],
     index: Sequence[tuple[int, int]],
@@ -351,21 +358,21 @@ def select_pairs(
         [('a', 'b', 'statement', 'report'), ('c', 'a', 'statement', 'report')]
     """
     order = sorted(range(len(index)), key=lambda k: -float(probs[k]))
-    seen: set[tuple[tuple[int, int], str, tuple[int, int], str]] = set()
     kept: list[tuple[int, int, float]] = []
     ranked = 0
     for k in order:
         i, j = index[k]
-        key = (claims[i].span, claims[i].content, claims[j].span, claims[j].content)
-        if key in seen:
+        inside = carried(claims[i], claims[j])
+        if not inside and not (
+            (float(probs[k]) >= threshold or ranked < min_pairs) and ranked < max_pairs
+        ):
             continue
-        if carried(claims[i], claims[j]):
-            seen.add(key)
-            kept.append((i, j, float(probs[k])))
-        elif (float(probs[k]) >= threshold or ranked < min_pairs) and ranked < max_pairs:
-            seen.add(key)
-            kept.append((i, j, float(probs[k])))
-            ranked += 1
+        if any(
+            _overlap(claims[i], claims[a]) and _overlap(claims[j], claims[b]) for a, b, _ in kept
+        ):
+            continue  # the same contradiction as a pair already kept
+        kept.append((i, j, float(probs[k])))
+        ranked += not inside
     kept.sort(key=lambda t: (claims[t[0]].span, claims[t[1]].span))
     return [
         (as_kind(claims[i], "statement"), as_kind(claims[j], "report"), round(p, 6))

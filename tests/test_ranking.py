@@ -135,7 +135,14 @@ def test_rank_pairs_uses_the_ranker_and_the_encoder() -> None:
     ranker = PairRanker(tuple(weights), -7.0, threshold=0.5, max_pairs=10)  # cosine >= 0.7
     kept = rank_pairs(CLAIMS, text_length=92, ranker=ranker, encoder=FixedEncoder(vectors))  # type: ignore[arg-type]
     spans = {(s.span, r.span) for s, r, _ in kept}
-    assert (DENIAL.span, REPORT.span) in spans and (REPORT.span, DENIAL.span) in spans
+    # the carried report and the report (cosine 0.98) pair first, both ways; the denial
+    # against the report (0.8) overlaps the first of them on both sides (the carried report
+    # lies inside the denial), so it is that contradiction again and not kept twice
+    assert spans == {
+        (CARRIED.span, REPORT.span),
+        (REPORT.span, CARRIED.span),
+        (DENIAL.span, CARRIED.span),
+    }
     assert all(p >= 0.5 for s, r, p in kept if r.span != CARRIED.span)
     assert not any(OTHER.span in (s.span, r.span) for s, r, _ in kept)
     assert rank_pairs(CLAIMS[:1], text_length=92, ranker=ranker) == []
@@ -303,3 +310,23 @@ def test_degree_two_ranker_weighs_products_and_round_trips(tmp_path: Path) -> No
         PairRanker(tuple(weights[:n]), 0.0, threshold=0.5, max_pairs=5, degree=2)
     with pytest.raises(ValueError, match="degree"):
         expand_features(rows, 3)
+
+
+def test_a_pair_overlapping_a_kept_pair_on_both_sides_gives_its_place_to_the_next() -> None:
+    sentence = _claim("statement", 'He said: "We have no troops there," on Monday.', 0, "-")
+    quote = _claim("statement", "We have no troops there", 10, "-")  # inside the sentence
+    report = _claim("report", "Troops arrived, sources said.", 60)
+    other = _claim("report", "Sources counted 300 soldiers.", 95)
+    claims = [sentence, quote, report, other]
+    index = [(0, 2), (1, 2), (0, 3), (2, 0)]
+    probs = np.array([0.9, 0.8, 0.5, 0.4])
+    kept = select_pairs(claims, index, probs, threshold=0.3, max_pairs=2)
+    # the quote against the same report is the sentence's contradiction again: skipped, and
+    # the cap of 2 goes to the next distinct pair, not to the reversed one
+    assert [(s.span, r.span) for s, r, _ in kept] == [
+        (sentence.span, report.span),
+        (sentence.span, other.span),
+    ]
+    # a pair sharing only one side is distinct and kept
+    both = select_pairs(claims, index, probs, threshold=0.3, max_pairs=5)
+    assert len(both) == 3 and (report.span, sentence.span) in {(s.span, r.span) for s, r, _ in both}
