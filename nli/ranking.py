@@ -372,7 +372,8 @@ def select_pairs(
         ):
             continue  # the same contradiction as a pair already kept
         kept.append((i, j, float(probs[k])))
-        ranked += not inside
+        if not inside:
+            ranked += 1  # carried reports come on top of max_pairs
     kept.sort(key=lambda t: (claims[t[0]].span, claims[t[1]].span))
     return [
         (as_kind(claims[i], "statement"), as_kind(claims[j], "report"), round(p, 6))
