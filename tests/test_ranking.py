@@ -135,13 +135,15 @@ def test_rank_pairs_uses_the_ranker_and_the_encoder() -> None:
     ranker = PairRanker(tuple(weights), -7.0, threshold=0.5, max_pairs=10)  # cosine >= 0.7
     kept = rank_pairs(CLAIMS, text_length=92, ranker=ranker, encoder=FixedEncoder(vectors))  # type: ignore[arg-type]
     spans = {(s.span, r.span) for s, r, _ in kept}
-    # the carried report and the report (cosine 0.98) pair first, both ways; the denial
-    # against the report (0.8) overlaps the first of them on both sides (the carried report
-    # lies inside the denial), so it is that contradiction again and not kept twice
+    # the carried report and the report (cosine 0.98) pair first, both ways; the denial against
+    # the report (0.8) is still kept: a carried report in the statement slot never stands for
+    # the denial around it. The report against the denial repeats the report against the
+    # carried report (same statement, overlapping reports) and is not kept twice.
     assert spans == {
         (CARRIED.span, REPORT.span),
         (REPORT.span, CARRIED.span),
         (DENIAL.span, CARRIED.span),
+        (DENIAL.span, REPORT.span),
     }
     assert all(p >= 0.5 for s, r, p in kept if r.span != CARRIED.span)
     assert not any(OTHER.span in (s.span, r.span) for s, r, _ in kept)
@@ -261,9 +263,11 @@ def test_claims_of_a_batch_are_encoded_at_once_and_ranked_as_one_by_one() -> Non
     alone = claim_embeddings([second], encoder)[0]
     np.testing.assert_allclose(batched[1], alone, atol=1e-5)
     for claims, embeddings in zip([first, second], batched, strict=True):
-        assert rank_pairs(claims, text_length=200, embeddings=embeddings) == rank_pairs(
-            claims, text_length=200, encoder=encoder
-        )
+        together = rank_pairs(claims, text_length=200, embeddings=embeddings)
+        one = rank_pairs(claims, text_length=200, encoder=encoder)
+        # the same pairs; their probabilities (rounded to 6 places) up to float noise
+        assert [(s, r) for s, r, _ in together] == [(s, r) for s, r, _ in one]
+        assert [p for _, _, p in together] == pytest.approx([p for _, _, p in one], abs=2e-6)
     with pytest.raises(ValueError, match="embeddings"):
         rank_pairs(second, text_length=200, embeddings=batched[0])
 
@@ -330,3 +334,19 @@ def test_a_pair_overlapping_a_kept_pair_on_both_sides_gives_its_place_to_the_nex
     # a pair sharing only one side is distinct and kept
     both = select_pairs(claims, index, probs, threshold=0.3, max_pairs=5)
     assert len(both) == 3 and (report.span, sentence.span) in {(s.span, r.span) for s, r, _ in both}
+
+
+def test_a_ranker_file_without_degree_is_linear(tmp_path: Path) -> None:
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("similarity")] = 4.0
+    data = {"features": list(FEATURES), "weights": weights, "bias": -2.0, "threshold": 0.5,
+            "max_pairs": 5, "min_pairs": 1}  # fmt: skip
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    ranker = load_ranker(tmp_path / "old.json")
+    rows = np.zeros((1, len(FEATURES)))
+    rows[0, FEATURES.index("similarity")] = 1.0
+    assert ranker.degree == 1 and ranker.probabilities(rows)[0] == pytest.approx(
+        1 / (1 + np.exp(-2))
+    )
+    # huge logits saturate instead of overflowing
+    assert ranker.probabilities(rows * 1e6)[0] == 1.0

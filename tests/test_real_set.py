@@ -20,7 +20,7 @@ REAL = ROOT / "fixtures" / "real"
 # Measured on the test half with the shipped model (README, "Quality on real news"); the
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
-    "--min-pairing-recall": "0.55",
+    "--min-pairing-recall": "0.54",
     "--min-recall": "0.42",
     "--min-precision": "0.69",
     "--min-top1": "0.50",
