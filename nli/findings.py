@@ -20,6 +20,7 @@ import numpy as np
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
+from nli.labels import run_priority_threshold
 from nli.model import ContradictionScorer, Target
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
@@ -29,26 +30,33 @@ from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_ord
 logger = logging.getLogger(__name__)
 
 
-def finding_label(probs: Probs, polarity: str, *, threshold: float) -> str:
+def finding_label(
+    probs: Probs, polarity: str, *, threshold: float, score: float | None = None
+) -> str:
     """The verdict of a finding on the official's position.
 
     For a direct assertion (``+``) the NLI label carries over. For a reported denial
     (``-``: the hypothesis is the denied proposition) the report entailing it
     contradicts the official, and the report contradicting it confirms the denial.
+    ``score`` is what ``threshold`` is compared with: by default the probability of the
+    official's target (contradiction for ``+``, entailment for ``-``); a ranked finding's
+    ``priority`` where the model has a priority threshold (:mod:`nli.labels`).
 
     Example:
         >>> finding_label(Probs(0.1, 0.1, 0.8), "-", threshold=0.5)
         'contradiction'
         >>> finding_label(Probs(0.7, 0.2, 0.1), "-", threshold=0.5)
         'entailment'
+        >>> finding_label(Probs(0.4, 0.5, 0.1), "+", threshold=0.3, score=0.35)  # a priority
+        'contradiction'
     """
     if polarity == "+":
-        score, agree = probs.contradiction, probs.entailment
+        official, agree = probs.contradiction, probs.entailment
     elif polarity == "-":
-        score, agree = probs.entailment, probs.contradiction
+        official, agree = probs.entailment, probs.contradiction
     else:
         raise ValueError(f"polarity must be '+' or '-', got {polarity!r}")
-    if score >= threshold:
+    if (official if score is None else score) >= threshold:
         return "contradiction"
     return "entailment" if agree > probs.neutral else "neutral"
 
@@ -147,13 +155,24 @@ def make_finding(
     denial and the report it answers (:mod:`nli.ranking`); ``priority``, the order of an
     article's findings, is ``calibrated`` times its square root (``calibrated`` without it).
 
-    ``calibrated`` is the score after the model's temperature scaling, and ``label``
-    is decided on the calibrated probabilities with :func:`nli.config.decision_threshold`, as
-    ``nli eval`` decides.
+    ``calibrated`` is the score after the model's temperature scaling. ``label`` is decided
+    on the calibrated probabilities with :func:`nli.config.decision_threshold`, as ``nli
+    eval`` decides; for a ranked finding (with ``pair_probability``) of a model that has a
+    priority threshold fitted with this ranker (:func:`nli.labels.run_priority_threshold`), and
+    no ``threshold`` given, on ``priority`` against that threshold.
     """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"
     calibrated = scorer.calibrate(scored.probs)
     score = getattr(calibrated, target)
+    priority = score if pair_probability is None else score * math.sqrt(pair_probability)
+    by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
+    label = (
+        finding_label(calibrated, statement.polarity, threshold=by_priority, score=priority)
+        if by_priority is not None
+        else finding_label(
+            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
+        )
+    )
     return {
         "article_id": article.id,
         "report_article_id": report_article_id or article.id,
@@ -168,10 +187,8 @@ def make_finding(
         "score": scored.score,
         "calibrated": score,
         "pair_probability": pair_probability,
-        "priority": score if pair_probability is None else score * math.sqrt(pair_probability),
-        "label": finding_label(
-            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
-        ),
+        "priority": priority,
+        "label": label,
         "direction": scored.direction,
         "window": scored.window,
         "model": config.scoring.model,

@@ -232,6 +232,8 @@ class ContradictionScorer:
         set_threads_once(num_threads)
         self.model_name = str(model)
         path = resolve_model_path(model)
+        #: The model directory (or hub id) the weights and calibration come from.
+        self.model_dir = path
         model_kwargs = {**(model_kwargs or {}), "use_safetensors": True, "trust_remote_code": False}
         tokenizer_kwargs = {**(tokenizer_kwargs or {}), "trust_remote_code": False}
         if not accurate.is_adapter_dir(path):

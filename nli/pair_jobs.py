@@ -34,6 +34,7 @@ from nli.evaluate import (
 from nli.findings import _batched, score_article_batch
 from nli.io import errors_path as errors_file_of
 from nli.io import output_format, read_pairs, write_records
+from nli.labels import FINDING_THRESHOLD_FILE, priority_threshold
 from nli.model import ContradictionScorer, resolve_model_path
 from nli.prefetch import find_batch_claims
 from nli.types import ErrorRecord, PairRecord, PairScore
@@ -432,4 +433,12 @@ def run_calibrate(
     references = [str(record.label) for record, _ in result.scored]
     calibration = fit_calibration(_probs_array(result), references, fitted_on=dev_path)
     path = write_calibration(model_dir, calibration)
+    priority_threshold.cache_clear()
+    if (model_dir / FINDING_THRESHOLD_FILE).is_file():
+        logger.warning(
+            "%s was fitted with the previous calibration and is now stale: ranked findings "
+            "are labelled by the calibrated score until scripts/fit_finding_threshold.py "
+            "refits it",
+            model_dir / FINDING_THRESHOLD_FILE,
+        )
     return CalibrateResult(calibration, path, result.errors)

@@ -46,6 +46,7 @@ from nli.io import (
     write_json,
     write_records,
 )
+from nli.labels import run_priority_threshold
 from nli.metadata import add_article_fields, attach_fields, fields_by_article
 from nli.model import ContradictionScorer, fewer_threads
 from nli.pair_jobs import load_scorer, write_errors
@@ -231,6 +232,9 @@ def run_settings(
         "version": __version__,
     }
     # Only when used, so a run without them resumes a checkpoint written before they existed.
+    by_priority = run_priority_threshold(config, scorer)
+    if by_priority is not None:
+        settings["priority_threshold"] = by_priority
     if config.keep_fields:
         settings["keep_fields"] = list(config.keep_fields)
     if config.date_field is not None:
@@ -489,6 +493,8 @@ def _build_manifest(
             **pairing_settings(config),
             "min_score": config.min_score,
             "threshold": decision_threshold(config, scorer),
+            # ranked findings are labelled by priority against this, when not None
+            "priority_threshold": run_priority_threshold(config, scorer),
             "max_length": scorer.max_length,
             "both_directions": config.scoring.both_directions,
             "batch_size": config.scoring.batch_size,

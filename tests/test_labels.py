@@ -1,0 +1,202 @@
+"""Labelling ranked findings by priority (nli/labels.py) and its fitting script."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nli.calibration import Calibration, write_calibration
+from nli.config import ArticleConfig, ScoringConfig
+from nli.findings import make_finding
+from nli.io import sha256_file
+from nli.labels import (
+    FINDING_THRESHOLD_FILE,
+    FindingThreshold,
+    priority_threshold,
+    read_finding_threshold,
+    run_priority_threshold,
+    write_finding_threshold,
+)
+from nli.model import DEFAULT_MODEL_DIR, ContradictionScorer
+from nli.ranking import DEFAULT_RANKER_PATH
+from nli.types import Article, Claim, PairScore, Probs
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import fit_finding_threshold  # noqa: E402
+
+STATEMENT = Claim("statement", "X said troops left.", "troops left", "X", "said", "+", (0, 19))
+REPORT = Claim("report", "Troops stayed, Y said.", "troops stayed", "Y", "said", "+", (20, 42))
+ARTICLE = Article("a", "X said troops left. Troops stayed, Y said.")
+
+
+def _record(
+    model_dir: Path, threshold: float, ranker: Path = DEFAULT_RANKER_PATH
+) -> FindingThreshold:
+    return FindingThreshold(
+        threshold, sha256_file(ranker), sha256_file(model_dir / "calibration.json")
+    )
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path, tiny_model_dir: Path) -> Path:
+    """The tiny model with a calibration (temperature 1, threshold 0.9) and no finding
+    threshold yet."""
+    target = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, target)
+    write_calibration(
+        target,
+        Calibration(
+            temperature=1.0, threshold=0.9, fitted_on={"file": "dev.jsonl", "sha256": "0" * 64},
+            n=10, ece_before=0.2, ece_after=0.1, nll_before=1.0, nll_after=0.9,
+            f1_at_threshold=0.5, created="2026-01-01T00:00:00+00:00",
+        ),
+    )  # fmt: skip
+    return target
+
+
+def _scored(contradiction: float) -> PairScore:
+    rest = (1.0 - contradiction) / 2
+    probs = Probs(contradiction, rest, rest)
+    return PairScore(probs, contradiction, "report->statement", 0, 1)
+
+
+def test_file_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "calibration.json").write_text("{}")
+    record = FindingThreshold(0.125, "a" * 64, "b" * 64, {"articles": 3})
+    write_finding_threshold(tmp_path, record)
+    assert read_finding_threshold(tmp_path) == record
+    assert read_finding_threshold(tmp_path / "missing") is None
+    (tmp_path / FINDING_THRESHOLD_FILE).write_text('{"priority_threshold": 0.1}')
+    with pytest.raises(ValueError, match="not a finding threshold"):
+        read_finding_threshold(tmp_path)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        FindingThreshold(1.5, "a", "b")
+
+
+def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "calibration.json").write_text('{"temperature": 2.0}')
+    ranker = tmp_path / "ranker.json"
+    ranker.write_text('{"weights": []}')
+    write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
+    assert priority_threshold(tmp_path, ranker) == 0.2
+    # the calibration changed since the fit (nli calibrate): stale, one warning
+    (tmp_path / "calibration.json").write_text('{"temperature": 3.0}')
+    priority_threshold.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="nli.labels"):
+        assert priority_threshold(tmp_path, ranker) is None
+    assert "the calibration" in caplog.text and "fit_finding_threshold.py" in caplog.text
+    # a refitted ranker makes it stale too
+    write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
+    ranker.write_text('{"weights": [1.0]}')
+    priority_threshold.cache_clear()
+    assert priority_threshold(tmp_path, ranker) is None
+    priority_threshold.cache_clear()
+
+
+def test_the_shipped_model_has_a_current_finding_threshold() -> None:
+    """Refitting nli/pair_ranker.json or recalibrating the default model needs
+    scripts/fit_finding_threshold.py after it; this fails until it is run."""
+    record = read_finding_threshold(DEFAULT_MODEL_DIR)
+    assert record is not None
+    assert priority_threshold(DEFAULT_MODEL_DIR) == record.priority_threshold
+    fitted = record.fitted
+    # fitted on the dev half, and it cost no precision there
+    assert fitted["data"] == "dev.jsonl"
+    assert fitted["priority_label"]["precision"] >= fitted["calibrated_label"]["precision"]
+    assert fitted["priority_label"]["recall"] > fitted["calibrated_label"]["recall"]
+
+
+def test_run_threshold_only_for_ranked_pairing_without_a_given_threshold(
+    model_copy: Path,
+) -> None:
+    write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    scorer = ContradictionScorer(model_copy, precision="fp32")
+    assert run_priority_threshold(ArticleConfig(), scorer) == 0.3
+    assert run_priority_threshold(ArticleConfig(threshold=0.5), scorer) is None
+    assert run_priority_threshold(ArticleConfig(pairing="retrieval"), scorer) is None
+    assert run_priority_threshold(ArticleConfig(), object()) is None  # no model directory
+    priority_threshold.cache_clear()
+
+
+def test_make_finding_labels_ranked_findings_by_priority(model_copy: Path) -> None:
+    write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    scorer = ContradictionScorer(model_copy, precision="fp32")
+    scored = _scored(0.5)  # calibrated 0.5 (temperature 1): below the calibrated 0.9
+
+    def label(config: ArticleConfig, pair_probability: float | None) -> str:
+        finding = make_finding(
+            ARTICLE, STATEMENT, REPORT, scored, scorer, config, pair_probability=pair_probability
+        )
+        return str(finding["label"])
+
+    # priority 0.5 * sqrt(0.64) = 0.4 >= 0.3: contradiction; 0.5 * sqrt(0.25) = 0.25 < 0.3
+    assert label(ArticleConfig(), 0.64) == "contradiction"
+    assert label(ArticleConfig(), 0.25) != "contradiction"
+    # without a ranker probability, or with a threshold given: the calibrated score decides
+    assert label(ArticleConfig(), None) != "contradiction"
+    assert label(ArticleConfig(threshold=0.45), 0.01) == "contradiction"
+    assert label(ArticleConfig(threshold=0.55), 0.64) != "contradiction"
+    priority_threshold.cache_clear()
+
+
+def test_recalibrating_warns_that_the_finding_threshold_is_stale(
+    model_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from nli.pair_jobs import run_calibrate
+
+    write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    with caplog.at_level(logging.WARNING, logger="nli.pair_jobs"):
+        run_calibrate(ROOT / "fixtures" / "pairs_dev.jsonl", ScoringConfig(model=str(model_copy)))
+    assert "stale" in caplog.text
+    scorer = ContradictionScorer(model_copy, precision="fp32")
+    assert run_priority_threshold(ArticleConfig(), scorer) is None
+    priority_threshold.cache_clear()
+
+
+def test_choose_threshold_takes_the_best_recall_at_the_precision_floor() -> None:
+    from nli.evaluate import GoldArticle, GoldPair
+
+    # four gold pairs in one article: two contradictions, two neutral; each finding matches
+    # one gold pair, priorities 0.9 (contra), 0.8 (neutral), 0.7 (contra), 0.1 (neutral)
+    spans = [((0, 5), (10, 15)), ((20, 25), (30, 35)), ((40, 45), (50, 55)), ((60, 65), (70, 75))]
+    labels = ["contradiction", "neutral", "contradiction", "neutral"]
+    gold = [
+        GoldArticle(
+            Article("g", "x" * 80),
+            tuple(GoldPair(s, r, lab) for (s, r), lab in zip(spans, labels, strict=True)),
+        )
+    ]
+    findings = [
+        {"article_id": "g", "statement": {"span": list(s)}, "report": {"span": list(r)},
+         "calibrated": p, "priority": p, "label": "neutral"}
+        for (s, r), p in zip(spans, (0.9, 0.8, 0.7, 0.1), strict=True)
+    ]  # fmt: skip
+    claims = {"g": []}
+    # precision >= 0.6: flag the top three (recall 1.0, precision 2/3)
+    threshold, recall, precision = fit_finding_threshold.choose_threshold(
+        gold, findings, claims, 4, 0.6
+    )  # type: ignore[misc]
+    assert (recall, precision) == (1.0, pytest.approx(2 / 3)) and 0.1 < threshold <= 0.7
+    # precision >= 0.9: only the top one (recall 0.5)
+    best = fit_finding_threshold.choose_threshold(gold, findings, claims, 4, 0.9)
+    assert best is not None and best[1:] == (0.5, 1.0) and 0.8 < best[0] <= 0.9
+    assert np.isfinite(best[0])
+
+
+def test_fit_script_refuses_the_test_half() -> None:
+    with pytest.raises(SystemExit):
+        fit_finding_threshold.main([str(ROOT / "fixtures" / "real" / "test.jsonl"), "--dry-run"])
+
+
+def test_shipped_record_names_its_command() -> None:
+    raw = json.loads((DEFAULT_MODEL_DIR / FINDING_THRESHOLD_FILE).read_text())
+    assert raw["fitted"]["command"].startswith("python scripts/fit_finding_threshold.py")
