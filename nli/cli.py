@@ -331,7 +331,12 @@ def _format_quality(q: dict[str, Any]) -> list[str]:
         f"pipeline on {q['n_contradictions']} gold contradiction pairs "
         f"({q['n_articles_with_contradiction']} articles)",
         f"pairing recall           {_number(q['pairing_recall'])} (reach the model)",
-        f"recall (end to end)      {_number(q['recall'])} (labelled contradiction)",
+        f"recall (end to end)      {_number(q['recall'])} (labelled contradiction"
+        + (
+            f": priority >= {q['priority_threshold']:.4f})"
+            if q.get("priority_threshold") is not None
+            else ": by the decision rule above)"
+        ),
         f"precision (end to end)   {_number(q['precision'])} (of flagged gold pairs)",
         f"top-1 per article        {_number(q['top1'])}",
         f"scored pairs per article {q['pairs_per_article']:.1f}",

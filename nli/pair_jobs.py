@@ -34,7 +34,7 @@ from nli.evaluate import (
 from nli.findings import _batched, score_article_batch
 from nli.io import errors_path as errors_file_of
 from nli.io import output_format, read_pairs, write_records
-from nli.labels import FINDING_THRESHOLD_FILE, priority_threshold
+from nli.labels import FINDING_THRESHOLD_FILE, priority_threshold, run_priority_threshold
 from nli.model import ContradictionScorer, resolve_model_path
 from nli.prefetch import find_batch_claims
 from nli.types import ErrorRecord, PairRecord, PairScore
@@ -396,9 +396,11 @@ def run_eval_articles(
         "pairs_without_finding": match.missed,
         "findings_without_gold": match.unmatched_findings,
     }
-    evaluation.quality = pipeline_quality(
-        gold, findings, claims, pairs_scored=counts.pairs
-    ).as_dict()
+    evaluation.quality = {
+        **pipeline_quality(gold, findings, claims, pairs_scored=counts.pairs).as_dict(),
+        # what the findings' labels were decided on (nli.labels)
+        "priority_threshold": run_priority_threshold(article_config, scorer),
+    }
     return evaluation
 
 

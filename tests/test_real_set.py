@@ -142,3 +142,8 @@ def test_eval_articles_on_the_test_half_meets_its_gates() -> None:
         "statement_not_found", "report_not_found", "wrong_role", "not_paired", "below_threshold"
     }  # fmt: skip
     assert pipeline["n_contradictions"] >= 60
+    # the shipped model labels ranked findings by priority (nli/labels.py), and says so
+    fitted = json.loads(
+        (ROOT / "nli" / "models" / "default" / "finding_threshold.json").read_text()
+    )
+    assert pipeline["priority_threshold"] == fitted["priority_threshold"]
