@@ -84,6 +84,7 @@ def score_articles(
     min_overlap: int = 1,
     min_score: float | None = None,
     threshold: float | None = None,
+    priority_threshold: float | None = None,
     batch_size: int = 64,
     precision: str = "auto",
     one_way: bool = False,
@@ -123,7 +124,11 @@ def score_articles(
         min_overlap (int): Shared topic words needed (topics). Defaults to 1.
         min_score (float, optional): Keep only findings with ``score`` at least this.
         threshold (float, optional): Calibrated score labelled contradiction (default:
-            the model's fitted threshold, else 0.5).
+            the model's fitted threshold, else 0.5); without ``priority_threshold`` it
+            labels ranked findings too.
+        priority_threshold (float, optional): With ranked pairing, the ``priority`` labelled
+            contradiction (default: the model's ``finding_threshold.json``, unless
+            ``threshold`` is given; README, "Labels by priority").
         batch_size (int): Pairs per forward pass. Defaults to 64.
         precision (str): ``"auto"``, ``"int8"``, ``"bf16"`` or ``"fp32"``. Defaults to ``"auto"``.
         one_way (bool): Score report -> statement only. Defaults to False.
@@ -187,6 +192,7 @@ def score_articles(
         min_similarity=min_similarity,
         min_score=min_score,
         threshold=threshold,
+        priority_threshold=priority_threshold,
         articles_per_batch=articles_per_batch,
         max_article_chars=max_chars,
         cross_article=cross_article,

@@ -58,6 +58,10 @@ THRESHOLD_HELP = (
     "Label a pair 'contradiction' when its calibrated contradiction probability >= this "
     "(default: the model's fitted threshold, else argmax)."
 )
+PRIORITY_THRESHOLD_HELP = (
+    "Ranked pairing: priority (calibrated x sqrt(pair probability)) labelled contradiction "
+    "(default: the model's finding_threshold.json unless --threshold is given)."
+)
 VERBOSE_HELP = "More logging to stderr (-v info with progress bars, -vv debug)."
 FORCE_HELP = "Overwrite OUTPUT if it exists."
 # fmt: on
@@ -335,7 +339,7 @@ def _format_quality(q: dict[str, Any]) -> list[str]:
         + (
             f": priority >= {q['priority_threshold']:.4f})"
             if q.get("priority_threshold") is not None
-            else ": by the decision rule above)"
+            else f": calibrated score >= {q['label_threshold']:.4f})"
         ),
         f"precision (end to end)   {_number(q['precision'])} (of flagged gold pairs)",
         f"top-1 per article        {_number(q['top1'])}",
@@ -437,6 +441,15 @@ def eval_cli(
             help="Contradiction threshold (default: the calibrated one, else argmax).",
         ),
     ] = None,
+    priority_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--priority-threshold",
+            min=0.0,
+            max=1.0,
+            help="--articles: " + PRIORITY_THRESHOLD_HELP,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of a table.")
     ] = False,
@@ -508,6 +521,8 @@ def eval_cli(
     from nli.pair_jobs import run_eval, run_eval_articles
 
     config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
+    if priority_threshold is not None and not articles:
+        raise _fail("--priority-threshold needs --articles (labelled pairs have no priority)")
     try:
         if articles:
             options = ArticleConfig(
@@ -517,6 +532,7 @@ def eval_cli(
                 denial_top_k=denial_top_k,
                 blanket_top_k=blanket_top_k,
                 min_similarity=min_similarity,
+                priority_threshold=priority_threshold,
             )
             result = run_eval_articles(
                 fixtures, config, article_config=options, n_resamples=bootstrap, seed=seed
@@ -625,7 +641,10 @@ _AHEAD: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 MAX_CHARS_HELP = "Longer articles are not processed and go to OUTPUT.errors.jsonl."
 RESUME_HELP = "Continue an interrupted run of OUTPUT (same input, model and options)."
 SCORE_FORCE_HELP = "Overwrite OUTPUT, or discard an interrupted run of it and start over."
-SCORE_THRESHOLD_HELP = "Calibrated score labelled contradiction (default: the fitted one; 0.5)."
+SCORE_THRESHOLD_HELP = (
+    "Calibrated score labelled contradiction (default: the fitted one; 0.5); alone, it also "
+    "labels ranked findings (instead of the model's priority threshold)."
+)
 CROSS_HELP = "Also pair statements with reports of other articles about the same event."
 EVENT_FIELD_HELP = "--cross-article: field naming an article's event (default: all one event)."
 SCORE_REPORT_HELP = "Also write a self-contained HTML report of the findings here."
@@ -658,6 +677,10 @@ def score_cli(
     ] = None,
     threshold: Annotated[
         float | None, typer.Option("--threshold", min=0.0, max=1.0, help=SCORE_THRESHOLD_HELP)
+    ] = None,
+    priority_threshold: Annotated[
+        float | None,
+        typer.Option("--priority-threshold", min=0.0, max=1.0, help=PRIORITY_THRESHOLD_HELP),
     ] = None,
     min_overlap: Annotated[
         int,
@@ -760,6 +783,7 @@ def score_cli(
             min_similarity=min_similarity,
             min_score=min_score,
             threshold=threshold,
+            priority_threshold=priority_threshold,
             articles_per_batch=articles_per_batch,
             max_article_chars=max_chars,
             cross_article=cross_article,

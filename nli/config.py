@@ -80,6 +80,9 @@ class ArticleConfig:
         threshold (float | None): Calibrated score at which a finding is labelled
             ``"contradiction"``; None uses the threshold ``nli calibrate`` fitted for the
             model, else :data:`DEFAULT_THRESHOLD`.
+        priority_threshold (float | None): With ranked pairing, the ``priority`` at which a
+            finding is labelled ``"contradiction"`` (:mod:`nli.labels`); None uses the one
+            fitted for the model (``finding_threshold.json``) unless ``threshold`` is given.
         articles_per_batch (int): Articles whose pairs go to the model together; also
             how often ``nli score`` checkpoints.
         max_article_chars (int): Longer articles are not processed and get an error
@@ -117,6 +120,7 @@ class ArticleConfig:
     min_similarity: float = DEFAULT_MIN_SIMILARITY
     min_score: float | None = None
     threshold: float | None = None
+    priority_threshold: float | None = None
     articles_per_batch: int = 32
     max_article_chars: int = 200_000
     max_pairs_per_article: int = 1_000
@@ -150,6 +154,12 @@ class ArticleConfig:
         for name in ("top_k", "denial_top_k", "blanket_top_k"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("threshold", "priority_threshold"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
+        if self.priority_threshold is not None and self.pairing != "ranked":
+            raise ValueError("priority_threshold needs ranked pairing (only it gives priorities)")
         if not -1.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1], got {self.min_similarity}")
         for name in ("articles_per_batch", "max_article_chars", "max_pairs_per_article"):
@@ -169,7 +179,9 @@ DEFAULT_THRESHOLD = 0.5
 
 
 def decision_threshold(config: ArticleConfig, scorer: ContradictionScorer) -> float:
-    """The threshold findings are labelled with: the given one, the calibrated one, or 0.5."""
+    """The calibrated-score threshold findings are labelled with: the given one, the
+    calibrated one, or 0.5 (ranked findings may be labelled by priority instead:
+    :func:`nli.labels.run_priority_threshold`)."""
     if config.threshold is not None:
         return config.threshold
     fitted = scorer.decision_threshold

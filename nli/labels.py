@@ -9,9 +9,10 @@ ranker's probabilities taken out of fold), so a model directory may hold
 are then labelled ``"contradiction"`` when their priority reaches it. The file names the
 ranker and the calibration it was fitted with (SHA-256 of ``nli/pair_ranker.json`` and of the
 model's ``calibration.json``); when either has changed since, it is stale and findings are
-labelled by the calibrated score, with one warning. A ``--threshold`` given by the user, and
+labelled by the calibrated score, with one warning. ``--priority-threshold`` replaces the
+fitted threshold; a ``--threshold`` given without it labels by the calibrated score, as do
 findings without a ranker probability (``--pairing retrieval`` or ``topics``, cross-article
-pairs), are always labelled by the calibrated score.
+pairs) always.
 
 Example:
     >>> import tempfile
@@ -92,30 +93,52 @@ def read_finding_threshold(model_dir: str | Path) -> FindingThreshold | None:
         raise ValueError(f"{path}: not a finding threshold ({error})") from error
 
 
-@functools.lru_cache(maxsize=16)
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size (None when missing): what the cache keys on."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def priority_threshold(
     model_dir: str | Path, ranker_path: str | Path = DEFAULT_RANKER_PATH
 ) -> float | None:
     """The priority threshold of a model directory, or None: when it has none, or when it
     is stale (the ranker or the calibration changed since it was fitted; warned once).
 
-    Read once per directory and ranker per process (a model directory does not change
-    while a run uses it).
+    The check reads and hashes three files; its answer is kept while none of them changes
+    (same modification time and size), so a run checks once, and a process that outlives
+    an ``nli calibrate`` or a refitted ranker sees the change.
     """
-    record = read_finding_threshold(model_dir)
+    folder, ranker = Path(model_dir).resolve(), Path(ranker_path).resolve()
+    stamps = tuple(
+        _stamp(path)
+        for path in (folder / FINDING_THRESHOLD_FILE, folder / "calibration.json", ranker)
+    )
+    return _checked_threshold(folder, ranker, stamps)
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_threshold(
+    folder: Path, ranker: Path, stamps: tuple[tuple[int, int] | None, ...]
+) -> float | None:
+    del stamps  # the cache key: the files as they are now
+    record = read_finding_threshold(folder)
     if record is None:
         return None
-    calibration = Path(model_dir) / "calibration.json"
+    calibration = folder / "calibration.json"
     stale = []
-    if record.ranker_sha256 != sha256_file(ranker_path):
-        stale.append(f"the pair ranker {ranker_path}")
+    if record.ranker_sha256 != sha256_file(ranker):
+        stale.append(f"the pair ranker {ranker}")
     if not calibration.is_file() or record.calibration_sha256 != sha256_file(calibration):
         stale.append(f"the calibration {calibration}")
     if stale:
         logger.warning(
             "%s was fitted with another version of %s: findings are labelled by the "
             "calibrated score; run scripts/fit_finding_threshold.py to refit it",
-            Path(model_dir) / FINDING_THRESHOLD_FILE,
+            folder / FINDING_THRESHOLD_FILE,
             " and ".join(stale),
         )
         return None
@@ -124,14 +147,14 @@ def priority_threshold(
 
 def run_priority_threshold(config: ArticleConfig, scorer: object) -> float | None:
     """The priority threshold a run labels its ranked findings with, or None (labels by the
-    calibrated score): ranked pairing, no ``threshold`` given, and a model directory with a
-    finding threshold that is not stale (:func:`priority_threshold`)."""
+    calibrated score). With ranked pairing: ``config.priority_threshold`` when given; else,
+    when no ``threshold`` is given either, the model directory's finding threshold when it
+    has one that is not stale (:func:`priority_threshold`)."""
+    if config.pairing != "ranked":
+        return None
+    if config.priority_threshold is not None:
+        return config.priority_threshold
     model_dir = getattr(scorer, "model_dir", None)
-    if (
-        config.pairing != "ranked"
-        or config.threshold is not None
-        or model_dir is None
-        or not Path(model_dir).is_dir()
-    ):
+    if config.threshold is not None or model_dir is None or not Path(model_dir).is_dir():
         return None
     return priority_threshold(model_dir)

@@ -18,7 +18,7 @@ import numpy as np
 
 from nli import __version__
 from nli.calibration import Calibration, fit_calibration, write_calibration
-from nli.config import ArticleConfig, RunCounts, ScoringConfig
+from nli.config import ArticleConfig, RunCounts, ScoringConfig, decision_threshold
 from nli.evaluate import (
     bootstrap_intervals,
     compute_metrics,
@@ -34,7 +34,7 @@ from nli.evaluate import (
 from nli.findings import _batched, score_article_batch
 from nli.io import errors_path as errors_file_of
 from nli.io import output_format, read_pairs, write_records
-from nli.labels import FINDING_THRESHOLD_FILE, priority_threshold, run_priority_threshold
+from nli.labels import FINDING_THRESHOLD_FILE, run_priority_threshold
 from nli.model import ContradictionScorer, resolve_model_path
 from nli.prefetch import find_batch_claims
 from nli.types import ErrorRecord, PairRecord, PairScore
@@ -359,14 +359,21 @@ def run_eval_articles(
             real-news format of ``fixtures/real/README.md``.
         config (ScoringConfig): Scoring options.
         scorer (ContradictionScorer, optional): Reuse a loaded model.
-        article_config (ArticleConfig, optional): Finder and pairing options (its
-            ``scoring`` is replaced by ``config``); defaults otherwise.
+        article_config (ArticleConfig, optional): Finder, pairing and label options (its
+            ``scoring`` is replaced by ``config``, and its ``threshold`` by
+            ``config.threshold`` when that is set); defaults otherwise.
         n_resamples (int): Bootstrap resamples; 0 skips them.
         seed (int): Bootstrap seed.
     """
     gold = read_gold_articles(input_path)
     scorer = scorer or load_scorer(config)
-    article_config = replace(article_config or ArticleConfig(), scoring=config)
+    article_config = article_config or ArticleConfig()
+    # a given threshold labels the pipeline's findings as well as the pair metrics
+    article_config = replace(
+        article_config,
+        scoring=config,
+        threshold=config.threshold if config.threshold is not None else article_config.threshold,
+    )
     counts = RunCounts()
     findings: list[dict[str, Any]] = []
     errors: list[ErrorRecord] = []
@@ -398,8 +405,9 @@ def run_eval_articles(
     }
     evaluation.quality = {
         **pipeline_quality(gold, findings, claims, pairs_scored=counts.pairs).as_dict(),
-        # what the findings' labels were decided on (nli.labels)
+        # what the findings' labels were decided on (nli.labels; nli.findings.make_finding)
         "priority_threshold": run_priority_threshold(article_config, scorer),
+        "label_threshold": decision_threshold(article_config, scorer),
     }
     return evaluation
 
@@ -435,7 +443,6 @@ def run_calibrate(
     references = [str(record.label) for record, _ in result.scored]
     calibration = fit_calibration(_probs_array(result), references, fitted_on=dev_path)
     path = write_calibration(model_dir, calibration)
-    priority_threshold.cache_clear()
     if (model_dir / FINDING_THRESHOLD_FILE).is_file():
         logger.warning(
             "%s was fitted with the previous calibration and is now stale: ranked findings "

@@ -59,8 +59,9 @@ class ReportSummary:
         claims_found (int | None): Statements and reports found (from the manifest).
         pairs_scored (int | None): Statement/report pairs scored (from the manifest).
         findings (int): Findings shown in the report.
-        contradictions (int): Findings whose :func:`ranking_score` is >= ``threshold``.
-        threshold (float): The contradiction threshold.
+        contradictions (int): Findings whose :func:`ranking_score` is >= ``threshold``,
+            or with ``by_label``, findings the run labelled contradiction.
+        threshold (float): The contradiction threshold on the score.
         model (str): Model name or path.
         calibration (str): How scores were calibrated, in words.
         seconds (float | None): Run time of the scoring run.
@@ -80,6 +81,9 @@ class ReportSummary:
     seconds: float | None
     input: str | None
     rows_not_shown: int = 0
+    #: Contradictions are the run's labels: it labelled ranked findings by priority
+    #: (``priority_threshold`` in its manifest; :mod:`nli.labels`) and no threshold was given.
+    by_label: bool = False
 
 
 #: Groups shown per table of the report's "Who is contradicted" section.
@@ -532,10 +536,25 @@ def _count(manifest: Mapping[str, Any] | None, name: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _run_threshold(manifest: Mapping[str, Any] | None) -> float | None:
+def _run_threshold(manifest: Mapping[str, Any] | None, key: str = "threshold") -> float | None:
     config = (manifest or {}).get("config")
-    value = config.get("threshold") if isinstance(config, Mapping) else None
+    value = config.get(key) if isinstance(config, Mapping) else None
     return _finite_float(value)
+
+
+def is_contradiction(row: Mapping[str, Any], threshold: float, *, by_label: bool) -> bool:
+    """Whether the report counts a finding as a contradiction: its ``label`` when
+    ``by_label`` (and it has one), else :func:`ranking_score` >= ``threshold``.
+
+    Example:
+        >>> row = {"score": 0.2, "calibrated": 0.15, "label": "contradiction"}
+        >>> is_contradiction(row, 0.25, by_label=True), is_contradiction(row, 0.25, by_label=False)
+        (True, False)
+    """
+    label = row.get("label")
+    if by_label and isinstance(label, str):
+        return label == "contradiction"
+    return ranking_score(row) >= threshold
 
 
 def _model_name(manifest: Mapping[str, Any] | None, findings: Sequence[Mapping[str, Any]]) -> str:
@@ -600,6 +619,7 @@ def summarise_run(
     *,
     threshold: float,
     rows_not_shown: int = 0,
+    by_label: bool = False,
 ) -> ReportSummary:
     """The numbers at the top of the report: counts and timing from the manifest, the rest
     from the (valid) findings rows.
@@ -617,13 +637,14 @@ def summarise_run(
         claims_found=_count(manifest, "claims"),
         pairs_scored=_count(manifest, "pairs"),
         findings=len(rows),
-        contradictions=sum(ranking_score(row) >= threshold for row in rows),
+        contradictions=sum(is_contradiction(row, threshold, by_label=by_label) for row in rows),
         threshold=threshold,
         model=_model_name(manifest, rows),
         calibration=describe_calibration(manifest, rows),
         seconds=_finite_float(run.get("seconds")),
         input=str(run["input"]) if run.get("input") else None,
         rows_not_shown=rows_not_shown,
+        by_label=by_label,
     )
 
 
@@ -645,8 +666,9 @@ def prepare_report(
         articles (Mapping[str, str], optional): Article id to text as read by
             ``nli score``; without it the page shows statement and report texts only.
         manifest (Mapping, optional): The run manifest (counts, timing, model, threshold).
-        threshold (float, optional): Contradiction threshold. Defaults to the
-            manifest's, else 0.5.
+        threshold (float, optional): Contradiction threshold on the score. Defaults to the
+            manifest's, else 0.5; without it, when the manifest says the run labelled
+            ranked findings by priority, contradictions are the findings it labelled so.
         title (str, optional): Page title. Defaults to one naming the input.
         rows_not_read (int): Rows of the findings file that could not be parsed.
 
@@ -656,6 +678,7 @@ def prepare_report(
     Raises:
         ValueError: When ``threshold`` is outside [0, 1].
     """
+    by_label = threshold is None and _run_threshold(manifest, "priority_threshold") is not None
     if threshold is None:
         threshold = _run_threshold(manifest)
     if threshold is None:
@@ -669,11 +692,15 @@ def prepare_report(
         for build in ordered
     ]
     summary = summarise_run(
-        good, manifest, threshold=threshold, rows_not_shown=malformed + rows_not_read
+        good,
+        manifest,
+        threshold=threshold,
+        rows_not_shown=malformed + rows_not_read,
+        by_label=by_label,
     )
     scores = [ranking_score(row) for row in good]
     top = sorted(range(len(good)), key=lambda i: -scores[i])[:NOSCRIPT_ROWS]
-    groups, timeline = summary_tables(good, threshold=threshold)
+    groups, timeline = summary_tables(good, threshold=None if by_label else threshold)
     default_title = f"denial-nli report: {Path(summary.input).name}" if summary.input else None
     return ReportContent(
         title=title or default_title or "denial-nli report",
@@ -694,12 +721,13 @@ def prepare_report(
 
 
 def summary_tables(
-    findings: Sequence[Mapping[str, Any]], *, threshold: float, top: int = SUMMARY_ROWS
+    findings: Sequence[Mapping[str, Any]], *, threshold: float | None, top: int = SUMMARY_ROWS
 ) -> tuple[list[GroupTable], list[MonthBar]]:
     """The report's summary: :func:`nli.summarize.summarize` per grouping, and the timeline.
 
     A finding is a contradiction when its :func:`ranking_score` is at least
-    ``threshold``, as everywhere in the report. Outlet and month tables appear only
+    ``threshold``, as everywhere in the report; with ``threshold`` None, when the run
+    labelled it so. Outlet and month tables appear only
     when the findings carry ``article.outlet`` / ``article.url`` and ``article.date``.
 
     Returns:

@@ -231,10 +231,12 @@ def run_settings(
         "event_field": config.event_field,
         "version": __version__,
     }
-    # Only when used, so a run without them resumes a checkpoint written before they existed.
+    # The labels of ranked findings (nli.labels); absent where the calibrated score decides,
+    # so such a run resumes a checkpoint written before priorities labelled anything.
     by_priority = run_priority_threshold(config, scorer)
     if by_priority is not None:
         settings["priority_threshold"] = by_priority
+    # Only when used, so a run without them resumes a checkpoint written before they existed.
     if config.keep_fields:
         settings["keep_fields"] = list(config.keep_fields)
     if config.date_field is not None:

@@ -70,8 +70,9 @@ def out_of_fold_findings(
     probs: Sequence[np.ndarray],
     model: str,
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]], int, Any]:
-    """The findings ``nli score`` would write with out-of-fold rankers (labels by the
-    calibrated score), the claims found per article, the pairs scored, and the scorer."""
+    """The findings ``nli score`` would write with out-of-fold rankers (their labels are
+    not used: the caller decides them), the claims found per article, the pairs scored, and
+    the scorer."""
     shipped = load_ranker()
     config = ArticleConfig(scoring=ScoringConfig(model=model))
     scorer = load_scorer(config.scoring)
@@ -123,12 +124,14 @@ def choose_threshold(
     pairs: int,
     min_precision: float,
 ) -> tuple[float, float, float] | None:
-    """(threshold, recall, precision): the highest recall at ``min_precision`` or more."""
+    """(threshold, recall, precision): the highest recall at ``min_precision`` or more (of
+    equal recalls, the higher precision), trying the findings' priorities at 157 quantiles
+    from the 20th to the 98th percentile (None when none reaches ``min_precision``)."""
     priority = np.array([float(f["priority"]) for f in findings])
     best: tuple[float, float, float] | None = None
     for threshold in np.unique(np.round(np.quantile(priority, np.linspace(0.2, 0.98, 157)), 5)):
         recall, precision = quality_at(gold, findings, claims, pairs, priority >= threshold)
-        if precision >= min_precision and (best is None or recall > best[1]):
+        if precision >= min_precision and (best is None or (recall, precision) > best[1:]):
             best = (float(threshold), recall, precision)
     return best
 

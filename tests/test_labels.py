@@ -89,25 +89,25 @@ def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
     write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
     assert priority_threshold(tmp_path, ranker) == 0.2
     # the calibration changed since the fit (nli calibrate): stale, one warning
-    (tmp_path / "calibration.json").write_text('{"temperature": 3.0}')
-    priority_threshold.cache_clear()
+    (tmp_path / "calibration.json").write_text('{"temperature": 3.25}')
     with caplog.at_level(logging.WARNING, logger="nli.labels"):
         assert priority_threshold(tmp_path, ranker) is None
+        assert priority_threshold(str(tmp_path), ranker) is None  # a str names the same file
     assert "the calibration" in caplog.text and "fit_finding_threshold.py" in caplog.text
+    assert len([r for r in caplog.records if "fit_finding_threshold" in r.message]) == 1
     # a refitted ranker makes it stale too
     write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
     ranker.write_text('{"weights": [1.0]}')
-    priority_threshold.cache_clear()
     assert priority_threshold(tmp_path, ranker) is None
-    priority_threshold.cache_clear()
 
 
-def test_the_shipped_model_has_a_current_finding_threshold() -> None:
-    """Refitting nli/pair_ranker.json or recalibrating the default model needs
+@pytest.mark.parametrize("model_dir", [DEFAULT_MODEL_DIR, DEFAULT_MODEL_DIR.parent / "accurate"])
+def test_the_shipped_models_have_a_current_finding_threshold(model_dir: Path) -> None:
+    """Refitting nli/pair_ranker.json or recalibrating a shipped model needs
     scripts/fit_finding_threshold.py after it; this fails until it is run."""
-    record = read_finding_threshold(DEFAULT_MODEL_DIR)
+    record = read_finding_threshold(model_dir)
     assert record is not None
-    assert priority_threshold(DEFAULT_MODEL_DIR) == record.priority_threshold
+    assert priority_threshold(model_dir) == record.priority_threshold
     fitted = record.fitted
     # fitted on the dev half, and it cost no precision there
     assert fitted["data"] == "dev.jsonl"
@@ -124,7 +124,6 @@ def test_run_threshold_only_for_ranked_pairing_without_a_given_threshold(
     assert run_priority_threshold(ArticleConfig(threshold=0.5), scorer) is None
     assert run_priority_threshold(ArticleConfig(pairing="retrieval"), scorer) is None
     assert run_priority_threshold(ArticleConfig(), object()) is None  # no model directory
-    priority_threshold.cache_clear()
 
 
 def test_make_finding_labels_ranked_findings_by_priority(model_copy: Path) -> None:
@@ -145,7 +144,6 @@ def test_make_finding_labels_ranked_findings_by_priority(model_copy: Path) -> No
     assert label(ArticleConfig(), None) != "contradiction"
     assert label(ArticleConfig(threshold=0.45), 0.01) == "contradiction"
     assert label(ArticleConfig(threshold=0.55), 0.64) != "contradiction"
-    priority_threshold.cache_clear()
 
 
 def test_recalibrating_warns_that_the_finding_threshold_is_stale(
@@ -154,12 +152,13 @@ def test_recalibrating_warns_that_the_finding_threshold_is_stale(
     from nli.pair_jobs import run_calibrate
 
     write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    before = ContradictionScorer(model_copy, precision="fp32")
+    assert run_priority_threshold(ArticleConfig(), before) == 0.3
     with caplog.at_level(logging.WARNING, logger="nli.pair_jobs"):
         run_calibrate(ROOT / "fixtures" / "pairs_dev.jsonl", ScoringConfig(model=str(model_copy)))
     assert "stale" in caplog.text
     scorer = ContradictionScorer(model_copy, precision="fp32")
     assert run_priority_threshold(ArticleConfig(), scorer) is None
-    priority_threshold.cache_clear()
 
 
 def test_choose_threshold_takes_the_best_recall_at_the_precision_floor() -> None:
@@ -192,11 +191,62 @@ def test_choose_threshold_takes_the_best_recall_at_the_precision_floor() -> None
     assert np.isfinite(best[0])
 
 
-def test_fit_script_refuses_the_test_half() -> None:
-    with pytest.raises(SystemExit):
+def test_fit_script_refuses_the_test_half(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
         fit_finding_threshold.main([str(ROOT / "fixtures" / "real" / "test.jsonl"), "--dry-run"])
+    assert stopped.value.code == 2 and "dev half" in capsys.readouterr().err
 
 
 def test_shipped_record_names_its_command() -> None:
     raw = json.loads((DEFAULT_MODEL_DIR / FINDING_THRESHOLD_FILE).read_text())
     assert raw["fitted"]["command"].startswith("python scripts/fit_finding_threshold.py")
+
+
+def test_a_given_priority_threshold_comes_first() -> None:
+    assert run_priority_threshold(ArticleConfig(priority_threshold=0.2), object()) == 0.2
+    # with --threshold as well: the priority one labels ranked findings
+    config = ArticleConfig(threshold=0.5, priority_threshold=0.2)
+    assert run_priority_threshold(config, object()) == 0.2
+    with pytest.raises(ValueError, match="ranked pairing"):
+        ArticleConfig(pairing="retrieval", priority_threshold=0.2)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        ArticleConfig(priority_threshold=1.5)
+
+
+def test_eval_articles_labels_by_the_given_threshold_or_priority(
+    tmp_path: Path, model_copy: Path
+) -> None:
+    from nli.pair_jobs import run_eval_articles
+
+    write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    gold = tmp_path / "gold.jsonl"
+    lines = (ROOT / "fixtures" / "real" / "dev.jsonl").read_text().splitlines()[:4]
+    gold.write_text("\n".join(lines) + "\n")
+
+    def quality(threshold: float | None, by_priority: float | None = None) -> dict:
+        config = ScoringConfig(model=str(model_copy), precision="fp32", threshold=threshold)
+        options = ArticleConfig(finder="rules", priority_threshold=by_priority)
+        result = run_eval_articles(gold, config, article_config=options, n_resamples=0)
+        assert result.quality is not None
+        return result.quality
+
+    fitted = quality(None)
+    assert fitted["priority_threshold"] == 0.3 and fitted["pairing_recall"] > 0
+    # --threshold reaches the findings' labels: nothing scores >= 1.0 calibrated ...
+    strict = quality(1.0)
+    assert strict["priority_threshold"] is None and strict["recall"] == 0.0
+    # ... and a priority threshold of 0 flags every pair that reaches the model
+    every = quality(1.0, by_priority=0.0)
+    assert every["priority_threshold"] == 0.0
+    assert every["recall"] == pytest.approx(every["pairing_recall"])
+
+
+def test_eval_refuses_a_priority_threshold_without_articles() -> None:
+    from typer.testing import CliRunner
+
+    from nli.cli import app
+
+    result = CliRunner().invoke(
+        app, ["eval", str(ROOT / "fixtures" / "pairs_dev.jsonl"), "--priority-threshold", "0.1"]
+    )
+    assert result.exit_code == 2 and "--articles" in result.output

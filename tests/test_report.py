@@ -23,6 +23,7 @@ from nli.report import (
     highlight_segments,
     json_for_script,
     prepare_report,
+    ranking_score,
     render_report,
     render_report_content,
     report_from_files,
@@ -512,3 +513,23 @@ def test_each_finding_carries_the_priority_the_page_orders_an_article_by():
     assert [f["score"] for f in findings] == [0.9, 0.6, 0.9]
     html = render_report([first])
     assert "findings[b].priority - findings[a].priority" in html
+
+
+def test_a_run_labelled_by_priority_counts_its_labels():
+    """A run that labelled ranked findings by priority (nli/labels.py) records
+    priority_threshold; the report then counts the run's labels, not scores >= threshold."""
+    rows = [
+        {**row, "label": "contradiction" if k == 0 else "neutral"}
+        for k, row in enumerate(_summary_rows())
+    ]
+    manifest = {"config": {"threshold": 0.5, "priority_threshold": 0.1}}
+    content = prepare_report(rows, manifest=manifest)
+    assert content.summary.by_label and content.summary.contradictions == 1
+    assert sum(r.contradictions for r in content.groups[0].rows) == 1
+    assert "Labelled by the run" in render_report_content(content)
+    # a threshold given by the user counts scores again; so does a run without priorities
+    given = prepare_report(rows, manifest=manifest, threshold=0.5).summary
+    plain = prepare_report(rows, manifest={"config": {"threshold": 0.5}}).summary
+    expected = sum(ranking_score(row) >= 0.5 for row in rows)
+    assert not given.by_label and given.contradictions == expected != 1
+    assert not plain.by_label and plain.contradictions == expected
