@@ -19,8 +19,8 @@ import numpy as np
 
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
-from nli.config import ArticleConfig, RunCounts, decision_threshold
-from nli.labels import run_priority_threshold
+from nli.config import ArticleConfig, RunCounts
+from nli.labels import LabelRule, label_rule
 from nli.model import ContradictionScorer, Target
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
@@ -146,6 +146,7 @@ def make_finding(
     *,
     report_article_id: str | None = None,
     pair_probability: float | None = None,
+    rule: LabelRule | None = None,
 ) -> dict[str, Any]:
     """One finding in the documented output schema.
 
@@ -159,19 +160,19 @@ def make_finding(
     on the calibrated probabilities with :func:`nli.config.decision_threshold`, as ``nli
     eval`` decides; for a ranked finding (with ``pair_probability``) of a model that has a
     priority threshold fitted with this ranker (:func:`nli.labels.run_priority_threshold`), and
-    no ``threshold`` given, on ``priority`` against that threshold.
+    no ``threshold`` given, on ``priority`` against that threshold. ``rule`` is the run's
+    :class:`~nli.labels.LabelRule` when already worked out (:func:`nli.labels.label_rule`).
     """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"
     calibrated = scorer.calibrate(scored.probs)
     score = getattr(calibrated, target)
     priority = score if pair_probability is None else score * math.sqrt(pair_probability)
-    by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
+    rule = rule or label_rule(config, scorer)
+    by_priority = None if pair_probability is None else rule.priority_threshold
     label = (
         finding_label(calibrated, statement.polarity, threshold=by_priority, score=priority)
         if by_priority is not None
-        else finding_label(
-            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
-        )
+        else finding_label(calibrated, statement.polarity, threshold=rule.threshold)
     )
     return {
         "article_id": article.id,
@@ -271,6 +272,7 @@ def score_article_batch(
             counts.skipped += 1
     findings: list[dict[str, Any]] = []
     claims_of = {article.id: claims for article, claims in found}
+    rule = label_rule(config, scorer)
     for (article, pairs), probabilities, outcome in zip(
         prepared, priors, _score_articles(prepared, scorer, config), strict=True
     ):
@@ -281,7 +283,16 @@ def score_article_batch(
         counts.scored += 1
         counts.pairs += len(pairs)
         made = [
-            make_finding(article, statement, report, scored, scorer, config, pair_probability=prior)
+            make_finding(
+                article,
+                statement,
+                report,
+                scored,
+                scorer,
+                config,
+                pair_probability=prior,
+                rule=rule,
+            )
             for (statement, report), prior, scored in zip(
                 pairs, probabilities, outcome, strict=True
             )

@@ -250,3 +250,24 @@ def test_eval_refuses_a_priority_threshold_without_articles() -> None:
         app, ["eval", str(ROOT / "fixtures" / "pairs_dev.jsonl"), "--priority-threshold", "0.1"]
     )
     assert result.exit_code == 2 and "--articles" in result.output
+
+
+def test_make_finding_follows_a_rule_worked_out_once(model_copy: Path) -> None:
+    from nli.labels import LabelRule, label_rule
+
+    write_finding_threshold(model_copy, _record(model_copy, 0.3))
+    scorer = ContradictionScorer(model_copy, precision="fp32")
+    assert label_rule(ArticleConfig(), scorer) == LabelRule(0.9, 0.3)
+    scored = _scored(0.5)
+
+    def label(rule: LabelRule, pair_probability: float | None) -> str:
+        finding = make_finding(
+            ARTICLE, STATEMENT, REPORT, scored, scorer, ArticleConfig(),
+            pair_probability=pair_probability, rule=rule,
+        )  # fmt: skip
+        return str(finding["label"])
+
+    # the given rule decides, not the model directory's file
+    assert label(LabelRule(0.9, 0.45), 0.64) != "contradiction"  # priority 0.4 < 0.45
+    assert label(LabelRule(0.9, 0.35), 0.64) == "contradiction"
+    assert label(LabelRule(0.4, 0.45), None) == "contradiction"  # no priority: calibrated 0.5
