@@ -438,7 +438,8 @@ def eval_cli(
             "--threshold",
             min=0.0,
             max=1.0,
-            help="Contradiction threshold (default: the calibrated one, else argmax).",
+            help="Contradiction threshold (default: the calibrated one, else argmax); with "
+            "--articles it labels the findings too, instead of the model's priority threshold.",
         ),
     ] = None,
     priority_threshold: Annotated[
@@ -887,7 +888,10 @@ def extract_cli(
 
 REPORT_ARTICLES_HELP = "The collection that was scored, to show article texts with highlights."
 REPORT_MANIFEST_HELP = "Run manifest (default: FINDINGS.manifest.json when present)."
-REPORT_THRESHOLD_HELP = "Contradiction threshold (default: the run's, else 0.5)."
+REPORT_THRESHOLD_HELP = (
+    "Contradiction threshold on the calibrated score (default: the run's labels where it "
+    "labelled by priority, else the run's threshold, else 0.5)."
+)
 
 
 @app.command("report")

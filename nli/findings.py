@@ -40,7 +40,7 @@ def finding_label(
     contradicts the official, and the report contradicting it confirms the denial.
     ``score`` is what ``threshold`` is compared with: by default the probability of the
     official's target (contradiction for ``+``, entailment for ``-``); a ranked finding's
-    ``priority`` where the model has a priority threshold (:mod:`nli.labels`).
+    ``priority`` where it is labelled by priority (:mod:`nli.labels`).
 
     Example:
         >>> finding_label(Probs(0.1, 0.1, 0.8), "-", threshold=0.5)
@@ -158,9 +158,10 @@ def make_finding(
 
     ``calibrated`` is the score after the model's temperature scaling. ``label`` is decided
     on the calibrated probabilities with :func:`nli.config.decision_threshold`, as ``nli
-    eval`` decides; for a ranked finding (with ``pair_probability``) of a model that has a
-    priority threshold fitted with this ranker (:func:`nli.labels.run_priority_threshold`), and
-    no ``threshold`` given, on ``priority`` against that threshold. ``rule`` is the run's
+    eval`` decides; for a ranked finding (with ``pair_probability``), on ``priority`` against
+    ``config.priority_threshold``, or without it and without ``threshold``, against the
+    model's fitted priority threshold where it has one
+    (:func:`nli.labels.run_priority_threshold`). ``rule`` is the run's
     :class:`~nli.labels.LabelRule` when already worked out (:func:`nli.labels.label_rule`).
     """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"

@@ -9,10 +9,11 @@ ranker's probabilities taken out of fold), so a model directory may hold
 are then labelled ``"contradiction"`` when their priority reaches it. The file names the
 ranker and the calibration it was fitted with (SHA-256 of ``nli/pair_ranker.json`` and of the
 model's ``calibration.json``); when either has changed since, it is stale and findings are
-labelled by the calibrated score, with one warning. ``--priority-threshold`` replaces the
-fitted threshold; a ``--threshold`` given without it labels by the calibrated score, as do
-findings without a ranker probability (``--pairing retrieval`` or ``topics``, cross-article
-pairs) always.
+labelled by the calibrated score, with a warning. The model reads the file with its
+calibration, when it is loaded, so a run labels by one rule throughout.
+``--priority-threshold`` replaces the fitted threshold; a ``--threshold`` given without it
+labels by the calibrated score, as do findings without a ranker probability (``--pairing
+retrieval`` or ``topics``, cross-article pairs) always.
 
 Example:
     >>> import tempfile
@@ -23,11 +24,13 @@ Example:
     >>> _ = write_finding_threshold(folder, record)
     >>> priority_threshold(folder)
     0.08
+    >>> _ = (folder / "calibration.json").write_text('{"temperature": 2.0}')  # recalibrated
+    >>> priority_threshold(folder) is None
+    True
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -96,45 +99,24 @@ def read_finding_threshold(model_dir: str | Path) -> FindingThreshold | None:
         raise ValueError(f"{path}: not a finding threshold ({error})") from error
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """A file's modification time and size (None when missing): what the cache keys on."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
 def priority_threshold(
     model_dir: str | Path, ranker_path: str | Path = DEFAULT_RANKER_PATH
 ) -> float | None:
     """The priority threshold of a model directory, or None: when it has none, or when it
-    is stale (the ranker or the calibration changed since it was fitted; warned once).
+    is stale (the ranker or the calibration changed since it was fitted; a warning says so).
 
-    The check reads and hashes three files; its answer is kept while none of them changes
-    (same modification time and size), so a run checks once, and a process that outlives
-    an ``nli calibrate`` or a refitted ranker sees the change.
+    :class:`~nli.model.ContradictionScorer` calls it once, when it reads the model's
+    calibration (``scorer.finding_threshold``), so a run labels by one rule throughout and
+    with the calibration it scores with.
     """
-    folder, ranker = Path(model_dir).resolve(), Path(ranker_path).resolve()
-    stamps = tuple(
-        _stamp(path)
-        for path in (folder / FINDING_THRESHOLD_FILE, folder / "calibration.json", ranker)
-    )
-    return _checked_threshold(folder, ranker, stamps)
-
-
-@functools.lru_cache(maxsize=64)
-def _checked_threshold(
-    folder: Path, ranker: Path, stamps: tuple[tuple[int, int] | None, ...]
-) -> float | None:
-    del stamps  # the cache key: the files as they are now
+    folder = Path(model_dir)
     record = read_finding_threshold(folder)
     if record is None:
         return None
     calibration = folder / "calibration.json"
     stale = []
-    if record.ranker_sha256 != sha256_file(ranker):
-        stale.append(f"the pair ranker {ranker}")
+    if record.ranker_sha256 != sha256_file(ranker_path):
+        stale.append(f"the pair ranker {ranker_path}")
     if not calibration.is_file() or record.calibration_sha256 != sha256_file(calibration):
         stale.append(f"the calibration {calibration}")
     if stale:
@@ -151,16 +133,16 @@ def _checked_threshold(
 def run_priority_threshold(config: ArticleConfig, scorer: object) -> float | None:
     """The priority threshold a run labels its ranked findings with, or None (labels by the
     calibrated score). With ranked pairing: ``config.priority_threshold`` when given; else,
-    when no ``threshold`` is given either, the model directory's finding threshold when it
-    has one that is not stale (:func:`priority_threshold`)."""
+    when no ``threshold`` is given either, the scorer's ``finding_threshold`` (its model
+    directory's, read with its calibration: :func:`priority_threshold`)."""
     if config.pairing != "ranked":
         return None
     if config.priority_threshold is not None:
         return config.priority_threshold
-    model_dir = getattr(scorer, "model_dir", None)
-    if config.threshold is not None or model_dir is None or not Path(model_dir).is_dir():
+    if config.threshold is not None:
         return None
-    return priority_threshold(model_dir)
+    fitted = getattr(scorer, "finding_threshold", None)
+    return float(fitted) if fitted is not None else None
 
 
 @dataclass(frozen=True)
@@ -179,8 +161,7 @@ class LabelRule:
 
 
 def label_rule(config: ArticleConfig, scorer: ContradictionScorer) -> LabelRule:
-    """The :class:`LabelRule` of a run: worked out once per batch of articles, not per
-    finding (the priority threshold's check reads three files' stamps)."""
+    """The :class:`LabelRule` of a run's options and model."""
     return LabelRule(
         decision_threshold(config, scorer),
         run_priority_threshold(config, scorer),

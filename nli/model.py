@@ -22,6 +22,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from nli import accurate, int8
 from nli.calibration import Calibration, apply_temperature, read_calibration
+from nli.labels import priority_threshold
 from nli.types import LABELS, Direction, PairScore, Probs
 
 logger = logging.getLogger(__name__)
@@ -232,8 +233,6 @@ class ContradictionScorer:
         set_threads_once(num_threads)
         self.model_name = str(model)
         path = resolve_model_path(model)
-        #: The model directory (or hub id) the weights and calibration come from.
-        self.model_dir = path
         model_kwargs = {**(model_kwargs or {}), "use_safetensors": True, "trust_remote_code": False}
         tokenizer_kwargs = {**(tokenizer_kwargs or {}), "trust_remote_code": False}
         if not accurate.is_adapter_dir(path):
@@ -256,6 +255,11 @@ class ContradictionScorer:
         # Written by `nli calibrate`; without it calibrated scores equal raw ones.
         self.calibration: Calibration | None = (
             read_calibration(path) if use_calibration and Path(path).is_dir() else None
+        )
+        #: The priority threshold of ranked findings (:mod:`nli.labels`), read with the
+        #: calibration: None without one, or when it is stale.
+        self.finding_threshold: float | None = (
+            priority_threshold(path) if use_calibration and Path(path).is_dir() else None
         )
         if self.calibration is not None:
             logger.info(

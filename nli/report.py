@@ -229,7 +229,8 @@ def _finite_float(value: Any) -> float | None:
 def ranking_score(row: Mapping[str, Any]) -> float:
     """The score a finding is ranked and thresholded by: ``calibrated``, else ``score``.
 
-    ``nli score`` labels findings on the calibrated score, so the page does too.
+    ``nli score`` labels findings on the calibrated score (ranked findings of a model with a
+    priority threshold on ``priority``: :func:`is_contradiction`), so the page does too.
 
     Example:
         >>> ranking_score({"score": 0.8, "calibrated": 0.6}), ranking_score({"score": 0.8})
@@ -544,16 +545,15 @@ def _run_threshold(manifest: Mapping[str, Any] | None, key: str = "threshold") -
 
 def is_contradiction(row: Mapping[str, Any], threshold: float, *, by_label: bool) -> bool:
     """Whether the report counts a finding as a contradiction: its ``label`` when
-    ``by_label`` (and it has one), else :func:`ranking_score` >= ``threshold``.
+    ``by_label``, else :func:`ranking_score` >= ``threshold``.
 
     Example:
         >>> row = {"score": 0.2, "calibrated": 0.15, "label": "contradiction"}
         >>> is_contradiction(row, 0.25, by_label=True), is_contradiction(row, 0.25, by_label=False)
         (True, False)
     """
-    label = row.get("label")
-    if by_label and isinstance(label, str):
-        return label == "contradiction"
+    if by_label:  # as nli summarize counts: a row without a label is no contradiction
+        return row.get("label") == "contradiction"
     return ranking_score(row) >= threshold
 
 
@@ -709,6 +709,7 @@ def prepare_report(
         data={
             "version": __version__,
             "threshold": threshold,
+            "by_label": by_label,
             "labels": list(LABELS),
             "articles": article_data,
             "findings": entries,

@@ -88,11 +88,11 @@ def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
     ranker.write_text('{"weights": []}')
     write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
     assert priority_threshold(tmp_path, ranker) == 0.2
-    # the calibration changed since the fit (nli calibrate): stale, one warning
-    (tmp_path / "calibration.json").write_text('{"temperature": 3.25}')
+    # the calibration changed since the fit (nli calibrate): stale, with a warning; the same
+    # size and a rewrite within one clock tick are still seen (the file is hashed)
+    (tmp_path / "calibration.json").write_text('{"temperature": 3.0}')
     with caplog.at_level(logging.WARNING, logger="nli.labels"):
-        assert priority_threshold(tmp_path, ranker) is None
-        assert priority_threshold(str(tmp_path), ranker) is None  # a str names the same file
+        assert priority_threshold(str(tmp_path), ranker) is None
     assert "the calibration" in caplog.text and "fit_finding_threshold.py" in caplog.text
     assert len([r for r in caplog.records if "fit_finding_threshold" in r.message]) == 1
     # a refitted ranker makes it stale too
@@ -123,7 +123,7 @@ def test_run_threshold_only_for_ranked_pairing_without_a_given_threshold(
     assert run_priority_threshold(ArticleConfig(), scorer) == 0.3
     assert run_priority_threshold(ArticleConfig(threshold=0.5), scorer) is None
     assert run_priority_threshold(ArticleConfig(pairing="retrieval"), scorer) is None
-    assert run_priority_threshold(ArticleConfig(), object()) is None  # no model directory
+    assert run_priority_threshold(ArticleConfig(), object()) is None  # no finding threshold
 
 
 def test_make_finding_labels_ranked_findings_by_priority(model_copy: Path) -> None:
@@ -157,6 +157,8 @@ def test_recalibrating_warns_that_the_finding_threshold_is_stale(
     with caplog.at_level(logging.WARNING, logger="nli.pair_jobs"):
         run_calibrate(ROOT / "fixtures" / "pairs_dev.jsonl", ScoringConfig(model=str(model_copy)))
     assert "stale" in caplog.text
+    # a model loaded before keeps its calibration and the threshold read with it: one rule
+    assert run_priority_threshold(ArticleConfig(), before) == 0.3
     scorer = ContradictionScorer(model_copy, precision="fp32")
     assert run_priority_threshold(ArticleConfig(), scorer) is None
 
@@ -271,3 +273,23 @@ def test_make_finding_follows_a_rule_worked_out_once(model_copy: Path) -> None:
     assert label(LabelRule(0.9, 0.45), 0.64) != "contradiction"  # priority 0.4 < 0.45
     assert label(LabelRule(0.9, 0.35), 0.64) == "contradiction"
     assert label(LabelRule(0.4, 0.45), None) == "contradiction"  # no priority: calibrated 0.5
+
+
+def test_score_cli_labels_by_a_given_priority_threshold(tmp_path: Path, model_copy: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nli.cli import app
+
+    example = ROOT.parent / "shared" / "examples" / "newsweek-2015-iran-syria-denial.txt"
+    out = tmp_path / "findings.jsonl"
+    args = ["score", str(example), "-o", str(out), "-m", str(model_copy), "--finder", "rules"]
+    result = CliRunner().invoke(app, [*args, "--priority-threshold", "0.0"])
+    assert result.exit_code == 0, result.output
+    findings = [json.loads(line) for line in out.read_text().splitlines()]
+    assert findings and all(f["label"] == "contradiction" for f in findings)  # priority >= 0
+    manifest = json.loads(Path(f"{out}.manifest.json").read_text())
+    assert manifest["config"]["priority_threshold"] == 0.0
+    refused = CliRunner().invoke(
+        app, [*args, "--force", "--pairing", "retrieval", "--priority-threshold", "0.1"]
+    )
+    assert refused.exit_code == 2 and "ranked pairing" in refused.output

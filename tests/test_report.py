@@ -526,7 +526,12 @@ def test_a_run_labelled_by_priority_counts_its_labels():
     content = prepare_report(rows, manifest=manifest)
     assert content.summary.by_label and content.summary.contradictions == 1
     assert sum(r.contradictions for r in content.groups[0].rows) == 1
-    assert "Labelled by the run" in render_report_content(content)
+    assert content.data["by_label"] is True  # the page's script marks rows by label
+    html = render_report_content(content)
+    assert "Labelled by the run" in html and "calibrated-score threshold" in html
+    # a row without a label is no contradiction there, as nli summarize counts
+    unlabelled = [{k: v for k, v in row.items() if k != "label"} for row in rows]
+    assert prepare_report(unlabelled, manifest=manifest).summary.contradictions == 0
     # a threshold given by the user counts scores again; so does a run without priorities
     given = prepare_report(rows, manifest=manifest, threshold=0.5).summary
     plain = prepare_report(rows, manifest={"config": {"threshold": 0.5}}).summary
