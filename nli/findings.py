@@ -19,8 +19,8 @@ import numpy as np
 
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
-from nli.config import ArticleConfig, RunCounts
-from nli.labels import LabelRule, label_rule
+from nli.config import ArticleConfig, RunCounts, decision_threshold
+from nli.labels import run_priority_threshold
 from nli.model import ContradictionScorer, Target
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
@@ -146,7 +146,6 @@ def make_finding(
     *,
     report_article_id: str | None = None,
     pair_probability: float | None = None,
-    rule: LabelRule | None = None,
 ) -> dict[str, Any]:
     """One finding in the documented output schema.
 
@@ -161,19 +160,19 @@ def make_finding(
     eval`` decides; for a ranked finding (with ``pair_probability``), on ``priority`` against
     ``config.priority_threshold``, or without it and without ``threshold``, against the
     model's fitted priority threshold where it has one
-    (:func:`nli.labels.run_priority_threshold`). ``rule`` is the run's
-    :class:`~nli.labels.LabelRule` when already worked out (:func:`nli.labels.label_rule`).
+    (:func:`nli.labels.run_priority_threshold`).
     """
     target: Target = "entailment" if statement.polarity == "-" else "contradiction"
     calibrated = scorer.calibrate(scored.probs)
     score = getattr(calibrated, target)
     priority = score if pair_probability is None else score * math.sqrt(pair_probability)
-    rule = rule or label_rule(config, scorer)
-    by_priority = None if pair_probability is None else rule.priority_threshold
+    by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
     label = (
         finding_label(calibrated, statement.polarity, threshold=by_priority, score=priority)
         if by_priority is not None
-        else finding_label(calibrated, statement.polarity, threshold=rule.threshold)
+        else finding_label(
+            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
+        )
     )
     return {
         "article_id": article.id,
@@ -273,7 +272,6 @@ def score_article_batch(
             counts.skipped += 1
     findings: list[dict[str, Any]] = []
     claims_of = {article.id: claims for article, claims in found}
-    rule = label_rule(config, scorer)
     for (article, pairs), probabilities, outcome in zip(
         prepared, priors, _score_articles(prepared, scorer, config), strict=True
     ):
@@ -284,16 +282,7 @@ def score_article_batch(
         counts.scored += 1
         counts.pairs += len(pairs)
         made = [
-            make_finding(
-                article,
-                statement,
-                report,
-                scored,
-                scorer,
-                config,
-                pair_probability=prior,
-                rule=rule,
-            )
+            make_finding(article, statement, report, scored, scorer, config, pair_probability=prior)
             for (statement, report), prior, scored in zip(
                 pairs, probabilities, outcome, strict=True
             )

@@ -35,14 +35,11 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from nli.config import ArticleConfig, decision_threshold
+from nli.config import ArticleConfig
 from nli.io import sha256_file, write_json
 from nli.ranking import DEFAULT_RANKER_PATH
-
-if TYPE_CHECKING:
-    from nli.model import ContradictionScorer
 
 logger = logging.getLogger(__name__)
 
@@ -143,26 +140,3 @@ def run_priority_threshold(config: ArticleConfig, scorer: object) -> float | Non
         return None
     fitted = getattr(scorer, "finding_threshold", None)
     return float(fitted) if fitted is not None else None
-
-
-@dataclass(frozen=True)
-class LabelRule:
-    """How a run labels its findings (:func:`nli.findings.make_finding`).
-
-    Attributes:
-        threshold (float): Calibrated score labelled contradiction, for findings without a
-            ranker probability (and all findings when ``priority_threshold`` is None).
-        priority_threshold (float | None): Priority labelled contradiction, for ranked
-            findings (:func:`run_priority_threshold`).
-    """
-
-    threshold: float
-    priority_threshold: float | None
-
-
-def label_rule(config: ArticleConfig, scorer: ContradictionScorer) -> LabelRule:
-    """The :class:`LabelRule` of a run's options and model."""
-    return LabelRule(
-        decision_threshold(config, scorer),
-        run_priority_threshold(config, scorer),
-    )

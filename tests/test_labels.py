@@ -254,25 +254,25 @@ def test_eval_refuses_a_priority_threshold_without_articles() -> None:
     assert result.exit_code == 2 and "--articles" in result.output
 
 
-def test_make_finding_follows_a_rule_worked_out_once(model_copy: Path) -> None:
-    from nli.labels import LabelRule, label_rule
+def test_make_finding_follows_the_given_thresholds_over_the_fitted_one(model_copy: Path) -> None:
+    from nli.config import decision_threshold
 
     write_finding_threshold(model_copy, _record(model_copy, 0.3))
     scorer = ContradictionScorer(model_copy, precision="fp32")
-    assert label_rule(ArticleConfig(), scorer) == LabelRule(0.9, 0.3)
+    assert (decision_threshold(ArticleConfig(), scorer), scorer.finding_threshold) == (0.9, 0.3)
     scored = _scored(0.5)
 
-    def label(rule: LabelRule, pair_probability: float | None) -> str:
+    def label(config: ArticleConfig, pair_probability: float | None) -> str:
         finding = make_finding(
-            ARTICLE, STATEMENT, REPORT, scored, scorer, ArticleConfig(),
-            pair_probability=pair_probability, rule=rule,
-        )  # fmt: skip
+            ARTICLE, STATEMENT, REPORT, scored, scorer, config, pair_probability=pair_probability
+        )
         return str(finding["label"])
 
-    # the given rule decides, not the model directory's file
-    assert label(LabelRule(0.9, 0.45), 0.64) != "contradiction"  # priority 0.4 < 0.45
-    assert label(LabelRule(0.9, 0.35), 0.64) == "contradiction"
-    assert label(LabelRule(0.4, 0.45), None) == "contradiction"  # no priority: calibrated 0.5
+    # the given priority threshold decides, not the model directory's file
+    assert label(ArticleConfig(priority_threshold=0.45), 0.64) != "contradiction"  # 0.4 < 0.45
+    assert label(ArticleConfig(priority_threshold=0.35), 0.64) == "contradiction"
+    # no priority: the given calibrated threshold decides (calibrated 0.5)
+    assert label(ArticleConfig(threshold=0.4, priority_threshold=0.45), None) == "contradiction"
 
 
 def test_score_cli_labels_by_a_given_priority_threshold(tmp_path: Path, model_copy: Path) -> None:
