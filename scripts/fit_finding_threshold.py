@@ -35,9 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fit_pair_ranker import ArticlePairs, article_pairs, fit
+from fit_pair_ranker import ArticlePairs, article_pairs, out_of_fold_probabilities
 from real_halves import refuse_test_half
-from sklearn.model_selection import GroupKFold
 
 from nli.config import ArticleConfig, ScoringConfig, decision_threshold
 from nli.evaluate import GoldArticle, pipeline_quality, read_gold_articles
@@ -46,22 +45,7 @@ from nli.io import sha256_file
 from nli.labels import FINDING_THRESHOLD_FILE, FindingThreshold, write_finding_threshold
 from nli.model import resolve_model_path
 from nli.pair_jobs import load_scorer
-from nli.ranking import DEFAULT_RANKER_PATH, expand_features, load_ranker, select_pairs
-
-
-def out_of_fold_probabilities(
-    articles: Sequence[ArticlePairs], *, c: float, degree: int, folds: int
-) -> list[np.ndarray]:
-    """Each article's pair probabilities from a ranker fitted on the other folds."""
-    groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
-    x = expand_features(np.concatenate([a.features for a in articles]), degree)
-    y = np.array([bool(h) for a in articles for h in a.hits])
-    probs = np.zeros(len(y))
-    for train, test in GroupKFold(folds).split(x, y, groups):
-        weights, bias = fit(x[train], y[train], c)
-        probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ weights + bias, -500, 500)))
-    bounds = np.cumsum([0, *(len(a.index) for a in articles)])
-    return [probs[bounds[k] : bounds[k + 1]] for k in range(len(articles))]
+from nli.ranking import DEFAULT_RANKER_PATH, load_ranker, select_pairs
 
 
 def out_of_fold_findings(

@@ -106,6 +106,22 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return weights, bias
 
 
+def out_of_fold_probabilities(
+    articles: Sequence[ArticlePairs], *, c: float, degree: int, folds: int
+) -> list[np.ndarray]:
+    """Each article's pair probabilities from a model fitted on the other folds
+    (``GroupKFold`` by article, the same folds for the same articles)."""
+    groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
+    x = expand_features(np.concatenate([a.features for a in articles]), degree)
+    y = np.array([bool(h) for a in articles for h in a.hits])
+    probs = np.zeros(len(y))
+    for train, test in GroupKFold(folds).split(x, y, groups):
+        weights, bias = fit(x[train], y[train], c)
+        probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ weights + bias, -500, 500)))
+    bounds = np.cumsum([0, *(len(a.index) for a in articles)])
+    return [probs[bounds[k] : bounds[k + 1]] for k in range(len(articles))]
+
+
 def choose_rule(
     articles: Sequence[ArticlePairs],
     probs: Sequence[np.ndarray],
@@ -163,16 +179,13 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g, args.finder) for g in gold]
-    groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
     x = expand_features(np.concatenate([a.features for a in articles]), args.degree)
     y = np.array([bool(h) for a in articles for h in a.hits])
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
-    cv = np.zeros(len(y))
-    for train, test in GroupKFold(args.folds).split(x, y, groups):
-        weights, bias = fit(x[train], y[train], args.c)
-        cv[test] = 1.0 / (1.0 + np.exp(-(x[test] @ weights + bias)))
-    per_article = [cv[groups == k] for k in range(len(articles))]
+    per_article = out_of_fold_probabilities(
+        articles, c=args.c, degree=args.degree, folds=args.folds
+    )
     threshold, max_pairs, min_pairs, recall, per = choose_rule(
         articles, per_article, args.budget, args.min_pairs
     )
