@@ -151,3 +151,26 @@ def test_weights_sha256_is_the_file_hash_for_one_file_and_follows_changes(tmp_pa
     (tmp_path / "model-00002.safetensors").write_bytes(b"shard")  # shards: one hash over all
     expected = hashlib.sha256(b"shard" + weights.read_bytes()).hexdigest()
     assert int8.weights_sha256(tmp_path) == expected
+
+
+def test_residual_adds_stay_apart_from_layer_norm(model_dir: Path, tmp_path: Path):
+    """The fused SkipLayerNormalization is slow on some CPUs: neither the exported model nor
+    the graph a session loads from it has one, and both keep the LayerNormalizations."""
+    import onnx
+    import onnxruntime
+
+    ContradictionScorer(model_dir, precision="int8")
+    exported = int8.cache_path(model_dir)
+    optimized = tmp_path / "optimized.onnx"
+    options = onnxruntime.SessionOptions()
+    options.optimized_model_filepath = str(optimized)
+    onnxruntime.InferenceSession(
+        str(exported),
+        options,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=int8._SESSION_DISABLED,
+    )
+    for path in (exported, optimized):
+        ops = {node.op_type for node in onnx.load(str(path)).graph.node}
+        assert "SkipLayerNormalization" not in ops, path
+        assert "LayerNormalization" in ops, path
