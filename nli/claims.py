@@ -8,34 +8,68 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from nli.attribution import find_claims
 from nli.clean import clean_text, strip_dateline
 from nli.config import ArticleConfig, RunCounts
 from nli.segment import split_sentences
-from nli.types import Article, Claim
+from nli.types import Article, Claim, Sentence
+
+#: Shortest sentence (characters) kept as a bare candidate: shorter ones are bylines,
+#: captions and fragments ("Photo: Reuters").
+MIN_BARE_CHARS = 25
 
 
-def extract_claims(article: Article, finder: str = "parse") -> list[Claim]:
+def extract_claims(article: Article, finder: str = "parse", *, bare: bool = False) -> list[Claim]:
     """Clean, segment and attribute one article: its statements and reports.
 
     ``finder="rules"`` uses the rules of :mod:`nli.attribution` alone; ``"parse"`` adds
     the claims spaCy's dependency parse finds (:mod:`nli.parsed`), merged with the rules'
     by :mod:`nli.combine`. Offsets in the returned claims point into ``article.text`` as
-    given.
+    given. With ``bare=True`` the :func:`bare_sentences` follow the claims (what ranked
+    pairing takes as candidates).
     """
     ranges = clean_text(article.text)
     sentences = split_sentences(article.text, ranges)
-    rules = _undated(find_claims(sentences))
-    if finder == "rules":
-        return rules
-    if finder != "parse":
-        raise ValueError(f"finder must be 'parse' or 'rules', got {finder!r}")
-    from nli.combine import both_roles, merge_claims
-    from nli.parsed import parse_claims
+    claims = _undated(find_claims(sentences))
+    if finder == "parse":
+        from nli.combine import both_roles, merge_claims
+        from nli.parsed import parse_claims
 
-    return both_roles(merge_claims(rules, parse_claims(sentences)))
+        claims = both_roles(merge_claims(claims, parse_claims(sentences)))
+    elif finder != "rules":
+        raise ValueError(f"finder must be 'parse' or 'rules', got {finder!r}")
+    return claims + bare_sentences(sentences, claims) if bare else claims
+
+
+def bare_sentences(sentences: Sequence[Sentence], claims: Sequence[Claim]) -> list[Claim]:
+    """The sentences in which no claim was found, as weak candidates for ranked pairing.
+
+    On unseen news the finder misses one side of many contradictions: an unattributed
+    denial in a headline ("Pakistan disputes rise in quake death toll"), a quote whose
+    speaker is in the next sentence, a report with no reporting verb. Each sentence of at
+    least :data:`MIN_BARE_CHARS` characters that overlaps no claim becomes a ``report``
+    claim with ``bare=True`` (no speaker, no cue, polarity ``+``, its text as content);
+    ranked pairing may put it in either slot, and the pair ranker, fitted with them, rates
+    such pairs lower than found ones. On the real-news dev half they raise the share of
+    gold contradictions with a candidate pair from 0.877 to 0.934 and leave the
+    cross-validated pairing recall as it was (0.697 against 0.697 at 19.4 pairs per article).
+
+    Example:
+        >>> s = [Sentence("Pakistan disputes rise in quake death toll", 0, 43),
+        ...      Sentence("Photo: AP", 44, 53)]
+        >>> [(c.kind, c.bare, c.content) for c in bare_sentences(s, [])]
+        [('report', True, 'Pakistan disputes rise in quake death toll')]
+    """
+    spans = [c.span for c in claims]
+    return [
+        Claim("report", s.text, s.text, None, None, "+", (s.start, s.end), bare=True)
+        for s in sentences
+        if len(s.text) >= MIN_BARE_CHARS
+        and not any(start < s.end and s.start < end for start, end in spans)
+    ]
 
 
 def _undated(claims: list[Claim]) -> list[Claim]:
@@ -60,11 +94,15 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "polarity": claim.polarity,
         "span": list(claim.span),
         "blanket": claim.blanket,
+        "bare": claim.bare,
     }
 
 
 def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -> list[Claim]:
     """The claims of one article, within the config's limits; counts empty articles.
+
+    With ranked pairing (``config.pairing``) the article's :func:`bare_sentences` follow
+    its claims; ``counts.claims`` counts only the claims found.
 
     Raises:
         ValueError: When the article is longer than ``config.max_article_chars``.
@@ -77,6 +115,6 @@ def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -
             f"article has {len(article.text):,} characters, more than max_article_chars="
             f"{config.max_article_chars:,}; not processed (raise --max-chars to include it)"
         )
-    claims = extract_claims(article, config.finder)
-    counts.claims += len(claims)
+    claims = extract_claims(article, config.finder, bare=config.pairing == "ranked")
+    counts.claims += sum(not c.bare for c in claims)
     return claims

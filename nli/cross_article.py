@@ -103,7 +103,8 @@ def _event_groups(input_path: Path, config: ArticleConfig) -> dict[str, list[Eve
                 continue
             event = str(value)
         try:
-            claims = article_claims(record, config, RunCounts())
+            # topic pairing across articles takes the claims found, not bare sentences
+            claims = [c for c in article_claims(record, config, RunCounts()) if not c.bare]
         except Exception:  # recorded as an error by the within-article pass
             continue
         if claims:

@@ -33,7 +33,7 @@ Example:
     >>> emb = np.array([[1.0, 0.0], [0.8, 0.6]])
     >>> names, rows = pair_features([d, r], emb, text_length=57)
     >>> rows.shape, names[0], float(rows[0, 0])
-    ((2, 19), (0, 1), 0.8)
+    ((2, 21), (0, 1), 0.8)
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ FEATURES: tuple[str, ...] = (
     "r_report_words",
     "s_length",  # log(1 + characters of s's content)
     "r_length",
+    "s_bare",  # s is a sentence in which no claim was found (Claim.bare)
+    "r_bare",
 )
 
 
@@ -195,14 +197,14 @@ def pair_features(
     r_rank = _ranks(sims.T, allowed.T).T
     length = max(text_length, 1)
     # one row per claim: statement, report, denial, blanket, negative, carried, position,
-    # denial words, report words, length
+    # denial words, report words, length, bare
     per = np.array(
         [
             [
                 c.kind == "statement", c.kind == "report", is_denial(c), c.blanket,
                 c.polarity == "-", c.within is not None, c.span[0] / length,
                 DENIAL_WORDS.search(c.text) is not None,
-                REPORT_WORDS.search(c.text) is not None, math.log1p(len(c.content)),
+                REPORT_WORDS.search(c.text) is not None, math.log1p(len(c.content)), c.bare,
             ]
             for c in claims
         ],
@@ -222,7 +224,7 @@ def pair_features(
         sims[i, j], sr, rr, log1p[sr], log1p[rr],
         s[:, 0], r[:, 1], s[:, 2], s[:, 3], r[:, 4],
         inside, r[:, 5], s[:, 6], r[:, 6],
-        s[:, 7], s[:, 8], r[:, 8], s[:, 9], r[:, 9],
+        s[:, 7], s[:, 8], r[:, 8], s[:, 9], r[:, 9], s[:, 10], r[:, 10],
     ]).astype(np.float64)  # fmt: skip
     return [(int(a), int(b)) for a, b in zip(i, j, strict=True)], rows
 

@@ -85,6 +85,10 @@ class Claim:
     #: What retrieval embeds for this claim (default: ``content``); a blanket denial
     #: carries the sentence before it, which names what is denied.
     context: str | None = None
+    #: A sentence in which the finder found no claim, kept as a weak candidate for ranked
+    #: pairing (:func:`nli.claims.bare_sentences`): no speaker, no cue, the whole sentence
+    #: as content; the pair ranker weighs it as such.
+    bare: bool = False
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class ArticlePairs:
 
 def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
     """Candidate pairs of one labelled article and the gold contradictions each matches."""
-    claims = extract_claims(gold.article, finder)
+    claims = extract_claims(gold.article, finder, bare=True)  # as ranked pairing takes them
     contradictions = [p for p in gold.pairs if p.label == "contradiction"]
     if len(claims) < 2:
         return ArticlePairs(claims, [], np.zeros((0, len(FEATURES))), [], len(contradictions))

@@ -57,9 +57,9 @@ def test_eval_articles_finds_each_articles_claims_once(
     calls: list[str] = []
     extract = nli.claims.extract_claims
 
-    def counted(article, finder="parse"):  # type: ignore[no-untyped-def]
+    def counted(article, finder="parse", **options):  # type: ignore[no-untyped-def]
         calls.append(article.id)
-        return extract(article, finder)
+        return extract(article, finder, **options)
 
     monkeypatch.setattr(nli.claims, "extract_claims", counted)
     monkeypatch.setattr(nli.pair_jobs, "extract_claims", counted, raising=False)

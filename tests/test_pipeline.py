@@ -259,10 +259,10 @@ def test_failing_extraction_is_recorded_and_the_run_goes_on(
     folder = _fixture_folder(tmp_path, ["a01.txt", "a02.txt", "a03.txt"])
     real = nli.claims.extract_claims
 
-    def fails_on_a02(article, finder="parse"):
+    def fails_on_a02(article, finder="parse", **options):
         if article.id == "a02.txt":
             raise RuntimeError("segmenter crashed")
-        return real(article, finder)
+        return real(article, finder, **options)
 
     monkeypatch.setattr(nli.claims, "extract_claims", fails_on_a02)
     result = run_score(folder, tmp_path / "f.jsonl", _config(tiny_model_dir), scorer=tiny_scorer)
@@ -461,3 +461,39 @@ def test_the_summary_line_counts_one_article_in_the_singular() -> None:
     assert _count(1, "article") == "1 article"
     assert _count(3, "article") == "3 articles"
     assert _count(1200, "article") == "1,200 articles"
+
+
+BARE_TEXT = (
+    "Pakistan disputes rise in quake death toll. The ministry denied that 500 people had died, "
+    "a spokesman said. Local media reported that 500 people had died in the quake. Photo: AP."
+)
+
+
+def test_ranked_pairing_adds_bare_sentences_and_counts_only_claims() -> None:
+    from nli.claims import article_claims, claim_to_dict, extract_claims
+    from nli.config import RunCounts
+    from nli.types import Article
+
+    article = Article("q", BARE_TEXT)
+    found = extract_claims(article)
+    counts = RunCounts()
+    ranked = article_claims(article, ArticleConfig(), counts)
+    bare = [c for c in ranked if c.bare]
+    # the headline has no speaker and no cue: a bare candidate; "Photo: AP." is too short
+    assert [c.text for c in bare] == ["Pakistan disputes rise in quake death toll."]
+    assert ranked == found + bare and counts.claims == len(found)
+    assert claim_to_dict(bare[0])["bare"] is True
+    assert not any(claim_to_dict(c)["bare"] for c in found)
+    topics = article_claims(article, ArticleConfig(pairing="topics"), RunCounts())
+    assert topics == found
+
+
+def test_extract_writes_no_bare_sentences(tmp_path: Path):
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"id": "q", "text": BARE_TEXT}) + "\n", encoding="utf-8")
+    out = tmp_path / "claims.jsonl"
+    counts = run_extract(source, out, ArticleConfig())
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows and counts.claims == len(rows)
+    assert not any(row["bare"] for row in rows)
+    assert "Pakistan disputes rise in quake death toll." not in {row["text"] for row in rows}

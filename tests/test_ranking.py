@@ -52,7 +52,7 @@ class FixedEncoder:
 
 def test_features_cover_every_ordered_pair_that_may_pair() -> None:
     index, rows = pair_features(CLAIMS, EMB, text_length=92)
-    assert rows.shape == (len(index), len(FEATURES)) == (11, 19)
+    assert rows.shape == (len(index), len(FEATURES)) == (11, 21)
     # overlapping spans never pair, except the report carried inside the denial
     assert (0, 1) in index and (1, 0) not in index
     assert (0, 0) not in index and len(index) == 4 * 3 - 1
@@ -65,6 +65,19 @@ def test_features_cover_every_ordered_pair_that_may_pair() -> None:
     assert row[col["statement_rank"]] == 1
     assert rows[index.index((0, 1)), col["carried"]] == 1
     assert rows[index.index((2, 0)), col["carried"]] == 0
+    assert not rows[:, [col["s_bare"], col["r_bare"]]].any()
+
+
+def test_bare_sentences_are_marked_in_either_slot() -> None:
+    bare = Claim("report", "Pakistan disputes rise in quake death toll",
+                 "Pakistan disputes rise in quake death toll", None, None, "+", (93, 136),
+                 bare=True)  # fmt: skip
+    claims = [*CLAIMS, bare]
+    index, rows = pair_features(claims, np.vstack([EMB, [[0.6, 0.8]]]), text_length=136)
+    col = {name: k for k, name in enumerate(FEATURES)}
+    for (i, j), row in zip(index, rows, strict=True):
+        assert row[col["s_bare"]] == (i == 4) and row[col["r_bare"]] == (j == 4)
+    assert (4, 0) in index and (0, 4) in index
 
 
 def test_claims_of_one_speaker_never_pair() -> None:
