@@ -12,7 +12,8 @@ An article run (``nli score``) flows one way::
 - :mod:`nli.config`: :class:`ScoringConfig`, :class:`ArticleConfig` and
   :class:`RunCounts`, the options and accounting every step shares.
 - :mod:`nli.claims`: the claims of one article (:func:`extract_claims`,
-  :func:`article_claims`) and how outputs write a claim (:func:`claim_to_dict`).
+  :func:`article_claims`; with ranked pairing also its bare sentences,
+  :func:`nli.claims.bare_sentences`) and how outputs write a claim (:func:`claim_to_dict`).
 - :mod:`nli.pairing`: topic words, and the statement/report pairs of one article
   (:func:`article_pairs`, :func:`strongest_pairs`).
 - :mod:`nli.findings`: a batch of articles scored into findings

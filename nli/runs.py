@@ -42,6 +42,7 @@ from nli.io import (
     iter_jsonl_objects,
     output_format,
     read_articles,
+    sha256_file,
     truncate_file,
     write_json,
     write_records,
@@ -190,6 +191,16 @@ def encoder_precision(config: ArticleConfig) -> str | None:
     return load_encoder().precision
 
 
+def _ranker_settings(config: ArticleConfig) -> dict[str, str]:
+    """With ranked pairing, the pair ranker's file hash: its weights and rule decide which
+    pairs are kept, so a checkpoint of another ranker must not be resumed."""
+    if config.pairing != "ranked":
+        return {}
+    from nli.ranking import DEFAULT_RANKER_PATH
+
+    return {"pair_ranker_sha256": sha256_file(DEFAULT_RANKER_PATH)}
+
+
 def run_settings(
     input_path: Path,
     config: ArticleConfig,
@@ -223,6 +234,7 @@ def run_settings(
         "id_field": config.id_field,
         "min_overlap": config.min_overlap,
         **pairing_settings(config),
+        **_ranker_settings(config),
         "min_score": config.min_score,
         "threshold": config.threshold,
         "max_article_chars": config.max_article_chars,

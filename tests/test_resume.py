@@ -212,6 +212,24 @@ def test_resume_refuses_different_settings_or_input(
 CONFIG_KEYS = ("min_score", "threshold", "articles_per_batch")
 
 
+def test_resume_refuses_another_pair_ranker(
+    tmp_path: Path, collection: Path, tiny_scorer, tiny_model_dir: Path, monkeypatch
+):
+    """The ranker decides which pairs are kept: a checkpoint written with another ranker
+    file (refitted since) must not be continued with this one."""
+    import nli.ranking
+
+    config = _config(tiny_model_dir, articles_per_batch=2)
+    out = tmp_path / "f.jsonl"
+    _interrupt(collection, out, config, tiny_scorer, after=2)
+    refitted = tmp_path / "pair_ranker.json"
+    data = json.loads(nli.ranking.DEFAULT_RANKER_PATH.read_text(encoding="utf-8"))
+    refitted.write_text(json.dumps({**data, "threshold": 0.5}), encoding="utf-8")
+    monkeypatch.setattr(nli.ranking, "DEFAULT_RANKER_PATH", refitted)
+    with pytest.raises(InputError, match="cannot resume: pair_ranker_sha256 differ"):
+        run_score(collection, out, config, scorer=tiny_scorer, resume=True)
+
+
 @pytest.mark.parametrize(
     ("pairing", "encoder"),
     [
