@@ -87,6 +87,7 @@ def score_articles(
     priority_threshold: float | None = None,
     batch_size: int = 64,
     precision: str = "auto",
+    both_ways: bool = False,
     one_way: bool = False,
     articles_per_batch: int = 32,
     max_chars: int = 200_000,
@@ -131,7 +132,10 @@ def score_articles(
             ``threshold`` is given; README, "Labels by priority").
         batch_size (int): Pairs per forward pass. Defaults to 64.
         precision (str): ``"auto"``, ``"int8"``, ``"bf16"`` or ``"fp32"``. Defaults to ``"auto"``.
-        one_way (bool): Score report -> statement only. Defaults to False.
+        both_ways (bool): Also score statement -> report and keep the higher (default:
+            report -> statement only, as the shipped models were calibrated).
+        one_way (bool): Accepted for code written when both ways was the default; one way
+            is the default now, so it changes nothing.
         articles_per_batch (int): Articles scored together. Defaults to 32.
         max_chars (int): Longer articles are errors. Defaults to 200,000.
         extract_ahead (bool, optional): Find the claims of the next batch of articles in
@@ -150,7 +154,8 @@ def score_articles(
 
     Raises:
         nli.io.InputError: When the input is missing, empty or unreadable as a whole.
-        ValueError: For an option out of range, or an empty name in ``keep_fields``.
+        ValueError: For an option out of range, an empty name in ``keep_fields``, or
+            ``both_ways`` with ``one_way``.
         TypeError: For a source of another type.
 
     Example:
@@ -173,12 +178,14 @@ def score_articles(
     from nli.runs import run_score
     from nli.summarize import load_findings
 
+    if both_ways and one_way:
+        raise ValueError("both_ways and one_way contradict each other: give one")
     config = ArticleConfig(
         scoring=ScoringConfig(
             model=model,
             batch_size=batch_size,
             precision=precision,
-            both_directions=not one_way,
+            both_directions=both_ways,
             show_progress_bar=False,
         ),
         text_field=text_field,

@@ -53,7 +53,10 @@ PRECISION_HELP = (
     "auto: int8 where the model's measured int8 record allows it, else bf16 where the CPU "
     "supports it natively, else fp32; int8, bf16 or fp32 to force."
 )
-ONE_WAY_HELP = "Score report -> statement only (default: both directions, keep the higher)."
+BOTH_WAYS_HELP = (
+    "Also score statement -> report and keep the higher (default: report -> statement only; "
+    "score with the setting the model was calibrated with)."
+)
 THRESHOLD_HELP = (
     "Label a pair 'contradiction' when its calibrated contradiction probability >= this "
     "(default: the model's fitted threshold, else argmax)."
@@ -69,7 +72,9 @@ FORCE_HELP = "Overwrite OUTPUT if it exists."
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help=MODEL_HELP)]
 BatchOpt = Annotated[int, typer.Option("--batch-size", "-b", min=1, help=BATCH_HELP)]
 PrecisionOpt = Annotated[str, typer.Option("--precision", help=PRECISION_HELP)]
-OneWayOpt = Annotated[bool, typer.Option("--one-way", help=ONE_WAY_HELP)]
+BothWaysOpt = Annotated[bool, typer.Option("--both-ways", help=BOTH_WAYS_HELP)]
+# one way became the default; the flag stays accepted for scripts written before
+OneWayOpt = Annotated[bool, typer.Option("--one-way", hidden=True)]
 ThresholdOpt = Annotated[
     float | None, typer.Option("--threshold", min=0.0, max=1.0, help=THRESHOLD_HELP)
 ]
@@ -171,6 +176,7 @@ def _build_config(
     model: str,
     batch_size: int,
     precision: str,
+    both_ways: bool,
     one_way: bool,
     threshold: float | None,
     verbose: int,
@@ -179,11 +185,13 @@ def _build_config(
 
     if precision not in ("auto", "int8", "bf16", "fp32"):
         raise _fail(f"--precision must be auto, int8, bf16 or fp32, got {precision!r}")
+    if both_ways and one_way:
+        raise _fail("--both-ways and --one-way contradict each other: give one")
     return ScoringConfig(
         model=model,
         batch_size=batch_size,
         precision=precision,
-        both_directions=not one_way,
+        both_directions=both_ways,
         threshold=threshold,
         show_progress_bar=verbose > 0,
     )
@@ -237,6 +245,7 @@ def pairs_cli(
     model: ModelOpt = "default",
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
+    both_ways: BothWaysOpt = False,
     one_way: OneWayOpt = False,
     threshold: ThresholdOpt = None,
     force: Annotated[bool, typer.Option("--force", "-f", help=FORCE_HELP)] = False,
@@ -259,7 +268,7 @@ def pairs_cli(
     from nli.pair_jobs import run_pairs
 
     _refuse_overwrite(output, force)
-    config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
+    config = _build_config(model, batch_size, precision, both_ways, one_way, threshold, verbose)
     try:
         result = run_pairs(input_path, output, config)
     except Exception as error:
@@ -431,6 +440,7 @@ def eval_cli(
     ] = False,
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
+    both_ways: BothWaysOpt = False,
     one_way: OneWayOpt = False,
     threshold: Annotated[
         float | None,
@@ -521,7 +531,7 @@ def eval_cli(
     from nli.config import ArticleConfig
     from nli.pair_jobs import run_eval, run_eval_articles
 
-    config = _build_config(model, batch_size, precision, one_way, threshold, verbose)
+    config = _build_config(model, batch_size, precision, both_ways, one_way, threshold, verbose)
     if priority_threshold is not None and not articles:
         raise _fail("--priority-threshold needs --articles (labelled pairs have no priority)")
     try:
@@ -583,6 +593,7 @@ def calibrate_cli(
     model: Annotated[str, typer.Option("--model", "-m", help=CALIBRATE_MODEL_HELP)] = "default",
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
+    both_ways: BothWaysOpt = False,
     one_way: OneWayOpt = False,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Replace an existing calibration.json.")
@@ -595,7 +606,7 @@ def calibrate_cli(
     threshold on the calibrated contradiction probability maximises contradiction F1
     on dev. Afterwards `nli score` findings carry calibrated scores, and `nli eval`
     evaluates calibrated probabilities with this threshold unless --threshold is
-    given. Score with the same --one-way setting you calibrate with.
+    given. Score with the --both-ways setting you calibrate with (default: one way).
 
     Example:
 
@@ -606,7 +617,7 @@ def calibrate_cli(
     from nli.model import resolve_model_path
     from nli.pair_jobs import run_calibrate
 
-    config = _build_config(model, batch_size, precision, one_way, None, verbose)
+    config = _build_config(model, batch_size, precision, both_ways, one_way, None, verbose)
     try:
         model_dir = Path(resolve_model_path(model))
         if not model_dir.is_dir():
@@ -699,6 +710,7 @@ def score_cli(
     id_field: IdFieldOpt = "id",
     batch_size: BatchOpt = 64,
     precision: PrecisionOpt = "auto",
+    both_ways: BothWaysOpt = False,
     one_way: OneWayOpt = False,
     articles_per_batch: Annotated[
         int, typer.Option("--articles-per-batch", min=1, help=ARTICLES_PER_BATCH_HELP)
@@ -769,7 +781,7 @@ def score_cli(
         if report.resolve() == output.resolve():
             raise _fail("--report must differ from OUTPUT")
         _refuse_overwrite(report, force)
-    scoring = _build_config(model, batch_size, precision, one_way, None, verbose)
+    scoring = _build_config(model, batch_size, precision, both_ways, one_way, None, verbose)
     try:
         config = ArticleConfig(
             scoring=scoring,

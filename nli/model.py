@@ -447,7 +447,7 @@ class ContradictionScorer:
         reports: Sequence[str],
         *,
         targets: Sequence[Target] | None = None,
-        both_directions: bool = True,
+        both_directions: bool = False,
         batch_size: int | None = None,
         show_progress_bar: bool | None = None,
     ) -> list[PairScore]:
@@ -467,7 +467,7 @@ class ContradictionScorer:
             targets (Sequence[str], optional): Per pair, the label whose probability
                 is the score. Defaults to ``"contradiction"`` for every pair.
             both_directions (bool): Also score statement -> report for contradiction
-                targets. Defaults to True.
+                targets. Defaults to False.
             batch_size (int, optional): Passed to :meth:`predict`.
             show_progress_bar (bool, optional): Passed to :meth:`predict`.
 

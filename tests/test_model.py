@@ -131,7 +131,9 @@ def test_short_premise_is_one_window(tiny_scorer):
 
 def test_score_pairs_reports_window_and_direction(tiny_scorer):
     long_report = " ".join(["The army said troops arrived in the city."] * 80)
-    scores = tiny_scorer.score_pairs(["No troops.", "We sent none."], [long_report, "Troops came."])
+    scores = tiny_scorer.score_pairs(
+        ["No troops.", "We sent none."], [long_report, "Troops came."], both_directions=True
+    )
     assert scores[0].n_windows > 1
     assert 0 <= scores[0].window < scores[0].n_windows
     assert scores[1].n_windows == 1
@@ -142,11 +144,11 @@ def test_score_pairs_reports_window_and_direction(tiny_scorer):
 
 def test_score_pairs_keeps_the_higher_direction(tiny_scorer):
     statement, report = "We have no troops there.", "Hundreds of troops arrived."
-    both = tiny_scorer.score_pairs([statement], [report])[0]
+    both = tiny_scorer.score_pairs([statement], [report], both_directions=True)[0]
     forward = tiny_scorer.predict([(report, statement)])[0, 0]
     backward = tiny_scorer.predict([(statement, report)])[0, 0]
     assert both.score == pytest.approx(max(forward, backward), abs=1e-6)
-    one_way = tiny_scorer.score_pairs([statement], [report], both_directions=False)[0]
+    one_way = tiny_scorer.score_pairs([statement], [report])[0]  # one way is the default
     assert one_way.direction == "report->statement"
     assert one_way.score == pytest.approx(forward, abs=1e-6)
 
@@ -172,7 +174,8 @@ def test_score_pairs_entailment_target_scores_entailment_one_way(tiny_scorer):
 def test_score_pairs_sends_each_distinct_sentence_pair_to_the_model_once(tiny_scorer, monkeypatch):
     statements = ["We have no troops there.", "We have no troops there.", "Prices rose."]
     reports = ["Troops arrived on Sunday.", "Troops arrived on Sunday.", "Troops arrived."]
-    expected = tiny_scorer.score_pairs(statements[1:], reports[1:], show_progress_bar=False)
+    both = {"both_directions": True, "show_progress_bar": False}
+    expected = tiny_scorer.score_pairs(statements[1:], reports[1:], **both)
     seen: list[int] = []
     predict = tiny_scorer.predict
 
@@ -181,7 +184,7 @@ def test_score_pairs_sends_each_distinct_sentence_pair_to_the_model_once(tiny_sc
         return predict(pairs, **kwargs)
 
     monkeypatch.setattr(tiny_scorer, "predict", counting)
-    got = tiny_scorer.score_pairs(statements, reports, show_progress_bar=False)
+    got = tiny_scorer.score_pairs(statements, reports, **both)
     assert seen == [4]  # 2 distinct pairs x 2 directions, not 6
     assert got[0] == got[1] == expected[0]
     assert got[2] == expected[1]

@@ -497,3 +497,30 @@ def test_extract_writes_no_bare_sentences(tmp_path: Path):
     assert rows and counts.claims == len(rows)
     assert not any(row["bare"] for row in rows)
     assert "Pakistan disputes rise in quake death toll." not in {row["text"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("flag", "both"), [([], False), (["--both-ways"], True), (["--one-way"], False)]
+)
+def test_score_scores_one_way_unless_told_both_ways(
+    tmp_path: Path, tiny_model_dir: Path, flag: list[str], both: bool
+):
+    folder = _fixture_folder(tmp_path, ["a01.txt"])
+    out = tmp_path / "f.jsonl"
+    args = ["score", str(folder), "-o", str(out), "--model", str(tiny_model_dir)]
+    result = runner.invoke(app, [*args, "--precision", "fp32", *flag])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "f.jsonl.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["both_directions"] is both
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    directions = {row["direction"] for row in rows}
+    assert rows and directions <= {"report->statement", "statement->report"}
+    if not both:
+        assert directions == {"report->statement"}
+
+
+def test_both_ways_and_one_way_together_are_refused(tmp_path: Path, tiny_model_dir: Path):
+    folder = _fixture_folder(tmp_path, ["a01.txt"])
+    args = ["score", str(folder), "-o", str(tmp_path / "f.jsonl"), "--model", str(tiny_model_dir)]
+    result = runner.invoke(app, [*args, "--both-ways", "--one-way"])
+    assert result.exit_code == 2 and "contradict each other" in result.output
