@@ -32,6 +32,7 @@ from typing import Any
 
 from nli.claims import article_claims
 from nli.config import ArticleConfig, RunCounts
+from nli.cpus import available_cpus
 from nli.types import Article, Claim
 
 logger = logging.getLogger(__name__)
@@ -70,14 +71,6 @@ def find_batch_claims(articles: Sequence[Article], config: ArticleConfig) -> Fou
             found.claims.append(error)
     found.empty, found.n_claims = counts.empty, counts.claims
     return found
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on (its affinity where the OS tells it)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 #: Environment variable that turns finding claims ahead on ("1") or off ("0") where the

@@ -141,20 +141,33 @@ def _names_no_one(key: str) -> bool:
     return all(word in _HEARSAY_KEY_WORDS for word in key.split())
 
 
-def _allowed(a: Claim, b: Claim, a_key: str, b_key: str) -> bool:
-    """Whether ``a`` (statement slot) and ``b`` (report slot), whose speakers' keys are
-    given, may pair: different claims of different speakers (:func:`_same_key`: an
-    official's denial is not answered by their own words) whose spans do not overlap.
-    A report carried inside ``a`` ("X denied reports that P") may pair with it whatever
-    both rules say: it overlaps ``a`` and the parse may give it ``a``'s speaker."""
-    if a is b:
-        return False
-    if carried(a, b):
-        return True  # "X denied reports that P": P takes X as its speaker, yet answers X
-    if _same_key(a_key, b_key):
-        return False
-    (s0, s1), (r0, r1) = a.span, b.span
-    return not (s0 < r1 and r0 < s1)
+def _pair_masks(claims: Sequence[Claim]) -> tuple[np.ndarray, np.ndarray]:
+    """Which ordered pairs of ``claims`` are carried and which may pair, as two square
+    boolean matrices (row: the claim in the statement slot, column: in the report slot).
+
+    Carried: the report slot's claim is named inside the statement slot's sentence
+    (:func:`nli.retrieval.carried`). May pair: two different claims of different speakers
+    (:func:`_same_key`: an official's denial is not answered by their own words) whose
+    spans do not overlap; or a carried pair ("X denied reports that P"), whatever both rules
+    say: P overlaps X's sentence and the parse may give it X as its speaker.
+    """
+    start = np.array([c.span[0] for c in claims])
+    end = np.array([c.span[1] for c in claims])
+    has_within = np.array([c.within is not None for c in claims])
+    w_start = np.array([c.within[0] if c.within is not None else 0 for c in claims])
+    w_end = np.array([c.within[1] if c.within is not None else 0 for c in claims])
+    inside = (
+        has_within[None, :] & (start[:, None] < w_end[None, :]) & (w_start[None, :] < end[:, None])
+    )
+    overlap = (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
+    keys = [_speaker_key(c) for c in claims]
+    distinct = sorted(set(keys))
+    same = np.array([[_same_key(x, y) for y in distinct] for x in distinct], dtype=bool)
+    slot = np.array([distinct.index(key) for key in keys])
+    ids = np.array([id(c) for c in claims])
+    itself = ids[:, None] == ids[None, :]
+    allowed = ~itself & (inside | (~same[slot[:, None], slot[None, :]] & ~overlap))
+    return inside, allowed
 
 
 def _ranks(sims: np.ndarray, allowed: np.ndarray) -> np.ndarray:
@@ -185,14 +198,7 @@ def pair_features(
     if n < 2:
         return [], np.zeros((0, len(FEATURES)), dtype=np.float64)
     sims = np.asarray(embeddings, dtype=np.float64) @ np.asarray(embeddings, dtype=np.float64).T
-    speakers = [_speaker_key(c) for c in claims]
-    allowed = np.array(
-        [
-            [_allowed(a, b, x, y) for b, y in zip(claims, speakers, strict=True)]
-            for a, x in zip(claims, speakers, strict=True)
-        ],
-        dtype=bool,
-    )
+    inside, allowed = _pair_masks(claims)
     s_rank = _ranks(sims, allowed)
     r_rank = _ranks(sims.T, allowed.T).T
     length = max(text_length, 1)
@@ -215,15 +221,11 @@ def pair_features(
     # further, and a model with products of ranks must not extrapolate past what it saw
     sr, rr = np.minimum(s_rank[i, j], RANK_CAP), np.minimum(r_rank[i, j], RANK_CAP)
     log1p = np.array([math.log1p(k) for k in range(n)])  # math.log1p, as the ranker was fitted
-    inside = np.array(
-        [carried(claims[a], claims[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)],
-        dtype=np.float64,
-    )
     s, r = per[i], per[j]
     rows = np.column_stack([
         sims[i, j], sr, rr, log1p[sr], log1p[rr],
         s[:, 0], r[:, 1], s[:, 2], s[:, 3], r[:, 4],
-        inside, r[:, 5], s[:, 6], r[:, 6],
+        inside[i, j], r[:, 5], s[:, 6], r[:, 6],
         s[:, 7], s[:, 8], r[:, 8], s[:, 9], r[:, 9], s[:, 10], r[:, 10],
     ]).astype(np.float64)  # fmt: skip
     return [(int(a), int(b)) for a, b in zip(i, j, strict=True)], rows
@@ -305,7 +307,7 @@ class PairRanker:
             a, b = np.triu_indices(n)
             square = np.zeros((n, n))
             square[a, b] = weights[n:]
-            logits = logits + np.einsum("pi,ij,pj->p", features, square, features)
+            logits = logits + ((features @ square) * features).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
 
     def to_dict(self) -> dict[str, object]:

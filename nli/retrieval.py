@@ -19,10 +19,13 @@ import functools
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from nli.cpus import available_cpus
 from nli.types import Claim
 
 
@@ -64,6 +67,10 @@ class SentenceEncoder:
             (about twice the sentences/s of fp32 on a 2-core AMD EPYC; checked against
             fp32 on probe sentences at load time, smallest cosine
             :data:`BF16_MIN_COSINE`), else fp32; ``"fp32"`` or ``"bf16"`` force one.
+        threads (int | None): Batches run at once, each in its own Python thread (torch's
+            intra-op threads are shared by all); None: as many as fit the CPUs beside
+            torch's intra-op threads (:func:`forward_threads`). Each batch is computed
+            alone either way, so the embeddings do not depend on it.
     """
 
     def __init__(
@@ -73,12 +80,16 @@ class SentenceEncoder:
         max_length: int = 128,
         batch_size: int = 64,
         precision: str = "auto",
+        threads: int | None = None,
     ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {precision!r}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        self.threads = threads
         self.path = Path(path) if path is not None else default_encoder_path()
         self.max_length = max_length
         self.batch_size = batch_size
@@ -107,26 +118,55 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of ``texts``: ``(len(texts), dimension)`` float32, unit length."""
-        torch = self._torch
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        bf16 = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16)
-        with self._lock, torch.inference_mode(), bf16:
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                batch = self.tokenizer(
+        slices = [order[k : k + self.batch_size] for k in range(0, len(order), self.batch_size)]
+        with self._lock:
+            # tokenized here, before the threads: a fast tokenizer may not be shared by them
+            batches = [
+                self.tokenizer(
                     [texts[i] for i in idx],
                     padding=True,
                     truncation=True,
                     max_length=self.max_length,
                     return_tensors="pt",
                 )
-                hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[idx] = pooled.float().numpy()
+                for idx in slices
+            ]
+            threads = min(len(batches), self.threads or forward_threads())
+            if threads <= 1:
+                pooled = [self._pool(batch) for batch in batches]
+            else:
+                with ThreadPoolExecutor(threads, thread_name_prefix="nli-encoder") as pool:
+                    pooled = list(pool.map(self._pool, batches))
+        for idx, rows in zip(slices, pooled, strict=True):
+            out[idx] = rows
         return out
+
+    def _pool(self, batch: Any) -> np.ndarray:
+        """Mean-pooled unit-length embeddings of one tokenized batch (autocast and inference
+        mode are per thread, so they are entered here)."""
+        torch = self._torch
+        bf16 = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16)
+        with torch.inference_mode(), bf16:
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1).float().numpy()
+
+
+def forward_threads() -> int:
+    """Encoder batches to run at once: the CPUs left beside torch's intra-op threads.
+
+    ``nli score`` runs torch on one thread fewer than the CPUs while its claim-finding
+    worker runs (:func:`nli.model.fewer_threads`): on 2 CPUs, two single-threaded batches at
+    once then take about half the time of one after the other, and the worker, which is
+    idle most of the time, takes its share when it needs it. Where torch has all the CPUs,
+    one batch at a time on all of them.
+    """
+    import torch
+
+    return max(1, available_cpus() // max(1, torch.get_num_threads()))
 
 
 #: Environment variable that sets the encoder's precision (``auto``, ``bf16``, ``fp32``).

@@ -23,11 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold, pairing_settings
+from nli.cpus import available_cpus
 from nli.cross_article import score_cross_article
 from nli.findings import _batched, failed_article, score_record_batch
 from nli.io import (
@@ -51,7 +53,7 @@ from nli.labels import run_priority_threshold
 from nli.metadata import add_article_fields, attach_fields, fields_by_article
 from nli.model import ContradictionScorer, fewer_threads
 from nli.pair_jobs import load_scorer, write_errors
-from nli.prefetch import available_cpus, prefetched, wanted
+from nli.prefetch import prefetched, wanted
 from nli.speakers import add_speaker_entities
 from nli.types import ErrorRecord
 
@@ -655,6 +657,11 @@ def _score_collection(
                 # 4.81 articles/s against 3.79 with both torch threads competing
                 # (scripts/bench_articles.py --n 200, shipped model)
                 with contextlib.ExitStack() as threads:
+                    # numpy's matrix products here are small (similarities, the pair
+                    # ranker): on one thread, OpenBLAS's second thread no longer spins
+                    # against the scorer's and the encoder's (on 2 cores, 9.15 articles/s
+                    # against 8.33-8.76, scripts/bench_articles.py --n 300, shipped model)
+                    threads.enter_context(threadpool_limits(1, user_api="blas"))
 
                     def on_start() -> None:
                         worker.append(True)

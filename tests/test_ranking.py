@@ -104,6 +104,30 @@ def test_a_carried_report_pairs_with_its_denial_whoever_it_names() -> None:
     assert (2, 1) not in index and (1, 2) not in index  # the same speaker otherwise
 
 
+def test_the_carried_matrix_is_the_carried_rule_for_every_ordered_pair() -> None:
+    # pair_features decides carried pairs for a whole article at once; select_pairs asks
+    # nli.retrieval.carried pair by pair: both must agree, spans touching or not
+    from nli.ranking import _pair_masks
+    from nli.retrieval import carried
+
+    rng = np.random.default_rng(0)
+    claims = []
+    for k in range(40):
+        start = int(rng.integers(0, 60))
+        span = (start, start + int(rng.integers(1, 20)))
+        within = None
+        if k % 3 == 0:
+            w0 = int(rng.integers(0, 60))
+            within = (w0, w0 + int(rng.integers(1, 30)))
+        claims.append(_claim("report", "x" * (span[1] - span[0]), start, within=within))
+    inside, allowed = _pair_masks(claims)
+    for a, x in enumerate(claims):
+        for b, y in enumerate(claims):
+            assert inside[a, b] == carried(x, y)
+            overlapping = x.span[0] < y.span[1] and y.span[0] < x.span[1]
+            assert allowed[a, b] == (a != b and (carried(x, y) or not overlapping))
+
+
 def test_hearsay_that_names_no_one_is_no_one_speaker() -> None:
     # a quoted refutation the finder credited to "reports" still pairs with a report of
     # "reports": hearsay is nobody's own words

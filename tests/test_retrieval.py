@@ -92,3 +92,17 @@ def test_encoder_precision_bf16_stays_within_the_probe_cosine_of_fp32(monkeypatc
     assert load_encoder().precision == "fp32"
     with pytest.raises(ValueError, match="precision"):
         SentenceEncoder(precision="int8")
+
+
+def test_batches_run_at_once_give_the_embeddings_of_one_after_the_other() -> None:
+    from nli.retrieval import SentenceEncoder, forward_threads
+
+    texts = [f"Statement number {k} says {'troops ' * (k % 7)}arrived." for k in range(23)]
+    encoder = SentenceEncoder(precision="fp32", batch_size=4, threads=1)
+    alone = encoder.encode(texts)
+    encoder.threads = 3
+    np.testing.assert_array_equal(encoder.encode(texts), alone)
+    assert encoder.encode([]).shape == (0, encoder.dimension)
+    assert forward_threads() >= 1
+    with pytest.raises(ValueError, match="threads"):
+        SentenceEncoder(threads=0)
