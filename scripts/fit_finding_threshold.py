@@ -131,7 +131,21 @@ def main(argv: list[str] | None = None) -> int:
         help="lowest precision of the label (default: that of the calibrated-score label)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
+    parser.add_argument(
+        "--sweep",
+        default=None,
+        help="also print recall and precision at these priority thresholds (comma-separated)",
+    )
+    parser.add_argument(
+        "--sweep-calibrated",
+        default=None,
+        help="also print them for the calibrated-score label at these thresholds",
+    )
     args = parser.parse_args(argv)
+    sweeps = {
+        name: [float(x) for x in text.split(",") if x.strip()] if text else []
+        for name, text in (("priority", args.sweep), ("calibrated", args.sweep_calibrated))
+    }
     try:
         refuse_test_half(args.gold)
     except (ValueError, FileNotFoundError) as error:
@@ -156,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no threshold on priority reaches precision {floor:.4f}")
     threshold, recall, precision = best
     print(f"priority label (>= {threshold}): recall {recall:.4f}, precision {precision:.4f}")
+    for name, thresholds in sweeps.items():
+        values = np.array([float(f[name]) for f in findings])
+        for at in thresholds:
+            r, p = quality_at(gold, findings, claims, pairs, values >= at)
+            print(f"  {name} >= {at}: recall {r:.4f}, precision {p:.4f}")
     if args.dry_run:
         return 0
     model_dir = Path(resolve_model_path(args.model))
