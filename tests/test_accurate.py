@@ -11,20 +11,17 @@ import gzip
 import hashlib
 import json
 import string
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+import train_lora
+import train_nli
 
 from nli import accurate
 from nli.model import ContradictionScorer, resolve_model_path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "training"))
-import train_lora  # noqa: E402
-import train_nli  # noqa: E402
 
 PAIRS = [
     ("hundreds of troops arrived there", "we have no troops there"),

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import annotation_agreement
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import annotation_agreement  # noqa: E402
 
 
 def _article(aid: str, statements: list, reports: list, pairs: list) -> dict:

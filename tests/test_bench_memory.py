@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import bench_memory  # noqa: E402
+import bench_memory
 
 
 def test_new_words_are_added_to_each_article_and_keep_the_templates() -> None:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import doctest
 import json
-import sys
 from pathlib import Path
 
+import make_distill_pairs
 import pytest
 import torch
+import train_nli
+from train_nli import Encoded, collate, masked_nli_loss
 
 TRAINING = Path(__file__).resolve().parent.parent / "scripts" / "training"
-sys.path.insert(0, str(TRAINING))
-
-import make_distill_pairs  # noqa: E402
-import train_nli  # noqa: E402
-from train_nli import Encoded, collate, masked_nli_loss  # noqa: E402
 
 
 def test_doctests() -> None:

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any, cast
 
+# eval_model and eval_fnc1_holdout: scripts/training, on the tests' path (pyproject.toml)
+import eval_model
 import numpy as np
 import pytest
-
-from nli.config import ScoringConfig
-from nli.types import PairRecord
-
-# Training and evaluation scripts live in scripts/ and scripts/training, which are not packages.
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
-sys.path.insert(0, str(SCRIPTS / "training"))
-sys.path.insert(0, str(SCRIPTS))
-
-import eval_model  # noqa: E402
-from eval_fnc1_holdout import (  # noqa: E402
+from eval_fnc1_holdout import (
     discuss_breakdown,
     evaluate_holdout,
     grouped_bootstrap,
@@ -29,8 +20,11 @@ from eval_fnc1_holdout import (  # noqa: E402
     sample_records,
     score_labelled_pairs,
 )
-from eval_model import card_row, real_pair_records  # noqa: E402
-from fnc1_holdout import heldout_ids  # noqa: E402
+from eval_model import card_row, real_pair_records
+from fnc1_holdout import heldout_ids
+
+from nli.config import ScoringConfig
+from nli.types import PairRecord
 
 BODIES = {str(i): f"Body {i}: troops arrived in the city, officials said." for i in range(1, 11)}
 STANCES = [

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import eval_input_forms
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import eval_input_forms  # noqa: E402
-
-from nli.evaluate import GoldArticle, GoldPair  # noqa: E402
-from nli.types import Article  # noqa: E402
+from nli.evaluate import GoldArticle, GoldPair
+from nli.types import Article
 
 TEXT = (
     "The ministry said: we have no troops in the region. "

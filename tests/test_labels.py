@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import sys
 from pathlib import Path
 
+import fit_finding_threshold
 import numpy as np
 import pytest
 
@@ -28,8 +28,6 @@ from nli.ranking import DEFAULT_RANKER_PATH
 from nli.types import Article, Claim, PairScore, Probs
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import fit_finding_threshold  # noqa: E402
 
 STATEMENT = Claim("statement", "X said troops left.", "troops left", "X", "said", "+", (0, 19))
 REPORT = Claim("report", "Troops stayed, Y said.", "troops stayed", "Y", "said", "+", (20, 42))

@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from nli.nlp import entity_type, load_nlp, parse_without_entities  # noqa: E402
-from nli.roles import source_role  # noqa: E402
+from nli.nlp import entity_type, load_nlp, parse_without_entities
+from nli.roles import source_role
 
 
 def test_entity_types_are_found_on_first_use_and_match_the_full_parse() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import fit_pair_ranker
 import numpy as np
 import pytest
 
@@ -24,8 +24,6 @@ from nli.ranking import (
 from nli.types import Claim, finding_order
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import fit_pair_ranker  # noqa: E402
 
 
 def _claim(kind: str, text: str, start: int, polarity: str = "+", **kw: object) -> Claim:

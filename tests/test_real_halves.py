@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from real_halves import TEST_HALF, article_ids, refuse_test_half
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "fixtures" / "real"
-# The guard and the scripts live in scripts/ and scripts/training, which are not packages.
-sys.path.insert(0, str(ROOT / "scripts" / "training"))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from real_halves import TEST_HALF, article_ids, refuse_test_half  # noqa: E402
 
 
 def _copy(source: Path, target: Path) -> Path:

@@ -9,20 +9,12 @@ import importlib.util
 import json
 import random
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from nli.types import LABELS
-
-# The generator is training code: it lives in scripts/training, which is not a package.
-TRAINING = Path(__file__).resolve().parent.parent / "scripts" / "training"
-sys.path.insert(0, str(TRAINING))
-
-import synthetic  # noqa: E402
-from synthetic import (  # noqa: E402
+import synthetic
+from synthetic import (
     DETAIL_SLOTS,
     EVENTS,
     INGREDIENTS,
@@ -49,6 +41,12 @@ from synthetic import (  # noqa: E402
     template_slots,
     trim_clause,
 )
+
+from nli.types import LABELS
+
+# The generator is training code: it lives in scripts/training (on the tests' path, pyproject.toml).
+TRAINING = Path(__file__).resolve().parent.parent / "scripts" / "training"
+
 
 SCRIPT = TRAINING / "make_synthetic.py"
 

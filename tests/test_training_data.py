@@ -6,16 +6,13 @@ import csv
 import doctest
 import gzip
 import json
-import sys
 from pathlib import Path
 
+import fnc1_holdout
+import nli_data
 import pytest
 
 TRAINING = Path(__file__).resolve().parent.parent / "scripts" / "training"
-sys.path.insert(0, str(TRAINING))
-
-import fnc1_holdout  # noqa: E402
-import nli_data  # noqa: E402
 
 
 def _write_jsonl_gz(path: Path, rows: list[dict[str, object]]) -> None:
