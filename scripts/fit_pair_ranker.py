@@ -179,7 +179,6 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g, args.finder) for g in gold]
-    x = expand_features(np.concatenate([a.features for a in articles]), args.degree)
     y = np.array([bool(h) for a in articles for h in a.hits])
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
@@ -194,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(threshold {threshold}, max_pairs {max_pairs}, min_pairs {min_pairs})"
     )
 
+    # built after the folds, which build their own: one expanded matrix in memory at a time
+    x = expand_features(np.concatenate([a.features for a in articles]), args.degree)
     weights, bias = fit(x, y, args.c)
     ranker = PairRanker(
         tuple(float(w) for w in weights), bias, threshold, max_pairs, min_pairs, degree=args.degree
