@@ -17,13 +17,15 @@ For fp32, bf16 autocast, bf16 weights and int8 (ONNX Runtime) it prints:
 - ``pairs/s``: ``predict`` on the rows' model inputs (both directions), best of ``--repeats``
   rounds that take the precisions in turn, so their ratios are comparable;
 - ``AUC``: contradiction ROC-AUC of the verdict on the official, scored as ``nli score``
-  scores it (P(contradiction) for a direct assertion, P(entailment) for a reported denial,
-  both directions, the model's calibration applied), and ``AUC one-way`` with report ->
-  statement only;
-- ``AUC loss`` and the mean and largest absolute difference of the three probabilities
-  against fp32 over every model input.
+  scores it by default (report -> statement only; P(contradiction) for a direct assertion,
+  P(entailment) for a reported denial, the model's calibration applied), and ``AUC both``
+  scored both ways (``--both-ways``);
+- ``AUC loss`` (one way) and the mean and largest absolute difference of the three
+  probabilities against fp32 over every model input (both directions).
 
-int8 passes its guard (nli/int8.py) with an AUC loss <= 0.01 and a mean shift <= 0.02.
+int8 passes its guard (nli/int8.py) with an AUC loss <= 0.01, one way and both ways, and a
+mean shift <= 0.02; the guard records the one-way AUCs, or the both-ways ones where those
+lose more.
 ``--record`` writes the int8 result to the model directory's ``int8_guard.json``, which lets
 ``precision="auto"`` choose int8 for those weights.
 """
@@ -171,29 +173,31 @@ def main(argv: list[str] | None = None) -> int:
         f"threads={torch.get_num_threads()} onnxruntime={onnxruntime.__version__}"
     )
     header = f"{'precision':<14}{'pairs/s':>9}{'x fp32':>8}{'AUC':>8}{'AUC loss':>10}"
-    print(header + f"{'mean |dp|':>11}{'max |dp|':>10}{'AUC one-way':>13}")
-    aucs = {}
+    print(header + f"{'mean |dp|':>11}{'max |dp|':>10}{'AUC both':>10}")
+    aucs, both = {}, {}
     for name, scorer in scorers.items():
-        aucs[name] = contradiction_auc(scorer, rows, both_directions=True)
-        one_way = contradiction_auc(scorer, rows, both_directions=False)
+        aucs[name] = contradiction_auc(scorer, rows, both_directions=False)
+        both[name] = contradiction_auc(scorer, rows, both_directions=True)
         shift = np.abs(probs[name] - probs["fp32"])
         print(
             f"{name:<14}{len(inputs) / best[name]:>9.1f}{best['fp32'] / best[name]:>7.2f}x"
             f"{aucs[name]:>8.4f}{aucs['fp32'] - aucs[name]:>10.4f}"
-            f"{shift.mean():>11.4f}{shift.max():>10.4f}{one_way:>13.4f}"
+            f"{shift.mean():>11.4f}{shift.max():>10.4f}{both[name]:>10.4f}"
         )
+    # the guard's AUCs: one way (the default scoring) unless both ways loses more
+    worst = max((aucs, both), key=lambda auc: auc["fp32"] - auc["int8"])
     guard = int8.Int8Guard(
         weights_sha256=int8.weights_sha256(resolve_model_path(args.model)),
         pairs=len(rows),
-        auc_fp32=round(aucs["fp32"], 6),
-        auc_int8=round(aucs["int8"], 6),
+        auc_fp32=round(worst["fp32"], 6),
+        auc_int8=round(worst["int8"], 6),
         mean_abs_shift=round(float(np.abs(probs["int8"] - probs["fp32"]).mean()), 6),
         onnxruntime=onnxruntime.__version__,
     )
     verdict = "holds" if guard.passed else "FAILS"
     print(
-        f"int8 guard (AUC loss <= {int8.MAX_AUC_LOSS}, mean shift <= {int8.MAX_MEAN_SHIFT}): "
-        f"{verdict}"
+        f"int8 guard (AUC loss <= {int8.MAX_AUC_LOSS} one way and both ways, mean shift <= "
+        f"{int8.MAX_MEAN_SHIFT}): {verdict}"
     )
     if args.record:
         path = int8.write_guard(resolve_model_path(args.model), guard)
