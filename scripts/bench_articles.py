@@ -16,7 +16,7 @@ model load time; and the peak resident set size of the process.
 Usage:
     python scripts/bench_articles.py [--n 200] [--model tiny|DIR] [--batch-size 64]
         [--articles-per-batch 32] [--pairing ranked|retrieval|topics]
-        [--encoder-precision auto|bf16|fp32] [--threads N] [--seed 0] [--json]
+        [--encoder-precision auto|int8|bf16|fp32] [--threads N] [--seed 0] [--json]
 
 ``--model tiny`` (the default) builds the tiny random model of :mod:`nli.tiny` in a
 temporary folder: it measures the pipeline around the model, not the model.
@@ -200,8 +200,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--encoder-precision",
         default="auto",
-        choices=["auto", "bf16", "fp32"],
-        help="the pairing encoder's (as $NLI_ENCODER_PRECISION; auto: bf16 where native)",
+        choices=["auto", "int8", "bf16", "fp32"],
+        help="the pairing encoder's (as $NLI_ENCODER_PRECISION; auto: int8 for the pinned "
+        "encoder, else bf16 where native)",
     )
     parser.add_argument(
         "--extract-ahead",

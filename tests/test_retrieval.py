@@ -91,7 +91,7 @@ def test_encoder_precision_bf16_stays_within_the_probe_cosine_of_fp32(monkeypatc
     monkeypatch.setenv(PRECISION_ENV, "fp32")
     assert load_encoder().precision == "fp32"
     with pytest.raises(ValueError, match="precision"):
-        SentenceEncoder(precision="int8")
+        SentenceEncoder(precision="int4")
 
 
 def test_batches_run_at_once_give_the_embeddings_of_one_after_the_other() -> None:
@@ -106,3 +106,30 @@ def test_batches_run_at_once_give_the_embeddings_of_one_after_the_other() -> Non
     assert forward_threads() >= 1
     with pytest.raises(ValueError, match="threads"):
         SentenceEncoder(threads=0)
+
+
+def test_int8_encoder_runs_each_sentence_alone_close_to_fp32(monkeypatch) -> None:
+    from nli.retrieval import INT8_MIN_COSINE, SentenceEncoder
+
+    texts = [
+        "We have no troops in Syria.",
+        "Hundreds of soldiers arrived in Syria last week, local sources told reporters.",
+        "The central bank kept interest rates unchanged.",
+    ]
+    int8 = SentenceEncoder(precision="int8", batch_size=2)
+    assert int8.precision == "int8"
+    emb = int8.encode(texts)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
+    # each sentence is run alone, so its embedding does not depend on its batch
+    np.testing.assert_array_equal(int8.encode(texts[2:])[0], emb[2])
+    fp32 = SentenceEncoder(precision="fp32").encode(texts)
+    assert np.all(np.sum(fp32 * emb, axis=1) >= INT8_MIN_COSINE)
+    assert emb[0] @ emb[1] > emb[0] @ emb[2]
+
+
+def test_auto_takes_int8_only_for_the_measured_weights(monkeypatch) -> None:
+    import nli.retrieval as retrieval
+
+    assert retrieval.SentenceEncoder().precision == "int8"  # the pinned all-MiniLM-L6-v2
+    monkeypatch.setattr(retrieval, "INT8_MEASURED_WEIGHTS", "0" * 64)  # other weights
+    assert retrieval.SentenceEncoder().precision in ("bf16", "fp32")
