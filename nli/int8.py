@@ -1,4 +1,4 @@
-"""int8 inference for the scorer: ONNX export, dynamic quantization, and the accuracy record.
+"""int8 inference (the scorer, the pairing encoder): ONNX export, quantization, accuracy record.
 
 The model is exported from its torch weights (the shipped file stays fp16 safetensors) and
 quantized by ONNX Runtime at load time: weights int8 per output channel, activations
@@ -12,6 +12,10 @@ measured on the real-news dev pairs for exactly these weights, it must show at m
 absolute probability shift against fp32. The scorer also compares int8 with fp32 on a probe
 batch on the machine it runs on, since quantized kernels differ between CPUs
 (``nli.model.INT8_PROBE_TOLERANCE``).
+
+The pairing encoder (:class:`nli.retrieval.SentenceEncoder`) uses the same export with its
+token states as output (``output="last_hidden_state"``), one sentence per run; its guard is
+the pairing measured on the dev half (``nli.retrieval.INT8_MEASURED_WEIGHTS``).
 """
 
 from __future__ import annotations
