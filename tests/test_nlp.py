@@ -47,3 +47,32 @@ def test_the_pipeline_is_loaded_afresh_once_its_vocabulary_has_grown(
     assert load_nlp() is not first
     assert after == before
     assert any(c.kind == "statement" for c in after) and any(c.kind == "report" for c in after)
+
+
+def test_attribute_matches_are_spacys_on_every_fixture_sentence() -> None:
+    import json
+    from pathlib import Path
+
+    from spacy.pipeline import AttributeRuler
+
+    from nli.clean import clean_text
+    from nli.nlp import attribute_matches
+    from nli.segment import split_sentences
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "articles").glob("*.txt"))]
+    with open(root / "real" / "dev.jsonl", encoding="utf-8") as handle:
+        texts += [json.loads(line)["text"] for line in list(handle)[:60]]
+    sentences = [s.text for t in texts for s in split_sentences(t, clean_text(t))]
+    nlp = load_nlp()
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert ruler.match != AttributeRuler.match.__get__(ruler)  # the fast one is in place
+    fast = attribute_matches(ruler)
+    docs = list(nlp.pipe(sentences, disable=["ner", "attribute_ruler", "lemmatizer"]))
+    assert len(docs) > 500
+    matched = 0
+    for doc in docs:
+        expected = AttributeRuler.match(ruler, doc)  # spaCy's Matcher
+        assert fast(doc) == expected, doc.text
+        matched += len(expected)
+    assert matched > 5000
