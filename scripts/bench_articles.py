@@ -11,12 +11,16 @@ the pipeline costs, so the 1-minute load average is printed too); the share of t
 time spent inside ``ContradictionScorer.predict`` (tokenising and the model forward) and
 inside extraction (cleaning, sentence splitting, attribution) and inside the pairing
 encoder (sentence embeddings of the claims); pairs per article; the
-model load time; and the peak resident set size of the process.
+model load time; and the peak resident set size of the process. Then (unless
+``--no-baseline``) the same articles go through the plain path: the model and the pairing
+encoder in fp32, both directions scored, no claim-finding worker; its articles/s and the
+ratio ``speedup_vs_baseline`` (wall time of the plain path over the measured one) follow.
 
 Usage:
     python scripts/bench_articles.py [--n 200] [--model tiny|DIR] [--batch-size 64]
         [--articles-per-batch 32] [--pairing ranked|retrieval|topics]
-        [--encoder-precision auto|int8|bf16|fp32] [--threads N] [--seed 0] [--json]
+        [--encoder-precision auto|int8|bf16|fp32] [--no-baseline] [--threads N] [--seed 0]
+        [--json]
 
 ``--model tiny`` (the default) builds the tiny random model of :mod:`nli.tiny` in a
 temporary folder: it measures the pipeline around the model, not the model.
@@ -33,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +163,27 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     result = run_score(source, workdir / "findings.jsonl", config, scorer=scorer)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     counts = result.counts
+    baseline: dict[str, Any] = {}
+    if args.baseline:
+        # the plain path: fp32 model and encoder, both directions, nothing found ahead
+        os.environ[nli.retrieval.PRECISION_ENV] = "fp32"
+        plain = ContradictionScorer(model, precision="fp32", batch_size=args.batch_size)
+        plain_config = replace(
+            config,
+            scoring=replace(config.scoring, precision="fp32", both_directions=True),
+            extract_ahead=False,
+        )
+        plain_start = time.perf_counter()
+        plain_result = run_score(source, workdir / "plain.jsonl", plain_config, scorer=plain)
+        plain_wall = time.perf_counter() - plain_start
+        os.environ[nli.retrieval.PRECISION_ENV] = args.encoder_precision
+        baseline = {
+            "baseline_articles_per_s": round(plain_result.counts.read / plain_wall, 2),
+            "baseline_pairs_per_article": round(
+                plain_result.counts.pairs / max(plain_result.counts.read, 1), 2
+            ),
+            "speedup_vs_baseline": round(plain_wall / wall, 2),
+        }
     return {
         "model": args.model,
         "pairing": args.pairing,
@@ -184,6 +210,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "encode_s": round(encoding.seconds, 2),
         "encode_fraction": round(encoding.seconds / wall, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        **baseline,
     }
 
 
@@ -210,6 +237,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["auto", "on", "off"],
         help="find the next batch's claims in a second process (nli.prefetch; auto: with "
         ">= 2 CPUs); extraction_s then counts only what this process found",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the plain path (fp32 model and encoder, both directions, no worker) that "
+        "is otherwise run after the measured one, on the same articles, for the ratio",
     )
     parser.add_argument("--threads", type=int, default=None, help="torch threads.")
     parser.add_argument("--seed", type=int, default=0)
