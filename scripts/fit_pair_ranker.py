@@ -36,7 +36,7 @@ from nli.claims import extract_claims
 from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
 from nli.io import sha256_file
 from nli.ranking import FEATURES, PairRanker, expand_features, pair_features, select_pairs
-from nli.retrieval import SentenceEncoder, claim_query, load_encoder
+from nli.retrieval import claim_query, load_encoder
 from nli.types import Claim
 
 
@@ -52,16 +52,20 @@ class ArticlePairs:
     n_gold: int
 
 
-def article_pairs(
-    gold: GoldArticle, finder: str = "parse", encoder: SentenceEncoder | None = None
-) -> ArticlePairs:
-    """Candidate pairs of one labelled article and the gold contradictions each matches
-    (``encoder``: the pairing encoder, default :func:`nli.retrieval.load_encoder`)."""
+def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
+    """Candidate pairs of one labelled article and the gold contradictions each matches."""
     claims = extract_claims(gold.article, finder, bare=True)  # as ranked pairing takes them
+    if len(claims) < 2:  # no pair: nothing to embed
+        return candidate_pairs(gold, claims, np.zeros((len(claims), 0)))
+    embeddings = load_encoder().encode([claim_query(c) for c in claims])
+    return candidate_pairs(gold, claims, embeddings)
+
+
+def candidate_pairs(gold: GoldArticle, claims: list[Claim], embeddings: np.ndarray) -> ArticlePairs:
+    """:func:`article_pairs` for claims found and embedded already (one row per claim)."""
     contradictions = [p for p in gold.pairs if p.label == "contradiction"]
     if len(claims) < 2:
         return ArticlePairs(claims, [], np.zeros((0, len(FEATURES))), [], len(contradictions))
-    embeddings = (encoder or load_encoder()).encode([claim_query(c) for c in claims])
     index, rows = pair_features(claims, embeddings, text_length=len(gold.article.text))
     hits = [
         {
