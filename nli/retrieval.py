@@ -87,7 +87,8 @@ class SentenceEncoder:
         threads (int | None): Batches run at once, each in its own Python thread (torch's
             intra-op threads are shared by all); None: as many as fit the CPUs beside
             torch's intra-op threads (:func:`forward_threads`). Each batch is computed
-            alone either way, so the embeddings do not depend on it.
+            alone either way, so the embeddings do not depend on it. Not used in int8,
+            whose session runs one sentence per thread on every CPU.
     """
 
     def __init__(
@@ -189,10 +190,9 @@ class SentenceEncoder:
                 )
                 for idx in slices
             ]
-            threads = min(len(batches), self.threads or forward_threads())
-            if self._int8 is not None:
+            if self._int8 is not None:  # its session spreads each batch's sentences itself
                 pooled = [self._pool_int8(batch) for batch in batches]
-            elif threads <= 1:
+            elif (threads := min(len(batches), self.threads or forward_threads())) <= 1:
                 pooled = [self._pool(batch) for batch in batches]
             else:
                 with ThreadPoolExecutor(threads, thread_name_prefix="nli-encoder") as pool:
@@ -235,7 +235,8 @@ def forward_threads() -> int:
     return max(1, available_cpus() // max(1, torch.get_num_threads()))
 
 
-#: Environment variable that sets the encoder's precision (``auto``, ``bf16``, ``fp32``).
+#: Environment variable that sets the encoder's precision (``auto``, ``int8``, ``bf16``,
+#: ``fp32``).
 PRECISION_ENV = "NLI_ENCODER_PRECISION"
 
 
