@@ -21,13 +21,18 @@ from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
 from nli.labels import run_priority_threshold
-from nli.model import ContradictionScorer, Target
+from nli.model import ContradictionScorer
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
 from nli.speakers import add_speaker_entities
 from nli.types import Article, Claim, ErrorRecord, PairScore, Probs, finding_order
 
 logger = logging.getLogger(__name__)
+
+#: The polarity of what the model reads (:func:`model_input`): the statement's own words,
+#: scored for contradiction. Findings of earlier versions carry ``-`` for a reported denial
+#: scored as its denied proposition; :func:`finding_label` and ``nli eval`` still read both.
+MODEL_POLARITY = "+"
 
 
 def finding_label(
@@ -72,19 +77,27 @@ def failed_article(article: Article, error: Exception) -> ErrorRecord:
     return _error_for(article, message)
 
 
-def hypothesis(statement: Claim, report: Claim) -> str:
-    """What the model checks the report against: what the official asserts or denies.
+def model_input(statement: Claim, report: Claim) -> tuple[str, str]:
+    """What the model reads for a pair: ``(premise, hypothesis)``, what the report claims
+    (:attr:`Claim.content`, its attribution left out) and the statement in its own words as
+    the finder cut it (:attr:`Claim.text`).
 
-    A blanket denial ("the reporting is wrong") denies the content of the report it
-    answers, so that content is the hypothesis (with the statement's polarity ``-``).
+    The model is asked whether the report contradicts the statement, whatever the
+    statement's polarity: a denial ("X denied that P", "the reporting is wrong") is
+    scored in its own words rather than as the proposition it denies. On the dev half of
+    the real-news set this ranks the pairs the pipeline reaches better than scoring the
+    denied proposition for entailment (README, "What the model reads"), above all for
+    blanket denials, whose denied proposition is the report itself.
 
     Example:
-        >>> s = Claim("statement", "t", "it is false", "X", "said", "-", (0, 1), blanket=True)
-        >>> r = Claim("report", "t", "troops arrived", "Y", "said", "+", (2, 3))
-        >>> hypothesis(s, r)
-        'troops arrived'
+        >>> s = Claim("statement", "It is false, X said.", "it is false", "X", "said", "-",
+        ...           (0, 20), blanket=True)
+        >>> r = Claim("report", "Troops arrived, Y said.", "troops arrived", "Y", "said", "+",
+        ...           (21, 44))
+        >>> model_input(s, r)
+        ('troops arrived', 'It is false, X said.')
     """
-    return report.content if statement.blanket else statement.content
+    return report.content, statement.text
 
 
 def score_claim_pairs(
@@ -92,9 +105,9 @@ def score_claim_pairs(
 ) -> list[PairScore]:
     """Score (statement, report) claim pairs with the model, as ``nli score`` scores them.
 
-    The premise is the report's content and the hypothesis what the official asserts or
-    denies (:func:`hypothesis`); the target is entailment for a denial (polarity ``-``),
-    contradiction otherwise. All pairs go to the model in one call.
+    The premise is what the report claims and the hypothesis the statement in its own
+    words (:func:`model_input`); the score is the probability of contradiction. All pairs go to
+    the model in one call.
 
     Args:
         pairs (Sequence[ClaimPair]): The pairs, statement first.
@@ -104,10 +117,10 @@ def score_claim_pairs(
     Returns:
         list[PairScore]: One score per pair, in order.
     """
+    inputs = [model_input(statement, report) for statement, report in pairs]
     return scorer.score_pairs(
-        [hypothesis(statement, report) for statement, report in pairs],
-        [report.content for _, report in pairs],
-        targets=["entailment" if s.polarity == "-" else "contradiction" for s, _ in pairs],
+        [hypothesis for _, hypothesis in inputs],
+        [premise for premise, _ in inputs],
         both_directions=config.scoring.both_directions,
         batch_size=config.scoring.batch_size,
         show_progress_bar=False,
@@ -162,28 +175,24 @@ def make_finding(
     model's fitted priority threshold where it has one
     (:func:`nli.labels.run_priority_threshold`).
     """
-    target: Target = "entailment" if statement.polarity == "-" else "contradiction"
     calibrated = scorer.calibrate(scored.probs)
-    score = getattr(calibrated, target)
+    score = calibrated.contradiction
     priority = score if pair_probability is None else score * math.sqrt(pair_probability)
     by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
     label = (
-        finding_label(calibrated, statement.polarity, threshold=by_priority, score=priority)
+        finding_label(calibrated, MODEL_POLARITY, threshold=by_priority, score=priority)
         if by_priority is not None
         else finding_label(
-            calibrated, statement.polarity, threshold=decision_threshold(config, scorer)
+            calibrated, MODEL_POLARITY, threshold=decision_threshold(config, scorer)
         )
     )
+    premise, hypothesis = model_input(statement, report)
     return {
         "article_id": article.id,
         "report_article_id": report_article_id or article.id,
         "statement": claim_to_dict(statement),
         "report": claim_to_dict(report),
-        "normalised": {
-            "premise": report.content,
-            "hypothesis": hypothesis(statement, report),
-            "polarity": statement.polarity,
-        },
+        "normalised": {"premise": premise, "hypothesis": hypothesis, "polarity": MODEL_POLARITY},
         "probs": scored.probs.as_dict(),
         "score": scored.score,
         "calibrated": score,

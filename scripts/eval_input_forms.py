@@ -9,13 +9,14 @@ The article pipeline (claims, pairing, the shipped default model) runs once on t
 articles; each gold pair matched by a finding (statement and report spans overlapping, the
 finding with the highest calibrated score kept) is then scored by every model in three forms:
 
-- ``pipeline``: what ``nli score`` hands the model, the report's content against what the
-  official asserts or denies, P(entailment) as the score for a reported denial (polarity ``-``),
-  P(contradiction) otherwise;
+- ``pipeline``: what ``nli score`` hands the model (the finding's ``normalised`` texts; since
+  v0.4 of the default model the report's content against the statement's own words; before
+  it, the report's content against what the official asserts or denies, with P(entailment)
+  as the score for a reported denial, polarity ``-``);
 - ``finder spans``: the statement and report claim texts as the finder cut them;
 - ``gold spans``: the statement and report as the annotators marked them;
 
-the two span forms scored for contradiction, both directions, as ``nli pairs`` does
+the two span forms scored for contradiction, report as premise, as ``nli pairs`` does
 (``--skip-blanket`` leaves out blanket denials, whose own words name nothing). ``--fold K``
 keeps the articles of fold K of ``--folds`` (``make_real_pairs.fold_of``: the dev fold that
 ``make_distill_pairs.py --leave-out-fold K`` keeps unseen). It prints

@@ -22,7 +22,16 @@ calibrated-score label on the same findings, so the label loses no precision). T
 goes to ``finding_threshold.json`` in the model directory, with the hashes of the ranker
 and of the calibration it was fitted with: ``nli score`` uses it only while both are
 unchanged (``nli calibrate`` or a refitted ranker makes it stale; then the calibrated label
-is used, with a warning, until this script is run again). Never run it on the test half.
+is used, with a warning, until this script is run again). Where no priority threshold finds as
+much as the calibrated label at its precision, no threshold is written (an earlier one is
+removed) and the model's findings keep the calibrated label. Never run it on the test half.
+
+A model trained on the dev half's own pairs (the default model since v0.4) rates those pairs
+better than it rates new text, so its threshold is fitted with its fold models instead:
+``--fold-models M0 M1`` scores the articles of dev fold K (``make_real_pairs.fold_of``) with
+the K-th model, trained without fold K, and calibrated like ``--model``
+(``scripts/training/calibrate_folds.py`` writes one calibration into all of them); the
+threshold is written for ``--model``.
 """
 
 from __future__ import annotations
@@ -37,6 +46,9 @@ from typing import Any
 import numpy as np
 from fit_pair_ranker import ArticlePairs, article_pairs, out_of_fold_probabilities
 from real_halves import refuse_test_half
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "training"))
+from make_real_pairs import fold_of  # noqa: E402
 
 from nli.config import ArticleConfig, ScoringConfig, decision_threshold
 from nli.evaluate import GoldArticle, pipeline_quality, read_gold_articles
@@ -85,6 +97,39 @@ def out_of_fold_findings(
     return findings, claims, len(flat), scorer
 
 
+def fold_model_findings(
+    gold: Sequence[GoldArticle],
+    articles: Sequence[ArticlePairs],
+    probs: Sequence[np.ndarray],
+    fold_models: Sequence[str],
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]], int, Any]:
+    """:func:`out_of_fold_findings` with each dev fold's articles scored by the model that did
+    not train on them (the K-th of ``fold_models`` for fold K), findings in article order."""
+    by_fold: dict[int, list[int]] = {}
+    for i, item in enumerate(gold):
+        by_fold.setdefault(fold_of(item.article.id, len(fold_models)), []).append(i)
+    found: dict[int, list[dict[str, Any]]] = {}
+    claims: dict[str, list[dict[str, Any]]] = {}
+    pairs, scorer = 0, None
+    for fold, rows in sorted(by_fold.items()):
+        findings, fold_claims, fold_pairs, scorer = out_of_fold_findings(
+            [gold[i] for i in rows],
+            [articles[i] for i in rows],
+            [probs[i] for i in rows],
+            fold_models[fold],
+        )
+        for finding in findings:
+            found.setdefault(id_index(gold, finding["article_id"]), []).append(finding)
+        claims.update(fold_claims)
+        pairs += fold_pairs
+    return [f for i in sorted(found) for f in found[i]], claims, pairs, scorer
+
+
+def id_index(gold: Sequence[GoldArticle], article_id: str) -> int:
+    """The position of an article in ``gold``."""
+    return next(i for i, item in enumerate(gold) if item.article.id == article_id)
+
+
 def quality_at(
     gold: Sequence[GoldArticle],
     findings: Sequence[dict[str, Any]],
@@ -130,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="lowest precision of the label (default: that of the calibrated-score label)",
     )
+    parser.add_argument(
+        "--fold-models",
+        nargs="+",
+        default=None,
+        help="the K-th scores dev fold K (trained without it); their calibration is --model's",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
     parser.add_argument(
         "--sweep",
@@ -156,7 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g) for g in gold]
     probs = out_of_fold_probabilities(articles, c=c, degree=degree, folds=folds)
-    findings, claims, pairs, scorer = out_of_fold_findings(gold, articles, probs, args.model)
+    if args.fold_models:
+        calibration = sha256_file(Path(resolve_model_path(args.model)) / "calibration.json")
+        for other in args.fold_models:
+            if sha256_file(Path(resolve_model_path(other)) / "calibration.json") != calibration:
+                parser.error(f"{other}: its calibration.json is not --model's (calibrate_folds.py)")
+        findings, claims, pairs, scorer = fold_model_findings(
+            gold, articles, probs, args.fold_models
+        )
+    else:
+        findings, claims, pairs, scorer = out_of_fold_findings(gold, articles, probs, args.model)
     base = decision_threshold(ArticleConfig(), scorer)
     calibrated = [float(f["calibrated"]) >= base for f in findings]
     base_recall, base_precision = quality_at(gold, findings, claims, pairs, calibrated)
@@ -178,6 +238,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         return 0
     model_dir = Path(resolve_model_path(args.model))
+    if args.min_precision is None and recall < base_recall:
+        # labelling by priority would find less at the calibrated label's precision
+        (model_dir / FINDING_THRESHOLD_FILE).unlink(missing_ok=True)
+        print(
+            f"the priority label finds less than the calibrated label at precision "
+            f"{floor:.4f}: no {FINDING_THRESHOLD_FILE} (the model's findings are labelled by "
+            "the calibrated score)"
+        )
+        return 0
     record = FindingThreshold(
         priority_threshold=threshold,
         ranker_sha256=sha256_file(DEFAULT_RANKER_PATH),
@@ -190,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             "articles": len(gold),
             "pairs": pairs,
             "ranker_folds": folds,
+            "fold_models": args.fold_models,
             "min_precision": round(floor, 4),
             "calibrated_label": {
                 "threshold": round(base, 6),

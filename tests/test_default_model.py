@@ -120,8 +120,11 @@ def test_example_article_ranks_the_troops_denial_against_the_reuters_report_firs
     findings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     # The deputy minister denies troops twice: in his own words ("we have no fighting troops
     # deployed in Syria") and in the reporter's ("denied that Iranian combat troops were on the
-    # ground in Syria"). The top finding is one of the two against the Reuters report (v0.2 puts
-    # the reported one first, v0.1 the quote), and both are flagged among the first three.
+    # ground in Syria"). The top finding is one of the two against the Reuters report (v0.2 and
+    # v0.4 put the reported one first, v0.1 the quote), and both are flagged among the first
+    # five (up to v0.3 among the first three; v0.4 ranks the reported denial against the
+    # headline "Iran Sending More Military Advisers", against "Iran is deploying more military
+    # advisers" and against the Soleimani sentence above the quoted denial, which comes fifth).
     troops = ("no fighting troops", "Iranian combat troops were on the ground")
 
     def is_troops_pair(finding: dict) -> bool:
@@ -136,7 +139,7 @@ def test_example_article_ranks_the_troops_denial_against_the_reuters_report_firs
     assert is_troops_pair(findings[0])
     flagged = {
         words
-        for f in findings[:3]
+        for f in findings[:5]
         if is_troops_pair(f)
         for words in troops
         if words in f["statement"]["content"]

@@ -102,9 +102,16 @@ def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
 @pytest.mark.parametrize("model_dir", [DEFAULT_MODEL_DIR, DEFAULT_MODEL_DIR.parent / "accurate"])
 def test_the_shipped_models_have_a_current_finding_threshold(model_dir: Path) -> None:
     """Refitting nli/pair_ranker.json or recalibrating a shipped model needs
-    scripts/fit_finding_threshold.py after it; this fails until it is run."""
+    scripts/fit_finding_threshold.py after it; this fails until it is run. The script
+    writes no threshold for a model whose priority label finds less than its calibrated
+    label (the accurate model since it reads the statement's own words; its model card says
+    so), and the default model must have one."""
     record = read_finding_threshold(model_dir)
-    assert record is not None
+    if record is None:
+        assert model_dir != DEFAULT_MODEL_DIR
+        assert "labelled by the calibrated score" in (model_dir / "MODEL_CARD.md").read_text()
+        assert priority_threshold(model_dir) is None
+        return
     assert priority_threshold(model_dir) == record.priority_threshold
     fitted = record.fitted
     # fitted on the dev half, and it cost no precision there

@@ -142,6 +142,26 @@ def test_force_rerun_without_errors_leaves_no_stale_errors_file(
     assert json.loads(result.manifest_path.read_text())["errors_file"] is None
 
 
+def test_the_model_reads_the_report_claim_against_the_statement_and_scores_contradiction(
+    articles_dir: Path, tmp_path: Path, tiny_model_dir: Path, tiny_scorer
+):
+    out = tmp_path / "findings.jsonl"
+    run_score(articles_dir, out, _config(tiny_model_dir))
+    findings = [json.loads(line) for line in out.read_text().splitlines()]
+    assert any(f["statement"]["polarity"] == "-" for f in findings), "a denial is among them"
+    for finding in findings:
+        normalised = finding["normalised"]
+        assert normalised == {
+            "premise": finding["report"]["content"],
+            "hypothesis": finding["statement"]["text"],
+            "polarity": "+",
+        }
+        # the score is the model's P(contradiction) of exactly that input, denial or not
+        (scored,) = tiny_scorer.score_pairs([normalised["hypothesis"]], [normalised["premise"]])
+        assert finding["score"] == pytest.approx(scored.probs.contradiction, abs=1e-5)
+        assert finding["probs"]["contradiction"] == pytest.approx(finding["score"], abs=1e-9)
+
+
 @pytest.mark.parametrize(
     ("probs", "polarity", "expected"),
     [

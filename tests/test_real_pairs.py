@@ -128,3 +128,20 @@ def test_one_calibration_is_written_into_every_model(
     calibration = read_calibration(fold_models[0])
     assert calibration is not None and calibration.n == 6
     assert np.isfinite(calibration.temperature) and calibration.temperature > 0
+
+
+def test_a_top_layers_stage_trains_only_the_top_layers_the_pooler_and_the_head(
+    fold_models: list[Path],
+) -> None:
+    from train_nli import freeze_below_top_layers, load_model
+
+    model = load_model(fold_models[0])
+    layers = model.config.num_hidden_layers
+    trained = set(freeze_below_top_layers(model, 1))
+    assert trained == {n for n, p in model.named_parameters() if p.requires_grad}
+    top = f".layer.{layers - 1}."
+    for name, _ in model.named_parameters():
+        expected = top in name or "pooler" in name or name.startswith("classifier")
+        assert (name in trained) == expected, name
+    with pytest.raises(ValueError, match="--train-top-layers"):
+        freeze_below_top_layers(model, layers + 1)

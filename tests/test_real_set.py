@@ -21,7 +21,7 @@ REAL = ROOT / "fixtures" / "real"
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
     "--min-pairing-recall": "0.54",
-    "--min-recall": "0.50",
+    "--min-recall": "0.53",
     "--min-precision": "0.68",
     "--min-top1": "0.50",
     "--max-pairs-per-article": "18.0",

@@ -16,11 +16,13 @@ from the accurate model"); the shipped v0.2 was taught on ``--pairing ranked``, 
 ``nli score`` scores today (its default). ``--leave-out-fold K`` drops the ``--real``
 articles of fold K (``make_real_pairs.fold_of``); resuming a file that holds a row of that
 fold, or rows without ``raw_probs``, is refused. Every
-(statement, report) pair becomes the model's input ``(premise = report content, hypothesis =
-what the official asserts or denies)``; with ``--both-directions`` also the other way round,
-as the pipeline scores both. No gold label is read. The teacher's 3-way probabilities (after
-its own fitted temperature, so the targets are as soft as the teacher's calibration says they
-should be) are written with each row, and its probabilities before that temperature::
+(statement, report) pair becomes the model's input (:func:`nli.findings.model_input`: premise
+= the report's content, hypothesis = the statement in its own words; before v0.4 of the
+default model, what the official asserts or denies); with ``--both-directions`` also the
+other way round, as the pipeline scores both. No gold label is read. The teacher's 3-way
+probabilities (after its own fitted temperature, so the targets are as soft as the teacher's
+calibration says they should be) are written with each row, and its probabilities before that
+temperature::
 
     {"premise": ..., "hypothesis": ..., "probs": [p_contradiction, p_neutral, p_entailment],
      "raw_probs": [...],
@@ -50,7 +52,7 @@ from real_halves import refuse_test_half
 
 from nli.config import PAIRINGS, ArticleConfig, RunCounts, ScoringConfig
 from nli.evaluate import read_gold_articles
-from nli.findings import hypothesis
+from nli.findings import model_input
 from nli.pair_jobs import load_scorer
 from nli.pairing import article_pairs
 from nli.types import Article, Probs
@@ -118,7 +120,7 @@ def candidate_pairs(
             print(f"skipped {article.id}: {error}", file=sys.stderr)
             continue
         for statement, report in pairs:
-            key = (report.content, hypothesis(statement, report))
+            key = model_input(statement, report)
             if key not in seen and all(key):
                 seen.add(key)
                 yield key[0], key[1], article.id

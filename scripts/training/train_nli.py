@@ -206,6 +206,27 @@ def load_model(path: str | Path) -> PreTrainedModel:
     )
 
 
+def freeze_below_top_layers(model: PreTrainedModel, top_layers: int) -> list[str]:
+    """Freeze the embeddings and every encoder layer but the top ``top_layers``; return the
+    names of the parameters left to train (the top layers, the pooler, the head).
+
+    A stage trained this way changes only those tensors, so its fp16 weights file is
+    byte-identical to its start's elsewhere and git stores it as a small delta.
+    """
+    layers = model.config.num_hidden_layers
+    if not 0 < top_layers <= layers:
+        raise ValueError(f"--train-top-layers must lie in 1..{layers}, got {top_layers}")
+    keep = tuple(f".layer.{i}." for i in range(layers - top_layers, layers))
+    trained = []
+    for name, parameter in model.named_parameters():
+        in_encoder = ".encoder.layer." in f".{name}" or name.startswith("encoder.layer.")
+        frozen = "embeddings." in name or (in_encoder and not any(k in f".{name}" for k in keep))
+        parameter.requires_grad = not frozen
+        if not frozen:
+            trained.append(name)
+    return trained
+
+
 def save_model_weights(model: PreTrainedModel, folder: Path) -> None:
     """A checkpoint's weights: the whole model, as ``folder/model/model.safetensors``."""
     model.save_pretrained(folder / "model", safe_serialization=True)
@@ -464,6 +485,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="start from this fine-tuned model directory instead of the base encoder",
+    )
+    p.add_argument(
+        "--train-top-layers",
+        type=int,
+        default=None,
+        help="train only the top N encoder layers, the pooler and the head (embeddings and "
+        "lower layers frozen: the saved weights differ from --init-model only there)",
     )
     return p.parse_args(argv)
 
@@ -859,6 +887,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     model = load_model(args.init_model if args.init_model is not None else base)
+    if args.train_top_layers is not None:
+        trained = freeze_below_top_layers(model, args.train_top_layers)
+        LOG.info("training %d of the model's tensors (top %d layers, pooler, head)",
+                 len(trained), args.train_top_layers)  # fmt: skip
     result = train(model, data, args, pad_id, use_bf16)
     if not result.finished:
         return 0
