@@ -65,6 +65,7 @@ def split_cost(
     what the speedup of workers over threads depends on (see the README).
     """
     from nli.config import RunCounts
+    from nli.findings import score_claim_pairs
     from nli.io import read_articles
     from nli.pairing import article_pairs
     from nli.types import Article
@@ -79,13 +80,7 @@ def split_cost(
     ]
     extract = time.perf_counter() - start
     start = time.perf_counter()
-    scorer.score_pairs(
-        [statement.content for statement, _ in pairs],
-        [report.content for _, report in pairs],
-        targets=["entailment" if s.polarity == "-" else "contradiction" for s, _ in pairs],
-        both_directions=config.scoring.both_directions,
-        show_progress_bar=False,
-    )
+    score_claim_pairs(pairs, scorer, config)  # the model's input as nli score builds it
     return {"extract_s": round(extract, 2), "score_s": round(time.perf_counter() - start, 2)}
 
 
