@@ -182,9 +182,7 @@ def make_finding(
     label = (
         finding_label(calibrated, MODEL_POLARITY, threshold=by_priority, score=priority)
         if by_priority is not None
-        else finding_label(
-            calibrated, MODEL_POLARITY, threshold=decision_threshold(config, scorer)
-        )
+        else finding_label(calibrated, MODEL_POLARITY, threshold=decision_threshold(config, scorer))
     )
     premise, hypothesis = model_input(statement, report)
     return {

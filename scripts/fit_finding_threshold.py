@@ -108,26 +108,22 @@ def fold_model_findings(
     by_fold: dict[int, list[int]] = {}
     for i, item in enumerate(gold):
         by_fold.setdefault(fold_of(item.article.id, len(fold_models)), []).append(i)
-    found: dict[int, list[dict[str, Any]]] = {}
+    findings: list[dict[str, Any]] = []
     claims: dict[str, list[dict[str, Any]]] = {}
     pairs, scorer = 0, None
     for fold, rows in sorted(by_fold.items()):
-        findings, fold_claims, fold_pairs, scorer = out_of_fold_findings(
+        fold_findings, fold_claims, fold_pairs, scorer = out_of_fold_findings(
             [gold[i] for i in rows],
             [articles[i] for i in rows],
             [probs[i] for i in rows],
             fold_models[fold],
         )
-        for finding in findings:
-            found.setdefault(id_index(gold, finding["article_id"]), []).append(finding)
+        findings += fold_findings
         claims.update(fold_claims)
         pairs += fold_pairs
-    return [f for i in sorted(found) for f in found[i]], claims, pairs, scorer
-
-
-def id_index(gold: Sequence[GoldArticle], article_id: str) -> int:
-    """The position of an article in ``gold``."""
-    return next(i for i, item in enumerate(gold) if item.article.id == article_id)
+    position = {item.article.id: i for i, item in enumerate(gold)}
+    findings.sort(key=lambda f: position[f["article_id"]])  # stable: each article's order kept
+    return findings, claims, pairs, scorer
 
 
 def quality_at(

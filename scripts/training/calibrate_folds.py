@@ -51,12 +51,8 @@ def fold_probs(
     records: Sequence[PairRecord], model: str, fold_models: Sequence[str], precision: Precision
 ) -> np.ndarray:
     """``(n, 3)`` uncalibrated probabilities, each row from the model that did not train on it."""
-    assigned = [
-        len(fold_models)
-        if article_of(r.id) is None
-        else fold_of(article_of(r.id) or "", len(fold_models))
-        for r in records
-    ]
+    articles = [article_of(r.id) for r in records]
+    assigned = [len(fold_models) if a is None else fold_of(a, len(fold_models)) for a in articles]
     probs = np.zeros((len(records), 3))
     for index, name in enumerate([*fold_models, model]):
         rows = [i for i, a in enumerate(assigned) if a == index]

@@ -219,8 +219,9 @@ def freeze_below_top_layers(model: PreTrainedModel, top_layers: int) -> list[str
     keep = tuple(f".layer.{i}." for i in range(layers - top_layers, layers))
     trained = []
     for name, parameter in model.named_parameters():
-        in_encoder = ".encoder.layer." in f".{name}" or name.startswith("encoder.layer.")
-        frozen = "embeddings." in name or (in_encoder and not any(k in f".{name}" for k in keep))
+        dotted = f".{name}"  # "encoder.layer.3..." with or without a "bert." prefix
+        in_encoder = ".encoder.layer." in dotted
+        frozen = "embeddings." in name or (in_encoder and not any(k in dotted for k in keep))
         parameter.requires_grad = not frozen
         if not frozen:
             trained.append(name)
