@@ -154,14 +154,25 @@ def add_lora(model: Any, rank: int, alpha: int, dropout: float) -> Any:
         target_modules=list(LORA_TARGETS),
         modules_to_save=list(HEAD_MODULES),
     )
-    return get_peft_model(model, config)
+    return _once_each_module_to_save(get_peft_model(model, config))
+
+
+def _once_each_module_to_save(model: Any) -> Any:
+    """peft adds its own head names to ``modules_to_save`` each time it wraps a sequence
+    classifier, so a continued adapter's config listed them two and three times; keep one."""
+    for config in model.peft_config.values():
+        if config.modules_to_save is not None:
+            config.modules_to_save = list(dict.fromkeys(config.modules_to_save))
+    return model
 
 
 def load_trainable_adapter(model: Any, adapter_dir: Path) -> Any:
     """Wrap a sequence classifier in the trained adapter of ``adapter_dir``, trainable."""
     from peft import PeftModel
 
-    return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=True)
+    return _once_each_module_to_save(
+        PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=True)
+    )
 
 
 def trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
