@@ -103,7 +103,9 @@ def test_a_continued_adapter_names_each_module_to_save_once(
     tiny_base: Path, tmp_path: Path
 ) -> None:
     lora_model(tiny_base).save_pretrained(tmp_path / "first")
-    continued = train_lora.load_trainable_adapter(train_nli.load_model(tiny_base), tmp_path / "first")
+    continued = train_lora.load_trainable_adapter(
+        train_nli.load_model(tiny_base), tmp_path / "first"
+    )
     continued.save_pretrained(tmp_path / "second")
     saved = json.loads((tmp_path / "second" / "adapter_config.json").read_text())
     assert sorted(saved["modules_to_save"]) == sorted(set(saved["modules_to_save"]))
