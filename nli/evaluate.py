@@ -426,6 +426,16 @@ class GoldPair:
     report_span: tuple[int, int]
     label: str
 
+    def texts(self, text: str) -> tuple[str, str]:
+        """The statement and the report as annotated, cut from the article's ``text``.
+
+        Example:
+            >>> GoldPair((0, 9), (11, 25), "contradiction").texts("No troops. Troops arrived.")
+            ('No troops', 'Troops arrived')
+        """
+        (s0, s1), (r0, r1) = self.statement_span, self.report_span
+        return text[s0:s1], text[r0:r1]
+
 
 @dataclass(frozen=True)
 class GoldArticle:

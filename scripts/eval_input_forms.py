@@ -90,6 +90,7 @@ def reached_pairs(
             if best is None:
                 continue
             (s0, s1), (r0, r1) = best["statement"]["span"], best["report"]["span"]
+            gold_statement, gold_report = pair.texts(text)
             out.append(
                 ReachedPair(
                     contradiction=pair.label == "contradiction",
@@ -98,8 +99,8 @@ def reached_pairs(
                     polarity=best["normalised"]["polarity"],
                     finder_statement=text[s0:s1],
                     finder_report=text[r0:r1],
-                    gold_statement=text[pair.statement_span[0] : pair.statement_span[1]],
-                    gold_report=text[pair.report_span[0] : pair.report_span[1]],
+                    gold_statement=gold_statement,
+                    gold_report=gold_report,
                 )
             )
     return out

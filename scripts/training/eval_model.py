@@ -93,11 +93,12 @@ def real_pair_records(path: Path) -> list[PairRecord]:
     for gold in read_gold_articles(path):
         text = gold.article.text
         for k, pair in enumerate(gold.pairs):
+            statement, report = pair.texts(text)
             records.append(
                 PairRecord(
                     id=f"{gold.article.id}/{k}",
-                    statement=text[pair.statement_span[0] : pair.statement_span[1]],
-                    report=text[pair.report_span[0] : pair.report_span[1]],
+                    statement=statement,
+                    report=report,
                     label=pair.label,  # type: ignore[arg-type]
                     extra={"article_id": gold.article.id},
                 )

@@ -93,8 +93,8 @@ def gold_rows(gold: list[GoldArticle]) -> list[dict[str, Any]]:
     for item in gold:
         text = item.article.text
         for pair in item.pairs:
-            (s0, s1), (r0, r1) = pair.statement_span, pair.report_span
-            rows.append(_row(text[r0:r1], text[s0:s1], pair.label, "+", item.article.id))
+            statement, report = pair.texts(text)
+            rows.append(_row(report, statement, pair.label, "+", item.article.id))
     return rows
 
 
