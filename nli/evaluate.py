@@ -33,7 +33,7 @@ from sklearn.metrics import (
 )
 
 from nli.io import InputError, atomic_path
-from nli.types import LABELS, Article, finding_order
+from nli.types import LABELS, Article, Probs, finding_order
 
 #: Bins of every expected calibration error and reliability diagram.
 ECE_BINS = 10
@@ -42,6 +42,20 @@ ECE_BINS = 10
 BOOTSTRAP_METRICS: tuple[str, ...] = ("f1_contradiction", "macro_f1", "roc_auc", "pr_auc")
 
 _LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+
+def probs_matrix(probs: Iterable[Probs]) -> np.ndarray:
+    """Class probabilities of scored pairs as an ``(n, 3)`` array, columns in
+    :data:`nli.types.LABELS` order (the input of :func:`compute_metrics` and calibration).
+
+    Example:
+        >>> probs_matrix([Probs(0.7, 0.2, 0.1), Probs(0.1, 0.3, 0.6)]).tolist()
+        [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]]
+        >>> probs_matrix([]).shape
+        (0, 3)
+    """
+    rows = [[getattr(p, name) for name in LABELS] for p in probs]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, len(LABELS))
 
 
 def decide_labels(probs: np.ndarray, *, threshold: float | None = None) -> list[str]:

@@ -28,6 +28,7 @@ from nli.evaluate import (
     expected_calibration_error,
     match_findings,
     pipeline_quality,
+    probs_matrix,
     read_gold_articles,
     top_label_confidence,
 )
@@ -49,6 +50,10 @@ class PairsResult:
     scored: list[tuple[PairRecord, PairScore]] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
     seconds: float = 0.0
+
+    def probs(self) -> np.ndarray:
+        """The scored pairs' uncalibrated probabilities, ``(n, 3)`` in label order."""
+        return probs_matrix(score.probs for _, score in self.scored)
 
 
 def write_errors(path: Path, errors: Sequence[ErrorRecord]) -> None:
@@ -139,11 +144,6 @@ def scored_to_dict(
     return row
 
 
-def _probs_array(result: PairsResult) -> np.ndarray:
-    rows = [[s.probs.contradiction, s.probs.neutral, s.probs.entailment] for _, s in result.scored]
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 3)
-
-
 def calibrated_decision(
     raw_probs: np.ndarray, scorer: ContradictionScorer, config: ScoringConfig
 ) -> tuple[np.ndarray, float | None]:
@@ -191,7 +191,7 @@ def run_pairs(
     records = list(read_pairs(input_path))
     scorer = scorer or load_scorer(config)
     result = score_records(scorer, records, config)
-    probs, threshold = calibrated_decision(_probs_array(result), scorer, config)
+    probs, threshold = calibrated_decision(result.probs(), scorer, config)
     labels = decide_labels(probs, threshold=threshold)
     write_records(
         output_path,
@@ -329,7 +329,7 @@ def run_eval(
     result = score_records(scorer, labelled, config)
     references = [str(record.label) for record, _ in result.scored]
     evaluation = evaluate_scores(
-        _probs_array(result), references, scorer, config, n_resamples=n_resamples, seed=seed
+        result.probs(), references, scorer, config, n_resamples=n_resamples, seed=seed
     )
     evaluation.metrics["pairs_per_second"] = len(result.scored) / max(result.seconds, 1e-9)
     evaluation.errors = result.errors
@@ -441,7 +441,7 @@ def run_calibrate(
     scorer = scorer or load_scorer(config, use_calibration=False)
     result = score_records(scorer, labelled, config)
     references = [str(record.label) for record, _ in result.scored]
-    calibration = fit_calibration(_probs_array(result), references, fitted_on=dev_path)
+    calibration = fit_calibration(result.probs(), references, fitted_on=dev_path)
     path = write_calibration(model_dir, calibration)
     if (model_dir / FINDING_THRESHOLD_FILE).is_file():
         logger.warning(

@@ -29,6 +29,7 @@ import numpy as np
 from make_real_pairs import fold_of
 
 from nli.calibration import fit_calibration, write_calibration
+from nli.evaluate import probs_matrix
 from nli.io import read_pairs
 from nli.model import ContradictionScorer, Precision
 from nli.types import ErrorRecord, PairRecord
@@ -64,8 +65,7 @@ def fold_probs(
             [records[i].report for i in rows],
             show_progress_bar=False,
         )
-        for i, s in zip(rows, scored, strict=True):
-            probs[i] = [s.probs.contradiction, s.probs.neutral, s.probs.entailment]
+        probs[rows] = probs_matrix(s.probs for s in scored)
     return probs
 
 

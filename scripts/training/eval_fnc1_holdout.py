@@ -274,7 +274,7 @@ def score_labelled_pairs(
     result = score_records(scorer, records, config)
     seconds = time.perf_counter() - start
     references = [str(record.label) for record, _ in result.scored]
-    raw = np.array([[getattr(s.probs, name) for name in LABELS] for _, s in result.scored])
+    raw = result.probs()
     evaluation = evaluate_scores(
         raw, references, scorer, config, n_resamples=n_resamples, seed=seed
     )
