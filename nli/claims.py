@@ -98,11 +98,15 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
     }
 
 
-def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -> list[Claim]:
+def article_claims(
+    article: Article, config: ArticleConfig, counts: RunCounts, *, with_bare: bool = True
+) -> list[Claim]:
     """The claims of one article, within the config's limits; counts empty articles.
 
-    With ranked pairing (``config.pairing``) the article's :func:`bare_sentences` follow
-    its claims; ``counts.claims`` counts only the claims found.
+    With ranked pairing (``config.pairing``) and ``with_bare`` the article's
+    :func:`bare_sentences` follow its claims (pairing reads them; ``nli extract`` and
+    cross-article pairing take ``with_bare=False``); ``counts.claims`` counts only the
+    claims found.
 
     Raises:
         ValueError: When the article is longer than ``config.max_article_chars``.
@@ -115,6 +119,6 @@ def article_claims(article: Article, config: ArticleConfig, counts: RunCounts) -
             f"article has {len(article.text):,} characters, more than max_article_chars="
             f"{config.max_article_chars:,}; not processed (raise --max-chars to include it)"
         )
-    claims = extract_claims(article, config.finder, bare=config.pairing == "ranked")
+    claims = extract_claims(article, config.finder, bare=with_bare and config.pairing == "ranked")
     counts.claims += sum(not c.bare for c in claims)
     return claims

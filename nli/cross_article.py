@@ -104,7 +104,7 @@ def _event_groups(input_path: Path, config: ArticleConfig) -> dict[str, list[Eve
             event = str(value)
         try:
             # topic pairing across articles takes the claims found, not bare sentences
-            claims = [c for c in article_claims(record, config, RunCounts()) if not c.bare]
+            claims = article_claims(record, config, RunCounts(), with_bare=False)
         except Exception:  # recorded as an error by the within-article pass
             continue
         if claims:

@@ -749,8 +749,7 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
                 counts.errored += 1
                 continue
             try:
-                # the claims found, without ranked pairing's bare sentences
-                claims = [c for c in article_claims(record, config, counts) if not c.bare]
+                claims = article_claims(record, config, counts, with_bare=False)
             except Exception as error:  # one bad article must not end the run
                 failed = failed_article(record, error)
                 errors.append(failed if failed.source else replace(failed, source=str(input_path)))

@@ -506,6 +506,8 @@ def test_ranked_pairing_adds_bare_sentences_and_counts_only_claims() -> None:
     assert not any(claim_to_dict(c)["bare"] for c in found)
     topics = article_claims(article, ArticleConfig(pairing="topics"), RunCounts())
     assert topics == found
+    without = article_claims(article, ArticleConfig(), RunCounts(), with_bare=False)
+    assert without == found
 
 
 def test_extract_writes_no_bare_sentences(tmp_path: Path):
