@@ -12,6 +12,7 @@ import logging
 import math
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -145,9 +146,29 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _refuse_folder(output: Path) -> None:
+    if output.is_dir():
+        raise _fail(f"{output} is a folder; give a file name for the output")
+
+
 def _refuse_overwrite(output: Path, force: bool) -> None:
+    _refuse_folder(output)
     if output.exists() and not force:
         raise _fail(f"{output} exists; pass --force to overwrite")
+
+
+def _refuse_input(inputs: Sequence[Path | None], outputs: Sequence[Path]) -> None:
+    """Exit 2 when a file the command writes is one of its inputs (``--force`` or not)."""
+    from nli.io import InputError
+    from nli.runs import refuse_overwriting_input
+
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            refuse_overwriting_input(source, outputs)
+        except InputError as error:
+            raise _fail(str(error)) from None
 
 
 def _version_callback(value: bool) -> None:
@@ -265,8 +286,10 @@ def pairs_cli(
         nli pairs fixtures/pairs.jsonl -o out/scored.jsonl --model path/to/model
     """
     _setup_logging(verbose)
+    from nli.io import errors_path
     from nli.pair_jobs import run_pairs
 
+    _refuse_input([input_path], [output, errors_path(output)])  # never the input
     _refuse_overwrite(output, force)
     config = _build_config(model, batch_size, precision, both_ways, one_way, threshold, verbose)
     try:
@@ -755,7 +778,7 @@ def score_cli(
     _setup_logging(verbose)
     from nli.config import ArticleConfig
     from nli.io import InputError
-    from nli.runs import RunFiles, refuse_overwriting_input, run_score
+    from nli.runs import RunFiles, run_score
 
     if engine not in ("local", "ray"):
         raise _fail(f"--engine must be local or ray, got {engine!r}")
@@ -769,12 +792,12 @@ def score_cli(
         raise _fail("--event-field needs --cross-article")
     if extract_ahead not in _AHEAD:
         raise _fail(f"--extract-ahead must be auto, on or off, got {extract_ahead!r}")
-    try:  # never the input, even with --force
-        refuse_overwriting_input(
-            input_path, [*RunFiles.for_output(output).paths(), *([report] if report else [])]
-        )
-    except InputError as error:
+    try:
+        written = [*RunFiles.for_output(output).paths(), *([report] if report else [])]
+    except InputError as error:  # an output name the run cannot write (.gz)
         raise _fail(str(error)) from None
+    _refuse_input([input_path], written)  # never the input, even with --force
+    _refuse_folder(output)
     if not resume:
         _refuse_overwrite(output, force)
     if report is not None:
@@ -874,13 +897,10 @@ def extract_cli(
     """
     _setup_logging(verbose)
     from nli.config import ArticleConfig
-    from nli.io import InputError, errors_path
-    from nli.runs import refuse_overwriting_input, run_extract
+    from nli.io import errors_path
+    from nli.runs import run_extract
 
-    try:  # never the input, even with --force
-        refuse_overwriting_input(input_path, [output, errors_path(output)])
-    except InputError as error:
-        raise _fail(str(error)) from None
+    _refuse_input([input_path], [output, errors_path(output)])  # never the input, even with --force
     _refuse_overwrite(output, force)
     try:
         config = ArticleConfig(
@@ -939,6 +959,7 @@ def report_cli(
     _setup_logging(verbose)
     from nli.report import report_from_files
 
+    _refuse_input([findings, articles, manifest], [output])  # never an input
     _refuse_overwrite(output, force)
     try:
         result = report_from_files(
@@ -1003,6 +1024,9 @@ def summarize_cli(
     from nli.summarize import run_summarize
 
     groupings = _field_names(by)
+    _refuse_input([findings], [output])
+    if output.exists() and not output.is_dir():
+        raise _fail(f"{output} is a file; -o takes the folder to write the tables and plots to")
     existing = [output / f"by_{name}.csv" for name in groupings] + [output / "timeline.csv"]
     if not force and any(path.exists() for path in existing):
         raise _fail(f"{output} holds an earlier summary; pass --force to overwrite it")

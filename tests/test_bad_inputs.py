@@ -482,6 +482,11 @@ def test_error_rows_of_a_table_name_the_table_even_with_a_path_column(
         ("score", "f.jsonl.errors.jsonl", ["-o", "f.jsonl"]),  # so is OUTPUT's errors file
         ("score", "f.jsonl.manifest.json", ["-o", "f.jsonl"]),  # or its manifest
         ("extract", "in.jsonl", ["-o", "in.jsonl"]),  # extract writes claims over it
+        ("pairs", "in.jsonl", ["-o", "in.jsonl"]),  # pairs writes scored pairs over it
+        ("pairs", "f.jsonl.errors.jsonl", ["-o", "f.jsonl"]),  # or its error rows
+        ("report", "in.jsonl", ["-o", "in.jsonl"]),  # report writes HTML over the findings
+        ("report", "in.jsonl", ["--manifest", "in.jsonl", "-o", "in.jsonl"]),
+        ("summarize", "in.jsonl", ["-o", "in.jsonl"]),  # its folder is the findings file
     ],
 )
 def test_the_input_is_never_overwritten_even_with_force(
@@ -491,12 +496,39 @@ def test_the_input_is_never_overwritten_even_with_force(
     source.write_bytes(_jsonl_lines(GOOD_ROW))
     before = source.read_bytes()
     paths = [str(tmp_path / o) if not o.startswith("-") else o for o in options]
-    model = ["-m", str(tiny_model_dir)] if command == "score" else []
+    model = ["-m", str(tiny_model_dir)] if command in ("score", "pairs") else []
     result = runner.invoke(app, [command, str(source), *paths, *model, "--force"])
     assert result.exit_code == 2, result.output
     assert "is the input" in result.output
     assert source.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("command", ["score", "pairs", "extract", "report"])
+def test_an_output_that_is_a_folder_is_refused_before_any_work(
+    tmp_path: Path, tiny_model_dir: Path, command: str
+):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_jsonl_lines(GOOD_ROW))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    model = ["-m", str(tiny_model_dir)] if command in ("score", "pairs") else []
+    result = runner.invoke(app, [command, str(source), "-o", str(folder), *model, "--force"])
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out"]
+    assert not any(folder.iterdir())
+
+
+def test_summarize_into_a_file_is_refused(tmp_path: Path):
+    findings = tmp_path / "findings.jsonl"
+    findings.write_text("", encoding="utf-8")
+    taken = tmp_path / "summary"
+    taken.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["summarize", str(findings), "-o", str(taken)])
+    assert result.exit_code == 2, result.output
+    assert "is a file" in result.output
+    assert taken.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_run_score_and_run_extract_refuse_to_write_over_their_input(tmp_path: Path):
