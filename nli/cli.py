@@ -44,7 +44,7 @@ app = typer.Typer(
 # fmt: off
 MODEL_HELP = (
     "'default' (the shipped model), 'accurate' (larger and slower; needs the accurate extra), "
-    "a local model directory (safetensors) or a hub id."
+    "a local model directory (safetensors) or a hub id (owner/name)."
 )
 CALIBRATE_MODEL_HELP = (
     "'default', 'accurate' or a local model directory; calibration.json is written into it."

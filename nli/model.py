@@ -142,6 +142,11 @@ def resolve_label_order(id2label: dict[int, str] | dict[str, str]) -> list[int]:
     return [found[name] for name in LABELS]
 
 
+#: A Hugging Face hub id: ``owner/name`` (the hub's own form since names without an owner
+#: moved under one).
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
 def resolve_model_path(model: str | Path) -> str:
     """Turn ``"default"``, ``"accurate"``, a local directory or a hub id into what
     ``from_pretrained`` takes (``"accurate"``: the adapter folder of :mod:`nli.accurate`).
@@ -151,8 +156,9 @@ def resolve_model_path(model: str | Path) -> str:
 
     Raises:
         FileNotFoundError: For ``"default"`` when no default model is installed,
-            ``"accurate"`` before its adapter is trained, or a path-like value that does
-            not exist.
+            ``"accurate"`` before its adapter is trained, a path-like value that does
+            not exist, or a name that is neither a local directory nor a hub id
+            (``owner/name``).
         ValueError: For a directory without ``*.safetensors`` weights.
     """
     if str(model) == "accurate":
@@ -167,8 +173,13 @@ def resolve_model_path(model: str | Path) -> str:
     else:
         path = Path(model).expanduser()
         looks_like_path = path.exists() or str(model).startswith((".", "/", "~"))
-        if not looks_like_path:
+        if not looks_like_path and _HUB_ID.fullmatch(str(model)):
             return str(model)  # a hub id; from_pretrained reports if it cannot be fetched
+        if not looks_like_path:  # "defualt": a typo, not worth a minute of hub retries
+            raise FileNotFoundError(
+                f"unknown model {str(model)!r}: give 'default', 'accurate', a local model "
+                "directory or a hub id (owner/name)"
+            )
         if not path.is_dir():
             raise FileNotFoundError(f"model directory not found: {model}")
     if not any(path.glob("*.safetensors")):

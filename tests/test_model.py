@@ -82,6 +82,15 @@ def test_missing_model_directory_is_a_clear_error(tmp_path: Path):
         resolve_model_path(tmp_path / "nope")
 
 
+def test_a_mistyped_model_name_fails_at_once_and_a_hub_id_passes_through(tmp_path: Path):
+    # "defualt" is no directory and no owner/name hub id: a clear error, no hub retries
+    with pytest.raises(FileNotFoundError, match="unknown model 'defualt'"):
+        resolve_model_path("defualt")
+    assert resolve_model_path("cross-encoder/nli-MiniLM2-L6-H768") == (
+        "cross-encoder/nli-MiniLM2-L6-H768"
+    )
+
+
 def test_predict_returns_probabilities_in_label_order(tiny_scorer):
     probs = tiny_scorer.predict(PAIRS)
     assert probs.shape == (len(PAIRS), 3)
