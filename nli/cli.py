@@ -922,7 +922,8 @@ REPORT_ARTICLES_HELP = "The collection that was scored, to show article texts wi
 REPORT_MANIFEST_HELP = "Run manifest (default: FINDINGS.manifest.json when present)."
 REPORT_THRESHOLD_HELP = (
     "Contradiction threshold on the calibrated score (default: the run's labels where it "
-    "labelled by priority, else the run's threshold, else 0.5)."
+    "labelled by priority or, without a manifest, the findings' own labels; else the run's "
+    "threshold, else 0.5)."
 )
 
 

@@ -668,7 +668,8 @@ def prepare_report(
         manifest (Mapping, optional): The run manifest (counts, timing, model, threshold).
         threshold (float, optional): Contradiction threshold on the score. Defaults to the
             manifest's, else 0.5; without it, when the manifest says the run labelled
-            ranked findings by priority, contradictions are the findings it labelled so.
+            ranked findings by priority, or when there is no manifest and every finding
+            has its ``label``, contradictions are the findings the run labelled so.
         title (str, optional): Page title. Defaults to one naming the input.
         rows_not_read (int): Rows of the findings file that could not be parsed.
 
@@ -678,7 +679,12 @@ def prepare_report(
     Raises:
         ValueError: When ``threshold`` is outside [0, 1].
     """
-    by_label = threshold is None and _run_threshold(manifest, "priority_threshold") is not None
+    # the run's own labels: where it labelled by priority, or, without its manifest, where
+    # every finding carries one (as nli summarize counts them)
+    by_label = threshold is None and (
+        _run_threshold(manifest, "priority_threshold") is not None
+        or (manifest is None and bool(findings) and all("label" in row for row in findings))
+    )
     if threshold is None:
         threshold = _run_threshold(manifest)
     if threshold is None:

@@ -538,3 +538,20 @@ def test_a_run_labelled_by_priority_counts_its_labels():
     expected = sum(ranking_score(row) >= 0.5 for row in rows)
     assert not given.by_label and given.contradictions == expected != 1
     assert not plain.by_label and plain.contradictions == expected
+
+
+def test_findings_without_their_manifest_count_the_run_labels_as_summarize_does():
+    """Without the manifest the report cannot know how the run labelled; the labels the
+    findings carry are the run's verdict (nli summarize counts them too), not score >= 0.5."""
+    rows = [
+        {**row, "label": "contradiction" if k == 0 else "neutral"}
+        for k, row in enumerate(_summary_rows())
+    ]
+    assert sum(ranking_score(row) >= 0.5 for row in rows) != 1
+    alone = prepare_report(rows).summary
+    assert alone.by_label and alone.contradictions == 1
+    # rows without labels fall back to the default threshold on the score
+    unlabelled = [{k: v for k, v in row.items() if k != "label"} for row in rows]
+    plain = prepare_report(unlabelled).summary
+    assert not plain.by_label
+    assert plain.contradictions == sum(ranking_score(row) >= 0.5 for row in rows)
