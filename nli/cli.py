@@ -111,6 +111,12 @@ BlanketTopKOpt = Annotated[
         help="Reports kept per blanket denial ('the report is false'; --pairing retrieval).",
     ),
 ]
+MinOverlapOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-overlap", min=0, help="Shared topic words needed to pair (--pairing topics)."
+    ),
+]
 MinSimOpt = Annotated[
     float,
     typer.Option(
@@ -517,6 +523,7 @@ def eval_cli(
     denial_top_k: DenialTopKOpt = DEFAULT_DENIAL_TOP_K,
     blanket_top_k: BlanketTopKOpt = DEFAULT_BLANKET_TOP_K,
     min_similarity: MinSimOpt = DEFAULT_MIN_SIMILARITY,
+    min_overlap: MinOverlapOpt = 1,
     min_pairing_recall: Annotated[
         float | None,
         typer.Option("--min-pairing-recall", min=0.0, max=1.0, help="--articles gate."),
@@ -566,6 +573,7 @@ def eval_cli(
                 denial_top_k=denial_top_k,
                 blanket_top_k=blanket_top_k,
                 min_similarity=min_similarity,
+                min_overlap=min_overlap,
                 priority_threshold=priority_threshold,
             )
             result = run_eval_articles(
@@ -717,12 +725,7 @@ def score_cli(
         float | None,
         typer.Option("--priority-threshold", min=0.0, max=1.0, help=PRIORITY_THRESHOLD_HELP),
     ] = None,
-    min_overlap: Annotated[
-        int,
-        typer.Option(
-            "--min-overlap", min=0, help="Shared topic words needed to pair (--pairing topics)."
-        ),
-    ] = 1,
+    min_overlap: MinOverlapOpt = 1,
     finder: FinderOpt = "parse",
     pairing: PairingOpt = "ranked",
     top_k: TopKOpt = DEFAULT_TOP_K,

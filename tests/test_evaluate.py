@@ -422,6 +422,19 @@ def test_eval_articles_scores_gold_pairs_end_to_end(tiny_model_dir: Path):
     assert metrics["articles"] == len(_rows(ARTICLES))
 
 
+def test_eval_articles_min_overlap_sets_topic_pairing_as_in_score(tiny_model_dir: Path):
+    # --pairing topics pairs claims sharing --min-overlap topic words: more words, fewer pairs
+    per_article = {}
+    for words in ("1", "4"):
+        code, metrics = _eval_json(
+            str(ARTICLES), "--articles", "-m", str(tiny_model_dir), "--bootstrap", "0",
+            "--pairing", "topics", "--min-overlap", words,
+        )  # fmt: skip
+        assert code == 0
+        per_article[words] = metrics["pipeline"]["pairs_per_article"]
+    assert per_article["4"] < per_article["1"]
+
+
 def test_eval_articles_on_a_pair_file_is_an_input_error(tiny_model_dir: Path):
     result = runner.invoke(app, ["eval", str(TEST), "--articles", "-m", str(tiny_model_dir)])
     assert result.exit_code == 2
