@@ -371,7 +371,8 @@ def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
 
     Raises:
         InputError: When the file is missing, empty, of an unknown format or unreadable
-            as a whole.
+            as a whole, or a table (CSV, Parquet) without a ``statement`` or ``report``
+            column.
     """
     path = Path(path)
     if not path.exists():
@@ -380,8 +381,17 @@ def read_pairs(path: str | Path) -> Iterator[PairRecord | ErrorRecord]:
         raise InputError(f"{path}: is a directory, expected a file")
     source = text_of_name(str(path))
     seen = 0
+    table = _suffix(path) in (".csv", ".parquet")
     for line_no, row in table_rows(path):
         seen += 1
+        if table and seen == 1 and isinstance(row, dict):
+            # a table's columns are every row's: without one, no row could be scored
+            missing = [name for name in ("statement", "report") if name not in row]
+            if missing:
+                raise InputError(
+                    f"{path}: no column {', '.join(map(repr, missing))} (columns: "
+                    f"{', '.join(map(str, row))}); pairs need statement and report"
+                )
         if isinstance(row, str):
             yield ErrorRecord(source, line_no, None, row)
         else:

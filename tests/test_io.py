@@ -541,3 +541,21 @@ def test_parquet_output_writes_fields_of_mixed_types_as_text(tmp_path: Path) -> 
     assert [r["article"]["outlet"] for r in table] == ["5", "AP"]
     assert [r["article"]["url"] for r in table] == ["u1", None]  # one type: kept as is
     assert [r["score"] for r in table] == [0.5, 1.0]  # an integer goes with a float
+
+
+def test_a_pair_table_without_a_statement_or_report_column_is_refused_whole(tmp_path: Path):
+    import pandas as pd
+
+    csv = tmp_path / "pairs.csv"
+    csv.write_text("id,statement,text\n1,We deny it.,Troops arrived.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no column 'report'.*columns: id, statement, text"):
+        list(read_pairs(csv))
+    parquet = tmp_path / "pairs.parquet"
+    pd.DataFrame({"claim": ["x"], "report": ["y"]}).to_parquet(parquet)
+    with pytest.raises(InputError, match="no column 'statement'"):
+        list(read_pairs(parquet))
+    # a JSONL line without a field is that line's error, the other lines are read
+    jsonl = tmp_path / "pairs.jsonl"
+    jsonl.write_text('{"statement": "a"}\n{"statement": "b", "report": "c"}\n', encoding="utf-8")
+    rows = list(read_pairs(jsonl))
+    assert isinstance(rows[0], ErrorRecord) and rows[1].report == "c"
