@@ -1049,10 +1049,15 @@ def summarize_cli(
     typer.echo(
         f"summarized {result.findings} findings: "
         + ", ".join(f"{len(t)} {name} groups" for name, t in result.tables.items())
-        + f" -> {output} ({len(result.files)} files)",
+        + f" -> {output} ({len(result.files)} files)"
+        + (
+            f"; left out {_count(result.rows_not_read, 'row')} of {findings} that could not be read"
+            if result.rows_not_read
+            else ""
+        ),
         err=True,
     )
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_PARTIAL if result.rows_not_read else EXIT_OK)
 
 
 def main() -> None:

@@ -467,6 +467,11 @@ def load_findings(path: str | Path) -> pd.DataFrame:
         FileNotFoundError: When ``path`` does not exist.
         nli.io.InputError: When the file cannot be read as a whole (say, not Parquet).
     """
+    return _findings_frame(path)[0]
+
+
+def _findings_frame(path: str | Path) -> tuple[pd.DataFrame, int]:
+    """:func:`load_findings` and the number of rows it left out."""
     import pandas as pd
 
     from nli.io import read_findings
@@ -474,7 +479,7 @@ def load_findings(path: str | Path) -> pd.DataFrame:
     rows, errors = read_findings(path)
     for error in errors:
         logger.warning("%s:%s: %s (row left out)", error.source, error.line, error.message)
-    return pd.json_normalize(rows) if rows else pd.DataFrame()
+    return (pd.json_normalize(rows) if rows else pd.DataFrame()), len(errors)
 
 
 #: Groupings drawn as bar charts by :func:`run_summarize`.
@@ -490,12 +495,15 @@ class SummaryResult:
         tables (dict[str, pd.DataFrame]): The summary per grouping (plus ``timeline``).
         files (list[Path]): Every file written (CSV, Parquet, PNG).
         skipped (list[str]): Groupings asked for that the findings cannot support.
+        rows_not_read (int): Rows of the findings file that could not be read (left out,
+            each with a warning).
     """
 
     findings: int
     tables: dict[str, pd.DataFrame]
     files: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    rows_not_read: int = 0
 
 
 def _write_table(table: pd.DataFrame, directory: Path, name: str) -> list[Path]:
@@ -547,13 +555,13 @@ def run_summarize(
         raise ValueError(f"unknown grouping {unknown[0]!r}; choose from {', '.join(GROUPINGS)}")
     if top < 1:
         raise ValueError(f"top must be >= 1, got {top}")
-    findings = load_findings(findings_path)
+    findings, rows_not_read = _findings_frame(findings_path)
     if findings.empty:
         logger.warning("%s: no findings; the tables are empty", findings_path)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = summarize_all(findings, by, threshold=threshold)
-    result = SummaryResult(len(findings), dict(tables))
+    result = SummaryResult(len(findings), dict(tables), rows_not_read=rows_not_read)
     result.skipped = [name for name in by if name not in tables]
     for name, table in tables.items():
         result.files += _write_table(table, directory, f"by_{name}")

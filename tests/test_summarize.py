@@ -280,6 +280,18 @@ def test_summarize_cli(tmp_path: Path):
     assert missing.exit_code == 2
 
 
+def test_summarize_cli_says_how_many_rows_it_left_out_and_exits_3(tmp_path: Path):
+    path = tmp_path / "findings.jsonl"
+    good = json.dumps(FINDINGS[0])
+    path.write_text(f"{good}\nnot json\n{good}\n", encoding="utf-8")
+    out = tmp_path / "summary"
+    result = runner.invoke(app, ["summarize", str(path), "-o", str(out), "--by", "speaker"])
+    assert result.exit_code == 3, result.output  # partial, as nli report counts such rows
+    assert "summarized 2 findings" in result.output
+    assert "left out 1 row" in result.output and (out / "by_speaker.csv").exists()
+    assert run_summarize(path, tmp_path / "again", by=["speaker"]).rows_not_read == 1
+
+
 def test_summary_json_round_trip_of_the_table_is_plain(findings):
     table = summarize(findings, "speaker")
     # The tables go to CSV/Parquet and notebooks: plain ints and floats, no objects.
