@@ -649,6 +649,8 @@ def calibrate_cli(
     from nli.pair_jobs import run_calibrate
 
     config = _build_config(model, batch_size, precision, both_ways, one_way, None, verbose)
+    if not dev_pairs.is_file():  # before the model's calibration is asked about
+        raise _fail(f"{dev_pairs}: {'a folder' if dev_pairs.is_dir() else 'not found'}")
     try:
         model_dir = Path(resolve_model_path(model))
         if not model_dir.is_dir():
@@ -984,6 +986,12 @@ def report_cli(
         + (f"; {result.rows_not_shown} rows not shown" if result.rows_not_shown else ""),
         err=True,
     )
+    if articles is not None and result.articles and not result.articles_with_text:
+        typer.echo(
+            f"warning: none of the findings' article ids is in {articles}: is it the collection "
+            "that was scored (and --id-field / --text-field as in the run)?",
+            err=True,
+        )
     raise typer.Exit(EXIT_PARTIAL if result.rows_not_shown else EXIT_OK)
 
 

@@ -556,3 +556,10 @@ def test_extract_error_rows_name_the_table_and_max_chars_lets_long_articles_in(t
     long = runner.invoke(app, [*args, "--max-chars", str(3 * len(GOOD)), "--force"])
     assert long.exit_code == 0, long.output
     assert {row["article_id"] for row in _read_jsonl(out)} == {"good", "long"}
+
+
+def test_calibrate_names_a_missing_dev_file_before_the_calibration_in_the_way(tmp_path: Path):
+    # the shipped model has a calibration.json: the missing input is the first thing to fix
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 2, result.output
+    assert "missing.jsonl: not found" in result.output and "--force" not in result.output

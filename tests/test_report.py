@@ -555,3 +555,14 @@ def test_findings_without_their_manifest_count_the_run_labels_as_summarize_does(
     plain = prepare_report(unlabelled).summary
     assert not plain.by_label
     assert plain.contradictions == sum(ranking_score(row) >= 0.5 for row in rows)
+
+
+def test_report_cli_warns_when_no_finding_is_in_the_articles_given(fixture_run: Path, tmp_path):
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "elsewhere", "text": "Nothing here."}) + "\n")
+    args = ["report", str(fixture_run), "-o", str(tmp_path / "r.html")]
+    wrong = runner.invoke(app, [*args, "--articles", str(other)])
+    assert wrong.exit_code == 0, wrong.output
+    assert "(0 with text)" in wrong.output and "none of the findings' article ids" in wrong.output
+    right = runner.invoke(app, [*args, "--articles", str(FIXTURE_ARTICLES), "--force"])
+    assert right.exit_code == 0 and "none of the findings" not in right.output
