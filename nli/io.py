@@ -1073,7 +1073,8 @@ def read_articles(
 def check_article_input(path: str | Path, *, text_field: str = "text") -> None:
     """Refuse, before any model is loaded, an article collection no row of which can be read.
 
-    A folder or a single ``.txt``/``.html`` file passes. A CSV or Parquet table must have
+    A folder or a single ``.txt``/``.html`` file passes; any other suffix must be a table's
+    (the message says what an article collection can be). A CSV or Parquet table must have
     the ``text_field`` column (a mistyped ``--text-field`` would otherwise make every row an
     error row); a ``.jsonl``/``.json`` file must be JSON Lines, one object per line, not a
     JSON array. Anything else about the rows is reported row by row when they are read.
@@ -1087,6 +1088,11 @@ def check_article_input(path: str | Path, *, text_field: str = "text") -> None:
     suffix = _suffix(path)
     if path.is_dir() or suffix in ARTICLE_SUFFIXES or path.stat().st_size == 0:
         return  # an empty file is refused, with its own message, when it is read
+    if suffix not in _READERS:
+        raise InputError(
+            f"{path}: unknown format {suffix!r} (articles are a folder, a "
+            f"{'/'.join(ARTICLE_SUFFIXES)} file, or a {', '.join(sorted(_READERS))} table)"
+        )
     columns: list[str] | None = None
     if suffix == ".csv":
         first = next(_rows_csv(path), None)  # raises InputError for a bad header

@@ -333,6 +333,7 @@ def test_utf16_csv_with_a_long_article_is_read(tmp_path: Path, tiny_scorer, tiny
         ("empty.jsonl", b"", "file is empty"),  # zero bytes
         ("empty.csv", b"", "file is empty"),  # zero bytes
         ("table.xlsx", b"PK\x03\x04", "unknown format"),  # unsupported suffix
+        ("doc.docx", b"PK\x03\x04", ".txt/.html/.htm file"),  # says what articles can be
         ("bad.parquet", b"not parquet at all", "Parquet"),  # corrupt Parquet
         ("twice.csv", b"id,text,id\n1,a,2\n", "repeats column"),  # ambiguous header
         ("body.csv", b"id,body\n1,The ministry denied it.\n", "no column 'text'"),  # no text
