@@ -918,7 +918,13 @@ def extract_cli(
     except Exception as error:
         raise _exit_for(error, verbose) from None
     typer.echo(
-        f"read {_count(counts.read, 'article')}: {counts.claims} claims -> {output}", err=True
+        f"read {_count(counts.read, 'article')}: {counts.claims} claims -> {output}"
+        + (
+            f" ({_count(counts.errored, 'error')} in {errors_path(output)})"
+            if counts.errored
+            else ""
+        ),
+        err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if counts.errored else EXIT_OK)
 

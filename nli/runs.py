@@ -764,6 +764,8 @@ def run_extract(input_path: Path, output_path: Path, config: ArticleConfig) -> R
 
     write_records(output_path, rows())
     for error in errors:
-        logger.warning("%s: %s", error.id or error.source, error.message)
+        where = f"{error.source}:{error.line}" if error.line is not None else str(error.source)
+        named = f" (id {error.id})" if error.id is not None else ""
+        logger.warning("%s%s: %s", where, named, error.message)
     write_errors(errors_path(output_path), errors)
     return counts
