@@ -564,3 +564,14 @@ def test_calibrate_names_a_missing_dev_file_before_the_calibration_in_the_way(tm
     result = runner.invoke(app, ["calibrate", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2, result.output
     assert "missing.jsonl: not found" in result.output and "--force" not in result.output
+
+
+def test_extract_names_the_bad_row_and_counts_its_errors(tmp_path: Path, caplog):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": 5}) + "\n" + json.dumps(GOOD_ROW) + "\n")
+    out = tmp_path / "claims.jsonl"
+    with caplog.at_level("WARNING", logger="nli.runs"):
+        result = runner.invoke(app, ["extract", str(source), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    assert f"1 error in {out}.errors.jsonl" in result.output
+    assert f"{source}:1 (id a): field 'text' not a string" in caplog.text
