@@ -33,8 +33,7 @@ import shutil
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -287,7 +286,9 @@ def load_adapter_model(
         base_dir = base_model_dir()
     config = AutoConfig.from_pretrained(str(adapter_dir), trust_remote_code=False)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir), trust_remote_code=False)
-    with _quiet_transformers():  # its load report lists the head the adapter brings
+    from nli.model import quiet_transformers  # nli.model imports this module
+
+    with quiet_transformers():  # its load report lists the head the adapter brings
         base = AutoModelForSequenceClassification.from_pretrained(
             str(base_dir),
             config=config,
@@ -304,23 +305,6 @@ def load_adapter_model(
     merged.name_or_path = str(adapter_dir)
     merged.config._name_or_path = str(adapter_dir)
     return tokenizer, merged.float().eval()
-
-
-@contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """Silence transformers' warnings and progress bars in a block (the head is replaced)."""
-    from transformers.utils import logging as hf_logging
-
-    previous = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(previous)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _adapter_base_name(adapter_dir: Path) -> str:

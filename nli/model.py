@@ -142,6 +142,26 @@ def resolve_label_order(id2label: dict[int, str] | dict[str, str]) -> list[int]:
     return [found[name] for name in LABELS]
 
 
+@contextlib.contextmanager
+def quiet_transformers(*, warnings: bool = False) -> Iterator[None]:
+    """Hide transformers' progress bars (its "Loading weights" bars) in a block, and its
+    warnings too unless ``warnings`` is true (a user's model that misses weights should say
+    so; the accurate model's replaced head should not)."""
+    from transformers.utils import logging as hf_logging
+
+    previous = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    if not warnings:
+        hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(previous)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 #: A Hugging Face hub id: ``owner/name`` (the hub's own form since names without an owner
 #: moved under one).
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
@@ -248,7 +268,10 @@ class ContradictionScorer:
         tokenizer_kwargs = {**(tokenizer_kwargs or {}), "trust_remote_code": False}
         if not accurate.is_adapter_dir(path):
             self.tokenizer = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs)
-            self.model = AutoModelForSequenceClassification.from_pretrained(path, **model_kwargs)
+            with quiet_transformers(warnings=True):
+                self.model = AutoModelForSequenceClassification.from_pretrained(
+                    path, **model_kwargs
+                )
         else:  # base + LoRA adapter, merged (nli.accurate)
             self.tokenizer, self.model = accurate.load_adapter_model(path)
         self.label_order = resolve_label_order(self.model.config.id2label)

@@ -115,7 +115,10 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self._torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
-        self.model = AutoModel.from_pretrained(str(self.path)).eval()
+        from nli.model import quiet_transformers
+
+        with quiet_transformers(warnings=True):  # no "Loading weights" bar
+            self.model = AutoModel.from_pretrained(str(self.path)).eval()
         self._lock = threading.Lock()
         self.use_bf16 = False
         self._int8: Any = None

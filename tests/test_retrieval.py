@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nli.retrieval import carried, load_encoder, may_pair, retrieve_pairs, top_k
+from nli.retrieval import SentenceEncoder, carried, load_encoder, may_pair, retrieve_pairs, top_k
 from nli.types import Claim
 
 
@@ -133,3 +133,14 @@ def test_auto_takes_int8_only_for_the_measured_weights(monkeypatch) -> None:
     assert retrieval.SentenceEncoder().precision == "int8"  # the pinned all-MiniLM-L6-v2
     monkeypatch.setattr(retrieval, "INT8_MEASURED_WEIGHTS", "0" * 64)  # other weights
     assert retrieval.SentenceEncoder().precision in ("bf16", "fp32")
+
+
+def test_loading_the_encoder_and_a_scorer_draws_no_transformers_bar(capfd, tiny_model_dir) -> None:
+    # the Python API (nli.score_articles) runs without the CLI's logging set-up: a notebook
+    # user should not get a "Loading weights" bar per model
+    from nli.model import ContradictionScorer
+
+    capfd.readouterr()
+    SentenceEncoder(precision="fp32")
+    ContradictionScorer(tiny_model_dir, precision="fp32")
+    assert "Loading weights" not in capfd.readouterr().err
