@@ -153,6 +153,8 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
 
 
 def _refuse_folder(output: Path) -> None:
+    if str(output) == "-":  # not standard output: a file named "-" would be written
+        raise _fail("-o - (standard output) is not supported; give a file name")
     if output.is_dir():
         raise _fail(f"{output} is a folder; give a file name for the output")
 

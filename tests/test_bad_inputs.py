@@ -521,6 +521,17 @@ def test_an_output_that_is_a_folder_is_refused_before_any_work(
     assert not any(folder.iterdir())
 
 
+def test_output_dash_is_refused_not_written_as_a_file(
+    tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_jsonl_lines(GOOD_ROW))
+    result = runner.invoke(app, ["extract", str(source), "-o", "-"])
+    assert result.exit_code == 2 and "standard output" in result.output
+    assert not (tmp_path / "-").exists()
+
+
 def test_summarize_into_a_file_is_refused(tmp_path: Path):
     findings = tmp_path / "findings.jsonl"
     findings.write_text("", encoding="utf-8")
