@@ -1041,15 +1041,14 @@ def summarize_cli(
         nli summarize out/findings.csv -o out/summary --by speaker,source,month
     """
     _setup_logging(verbose)
-    from nli.summarize import run_summarize
+    from nli.summarize import run_summarize, summary_files
 
     groupings = _field_names(by)
     _refuse_input([findings], [output])
     if output.exists() and not output.is_dir():
         raise _fail(f"{output} is a file; -o takes the folder to write the tables and plots to")
-    existing = [output / f"by_{name}.csv" for name in groupings] + [output / "timeline.csv"]
-    if not force and any(path.exists() for path in existing):
-        raise _fail(f"{output} holds an earlier summary; pass --force to overwrite it")
+    if not force and output.is_dir() and summary_files(output):
+        raise _fail(f"{output} holds an earlier summary; pass --force to replace it")
     try:
         result = run_summarize(findings, output, by=groupings, threshold=threshold, top=top)
     except Exception as error:

@@ -23,12 +23,13 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -497,7 +498,7 @@ _CSV_FLOATS = frozenset(
     | {"probs.contradiction", "probs.neutral", "probs.entailment"}
 )
 _CSV_INTS = frozenset({"window", "n_windows"})
-_CSV_BOOLS = frozenset({"statement.blanket", "report.blanket"})
+_CSV_BOOLS = frozenset({"statement.blanket", "report.blanket", "statement.bare", "report.bare"})
 _CSV_LISTS = frozenset({"statement.span", "report.span"})
 #: Leading bytes of a CSV that hold no header: the CSV of a run with no findings.
 _CSV_HEAD_BYTES = 4096
@@ -564,6 +565,30 @@ def _csv_has_header(path: Path) -> bool:
     """Whether a CSV starts with a header; the CSV of zero findings is one line ending."""
     with _open_binary(path) as handle:
         return bool(handle.read(_CSV_HEAD_BYTES).strip())
+
+
+def finding_problem(row: Mapping[str, Any]) -> str | None:
+    """Why a findings row cannot be shown, or ``None`` when it can.
+
+    Example:
+        >>> finding_problem({"article_id": "a", "statement": {"text": "x"},
+        ...                  "report": {"text": "y"}, "score": 0.5}) is None
+        True
+        >>> finding_problem({"article_id": "a", "score": 0.5})
+        "field 'statement' is missing or has no text"
+    """
+    if row.get("article_id") in (None, ""):
+        return "field 'article_id' is missing"
+    for name in ("statement", "report"):
+        claim = row.get(name)
+        if not isinstance(claim, Mapping) or not isinstance(claim.get("text"), str):
+            return f"field {name!r} is missing or has no text"
+    score = row.get("score")
+    if not (
+        isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
+    ):
+        return f"field 'score' is not a finite number: {row.get('score')!r}"
+    return None
 
 
 def read_findings(path: str | Path) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:

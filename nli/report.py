@@ -26,7 +26,7 @@ from typing import Any
 
 from nli import __version__
 from nli.clean import clean_text
-from nli.io import atomic_path, read_articles, read_findings
+from nli.io import atomic_path, finding_problem, read_articles, read_findings
 from nli.types import LABELS, ErrorRecord, finding_priority
 
 logger = logging.getLogger(__name__)
@@ -238,27 +238,6 @@ def ranking_score(row: Mapping[str, Any]) -> float:
     """
     calibrated = _finite_float(row.get("calibrated"))
     return calibrated if calibrated is not None else float(row["score"])
-
-
-def finding_problem(row: Mapping[str, Any]) -> str | None:
-    """Why a findings row cannot be shown, or ``None`` when it can.
-
-    Example:
-        >>> finding_problem({"article_id": "a", "statement": {"text": "x"},
-        ...                  "report": {"text": "y"}, "score": 0.5}) is None
-        True
-        >>> finding_problem({"article_id": "a", "score": 0.5})
-        "field 'statement' is missing or has no text"
-    """
-    if row.get("article_id") in (None, ""):
-        return "field 'article_id' is missing"
-    for name in ("statement", "report"):
-        claim = row.get(name)
-        if not isinstance(claim, Mapping) or not isinstance(claim.get("text"), str):
-            return f"field {name!r} is missing or has no text"
-    if not _finite_number(row.get("score")):
-        return f"field 'score' is not a finite number: {row.get('score')!r}"
-    return None
 
 
 def score_histogram(

@@ -471,15 +471,35 @@ def load_findings(path: str | Path) -> pd.DataFrame:
 
 
 def _findings_frame(path: str | Path) -> tuple[pd.DataFrame, int]:
-    """:func:`load_findings` and the number of rows it left out."""
+    """:func:`load_findings` and the number of rows it left out: rows that cannot be read,
+    and rows that are no finding (no ``article_id``, statement or report text, or score:
+    :func:`nli.io.finding_problem`, as ``nli report`` leaves them out).
+
+    Raises:
+        nli.io.InputError: When the file has rows and none of them is a finding (say, the
+            articles that were scored, given for their findings).
+    """
     import pandas as pd
 
-    from nli.io import read_findings
+    from nli.io import InputError, finding_problem, read_findings
 
     rows, errors = read_findings(path)
     for error in errors:
         logger.warning("%s:%s: %s (row left out)", error.source, error.line, error.message)
-    return (pd.json_normalize(rows) if rows else pd.DataFrame()), len(errors)
+    findings = []
+    for number, row in enumerate(rows, start=1):
+        problem = finding_problem(row)
+        if problem is None:
+            findings.append(row)
+        else:
+            logger.warning("%s: finding %d left out: %s", path, number, problem)
+    if rows and not findings:
+        raise InputError(
+            f"{path}: none of its {len(rows):,} rows is a finding of nli score (article_id, "
+            "statement, report and score); give the findings file, not the articles"
+        )
+    left_out = len(errors) + len(rows) - len(findings)
+    return (pd.json_normalize(findings) if findings else pd.DataFrame()), left_out
 
 
 #: Groupings drawn as bar charts by :func:`run_summarize`.
@@ -517,6 +537,25 @@ def _write_table(table: pd.DataFrame, directory: Path, name: str) -> list[Path]:
     return [csv_path, parquet_path]
 
 
+def summary_files(directory: str | Path) -> list[Path]:
+    """The files of a summary (:func:`run_summarize`'s) in a folder: the tables, the
+    timeline and the plots, not anything else there.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     for name in ("by_speaker.csv", "timeline.png", "notes.txt"):
+        ...         _ = (Path(tmp) / name).write_text("x")
+        ...     sorted(p.name for p in summary_files(tmp))
+        ['by_speaker.csv', 'timeline.png']
+    """
+    folder = Path(directory)
+    names = [f"by_{name}.{ext}" for name in GROUPINGS for ext in ("csv", "parquet")]
+    names += [f"timeline.{ext}" for ext in ("csv", "parquet", "png")]
+    names += [f"contradictions_by_{name}.png" for name in GROUPINGS]
+    return [folder / name for name in names if (folder / name).is_file()]
+
+
 def run_summarize(
     findings_path: str | Path,
     directory: str | Path,
@@ -527,7 +566,8 @@ def run_summarize(
 ) -> SummaryResult:
     """Write the summary tables and plots of a findings file (``nli summarize``).
 
-    Writes into ``directory`` (created): ``by_<grouping>.csv`` and ``.parquet`` for each
+    Writes into ``directory`` (created; an earlier summary's files there are removed first,
+    :func:`summary_files`): ``by_<grouping>.csv`` and ``.parquet`` for each
     grouping in ``by`` (see :func:`summarize`); with dated findings ``timeline.csv`` and
     ``.parquet`` (:func:`monthly_timeline`) and ``timeline.png``; and
     ``contradictions_by_speaker.png`` / ``contradictions_by_source.png`` (the ``top``
@@ -547,6 +587,7 @@ def run_summarize(
     Raises:
         ValueError: For an unknown grouping or a ``top`` below 1.
         FileNotFoundError: When the findings file does not exist.
+        nli.io.InputError: When the file has rows and none is a finding.
     """
     from nli.plots import group_bars_figure, save_png, timeline_figure
 
@@ -560,6 +601,8 @@ def run_summarize(
         logger.warning("%s: no findings; the tables are empty", findings_path)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    for stale in summary_files(directory):  # an earlier summary's: not these findings'
+        stale.unlink()
     tables = summarize_all(findings, by, threshold=threshold)
     result = SummaryResult(len(findings), dict(tables), rows_not_read=rows_not_read)
     result.skipped = [name for name in by if name not in tables]

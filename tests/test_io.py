@@ -289,8 +289,10 @@ def test_read_findings_gives_csv_rows_back_as_the_jsonl_ones(tmp_path: Path):
     finding = {
         "article_id": "007",
         "report_article_id": "007",
-        "statement": {"text": "No.", "speaker": None, "span": [0, 3], "blanket": True},
-        "report": {"text": "Yes.", "source": "AP", "span": [4, 8], "blanket": False},
+        "statement": {"text": "No.", "speaker": None, "span": [0, 3], "blanket": True,
+                      "bare": False},
+        "report": {"text": "Yes.", "source": "AP", "span": [4, 8], "blanket": False,
+                   "bare": True},
         "probs": {"contradiction": 0.5, "neutral": 0.25, "entailment": 0.25},
         "score": 0.5,
         "calibrated": 0.4,
@@ -299,7 +301,7 @@ def test_read_findings_gives_csv_rows_back_as_the_jsonl_ones(tmp_path: Path):
         "label": "contradiction",
         "window": 0,
         "article": {"outlet": "Daily Planet", "date": None},
-    }
+    }  # fmt: skip
     for suffix in (".jsonl", ".csv", ".parquet"):
         write_records(tmp_path / f"f{suffix}", [finding, finding])
         assert read_findings(tmp_path / f"f{suffix}") == ([finding, finding], []), suffix

@@ -292,6 +292,40 @@ def test_summarize_cli_says_how_many_rows_it_left_out_and_exits_3(tmp_path: Path
     assert run_summarize(path, tmp_path / "again", by=["speaker"]).rows_not_read == 1
 
 
+def test_summarize_leaves_out_rows_that_are_no_finding_and_refuses_a_file_of_none(
+    tmp_path: Path,
+):
+    good = json.dumps(FINDINGS[0])
+    path = tmp_path / "findings.jsonl"
+    path.write_text(f'{good}\n{{"article_id": "zz"}}\n{good}\n', encoding="utf-8")
+    result = runner.invoke(app, ["summarize", str(path), "-o", str(tmp_path / "s")])
+    assert result.exit_code == 3, result.output
+    assert "summarized 2 findings" in result.output and "left out 1 row" in result.output
+    # the articles that were scored, given for their findings: nothing to summarize
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"id": "a1", "text": "The ministry denied it."}\n', encoding="utf-8")
+    wrong = runner.invoke(app, ["summarize", str(articles), "-o", str(tmp_path / "w")])
+    assert wrong.exit_code == 2 and "none of its 1 rows is a finding" in wrong.output
+    assert not (tmp_path / "w").exists()
+
+
+def test_summarize_force_replaces_an_earlier_summary_whole(tmp_path: Path):
+    path = tmp_path / "findings.jsonl"
+    path.write_text("".join(json.dumps(f) + "\n" for f in FINDINGS), encoding="utf-8")
+    out = tmp_path / "summary"
+    first = runner.invoke(app, ["summarize", str(path), "-o", str(out), "--by", "speaker,source"])
+    assert first.exit_code == 0 and (out / "by_source.csv").exists()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    # another grouping into the same folder: the earlier summary is in the way
+    again = ["summarize", str(path), "-o", str(out), "--by", "speaker"]
+    assert runner.invoke(app, again).exit_code == 2
+    assert runner.invoke(app, [*again, "--force"]).exit_code == 0
+    # nothing of the earlier run stays beside the new tables; the user's own file does
+    assert not (out / "by_source.csv").exists()
+    assert not (out / "contradictions_by_source.png").exists()
+    assert (out / "by_speaker.csv").exists() and (out / "notes.txt").read_text() == "mine"
+
+
 def test_summary_json_round_trip_of_the_table_is_plain(findings):
     table = summarize(findings, "speaker")
     # The tables go to CSV/Parquet and notebooks: plain ints and floats, no objects.
