@@ -133,6 +133,19 @@ class ArticleConfig:
     extract_ahead: bool | None = None
 
     @property
+    def table_fields(self) -> list[tuple[str, str]]:
+        """The fields this config reads from each row of a table, with the option naming
+        each (``[("outlet", "--keep-fields"), ("published", "--date-field")]``), so that a
+        table without one of them is refused before any work
+        (:func:`nli.io.check_article_input`)."""
+        named = [(name, "--keep-fields") for name in self.keep_fields]
+        if self.date_field is not None:
+            named.append((self.date_field, "--date-field"))
+        if self.event_field is not None:
+            named.append((self.event_field, "--event-field"))
+        return named
+
+    @property
     def keeps_article_fields(self) -> bool:
         """Whether findings carry an ``article`` object (``keep_fields`` or ``date_field``)."""
         return bool(self.keep_fields) or self.date_field is not None

@@ -543,7 +543,7 @@ def _score_on_ray(
     ray = _import_ray()
     start = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    check_article_input(input_path, text_field=config.text_field)
+    check_article_input(input_path, text_field=config.text_field, fields=config.table_fields)
     # Loaded here too, once: a bad model fails before the cluster is involved, and the
     # manifest gets the model's hash and settings exactly as the local engine writes them.
     scorer = scorer or load_scorer(config.scoring)

@@ -1095,13 +1095,17 @@ def read_articles(
     yield from islice(_table_articles(path, text_field, id_field), skip, None)
 
 
-def check_article_input(path: str | Path, *, text_field: str = "text") -> None:
+def check_article_input(
+    path: str | Path, *, text_field: str = "text", fields: Iterable[tuple[str, str]] = ()
+) -> None:
     """Refuse, before any model is loaded, an article collection no row of which can be read.
 
     A folder or a single ``.txt``/``.html`` file passes; any other suffix must be a table's
     (the message says what an article collection can be). A CSV or Parquet table must have
     the ``text_field`` column (a mistyped ``--text-field`` would otherwise make every row an
-    error row); a ``.jsonl``/``.json`` file must be JSON Lines, one object per line, not a
+    error row) and every column of ``fields`` (``(name, option)`` pairs such as
+    ``("outlet", "--keep-fields")``: a mistyped one would give every finding a null); a
+    ``.jsonl``/``.json`` file must be JSON Lines, one object per line, not a
     JSON array. Anything else about the rows is reported row by row when they are read.
 
     Raises:
@@ -1138,6 +1142,11 @@ def check_article_input(path: str | Path, *, text_field: str = "text") -> None:
         raise InputError(
             f"{path}: no column {text_field!r} (columns: {', '.join(columns)}); pass --text-field"
         )
+    for field_name, option in fields:
+        if columns is not None and field_name not in columns:
+            raise InputError(
+                f"{path}: no column {field_name!r} for {option} (columns: {', '.join(columns)})"
+            )
 
 
 def _first_character(path: Path) -> str:
@@ -1203,11 +1212,13 @@ def row_to_article(
 
     Returns:
         Article | ErrorRecord: The article; an error record when the text, or both the
-        id and the row number, are missing.
+        id and the row number, are missing. Empty fields (``""``) are null in its ``meta``.
 
     Example:
         >>> row_to_article({"id": 7, "text": "Hi.", "lang": "en"}, source="a.jsonl", line=1)
         Article(id='7', text='Hi.', url=None, date=None, meta={'lang': 'en'}, source=None)
+        >>> row_to_article({"id": 8, "text": "Hi.", "url": ""}, source="a.csv", line=2).meta
+        {'url': None}
     """
     raw_id = row.get(id_field)
     number = line if row_number is None else row_number
@@ -1221,5 +1232,7 @@ def row_to_article(
     if not isinstance(text, str):
         problem = "missing" if text is None else f"not a string ({type(text).__name__})"
         return ErrorRecord(source, line, article_id, f"field {text_field!r} {problem}")
-    meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
-    return Article(article_id, text, url=row.get("url"), date=row.get("date"), meta=meta)
+    # an empty cell is no value: a CSV cannot tell it from a missing one, so JSONL, CSV and
+    # Parquet rows give the same metadata (null) for it
+    meta = {k: None if v == "" else v for k, v in row.items() if k not in (text_field, id_field)}
+    return Article(article_id, text, url=meta.get("url"), date=meta.get("date"), meta=meta)

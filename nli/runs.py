@@ -622,7 +622,7 @@ def _score_collection(
 ) -> ScoreResult:
     """The body of :func:`run_score`, run while holding the output's lock."""
     _refuse_interrupted(files, resume=resume, overwrite=overwrite)  # before the slow model load
-    check_article_input(input_path, text_field=config.text_field)
+    check_article_input(input_path, text_field=config.text_field, fields=config.table_fields)
     # Decided once, before any file is written (a bad $NLI_EXTRACT_AHEAD fails here).
     config = replace(config, extract_ahead=wanted(config))
     scorer = scorer or load_scorer(config.scoring)

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from nli.cli import app
 from nli.config import ArticleConfig, RunCounts, ScoringConfig
-from nli.io import InputError
+from nli.io import InputError, write_records
 from nli.runs import run_score
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -586,3 +586,38 @@ def test_extract_names_the_bad_row_and_counts_its_errors(tmp_path: Path, caplog)
     assert result.exit_code == 3, result.output
     assert f"1 error in {out}.errors.jsonl" in result.output
     assert f"{source}:1 (id a): field 'text' not a string" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--keep-fields", "outlet,outlett"], "no column 'outlett' for --keep-fields"),
+        (["--date-field", "dat"], "no column 'dat' for --date-field"),
+        (["--cross-article", "--event-field", "evnt"], "no column 'evnt' for --event-field"),
+    ],
+)
+def test_a_table_without_a_field_asked_for_is_refused_before_any_work(
+    tmp_path: Path, tiny_model_dir: Path, options: list[str], message: str
+):
+    source = tmp_path / "articles.csv"
+    write_records(source, [{"id": "a", "text": GOOD, "outlet": "AP", "date": "2015-10-02"}])
+    out = tmp_path / "out" / "findings.jsonl"
+    args = ["score", str(source), "-o", str(out), "-m", str(tiny_model_dir), *options]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "columns: id, text, outlet, date" in result.output
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+def test_an_empty_csv_cell_is_a_null_field_as_in_jsonl(tmp_path: Path, tiny_scorer, tiny_model_dir):
+    rows = [{"id": "a", "text": GOOD, "outlet": "", "url": "https://x.org/a"}]
+    csv_source = tmp_path / "articles.csv"
+    write_records(csv_source, rows)
+    jsonl_source = tmp_path / "articles.jsonl"
+    write_records(jsonl_source, [{**rows[0], "outlet": None}])
+    kept = {}
+    for source in (csv_source, jsonl_source):
+        run = _score(source, tmp_path / source.suffix[1:], tiny_scorer, tiny_model_dir,
+                     keep_fields=("outlet", "url"))  # fmt: skip
+        kept[source.suffix] = {json.dumps(f["article"]) for f in run.findings}
+    assert kept[".csv"] == kept[".jsonl"] == {'{"outlet": null, "url": "https://x.org/a"}'}
