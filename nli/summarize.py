@@ -172,11 +172,40 @@ def organisation_of(speaker: str | None) -> str:
     else:
         if ", " in text:
             text = text.split(", ", 1)[1]
+    return _without_article(text) or UNKNOWN
+
+
+def _without_article(text: str) -> str:
     for article in ("the ", "a ", "an "):
         if text.lower().startswith(article):
             text = text[len(article) :]
             break
-    return text.strip(" .,;:") or UNKNOWN
+    return text.strip(" .,;:")
+
+
+def _organisations(findings: pd.DataFrame) -> pd.Series:
+    """Each finding's organisation (:func:`organisation_of`): read from the speaker text
+    where it names a body ("a spokesman for the Defence Ministry") or a role after a comma;
+    otherwise the speaker is its own organisation, named by its canonical entity (so "the
+    league", "League" and "the national basketball league" of one article are one group);
+    names that differ only in case are one group, named as first written."""
+    written = _column(findings, "statement.speaker")
+    named = _named(findings, "statement.speaker")
+
+    def one(text: Any, entity: Any) -> str:
+        if not isinstance(text, str) or not text.strip():
+            return organisation_of(entity if isinstance(entity, str) else None)
+        found = organisation_of(text)
+        if found == _without_article(" ".join(text.split())) and isinstance(entity, str):
+            return organisation_of(entity)  # no body read from the text: the speaker's own
+        return found
+
+    import pandas as pd
+
+    keys = [one(text, entity) for text, entity in zip(written, named, strict=True)]
+    first: dict[str, str] = {}
+    merged = [first.setdefault(key.lower(), key) for key in keys]
+    return pd.Series(merged, index=findings.index, dtype=object)
 
 
 def _named(findings: pd.DataFrame, column: str) -> pd.Series:
@@ -218,9 +247,7 @@ def group_keys(findings: pd.DataFrame, by: str) -> pd.Series:
     if by == "source":
         return _text(_named(findings, "report.source"))
     if by == "organisation":
-        return _column(findings, "statement.speaker").map(
-            lambda v: organisation_of(v if isinstance(v, str) else None)
-        )
+        return _organisations(findings)
     # no findings (a run that found none) make an empty table, whatever the columns
     if by == "outlet":
         if not findings.empty and not {"article.outlet", "article.url"} & set(findings.columns):

@@ -341,3 +341,24 @@ def test_the_strongest_example_is_the_pair_the_run_ranks_first(findings):
     assert (iran["top_statement"], iran["top_calibrated"]) == (f"{IRAN} said [200, 240]", 0.6)
     # a row without priority competes with its calibrated score (a3's 0.7)
     assert (pentagon["top_article_id"], pentagon["top_calibrated"]) == ("a3", 0.7)
+
+
+def test_organisation_groups_one_body_however_its_speakers_are_written():
+    import pandas as pd
+
+    speakers = [
+        ("league", "League"),
+        ("the League", "League"),
+        ("the national basketball league", "League"),
+        ("a spokesman for the Defence Ministry", "Defence Ministry spokesman"),
+        ("a spokesman for the Defence ministry", "Defence Ministry spokesman"),
+    ]
+    rows = []
+    for k, (speaker, entity) in enumerate(speakers):
+        row = json.loads(json.dumps(FINDINGS[0]))
+        row["statement"].update(speaker=speaker, speaker_entity=entity, span=[10 * k, 10 * k + 5])
+        rows.append(row)
+    table = summarize(pd.json_normalize(rows), "organisation").set_index("organisation")
+    # the bare bodies go by their entity; a body read from the speaker text keeps it, one
+    # group whatever its case
+    assert table["statements"].to_dict() == {"League": 3, "Defence Ministry": 2}
