@@ -133,7 +133,12 @@ def _exit_with_parent(parent: int) -> None:
 def _start_worker(parent: int, finder: str) -> None:
     """Set up the claim-finding worker: tie it to ``parent`` (:func:`_exit_with_parent`)
     and, when the finder parses (``"parse"``), load spaCy's pipeline before the first batch
-    arrives (``"rules"`` never needs it, nor its memory)."""
+    arrives (``"rules"`` never needs it, nor its memory).
+
+    Ctrl-C reaches every process of the terminal's group: the worker ignores it, and the
+    run (the parent) stops it, so an interrupt prints one line, not the worker's traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent)
     if finder != "parse":
         return

@@ -225,7 +225,13 @@ def test_the_worker_loads_spacy_only_for_a_finder_that_parses(
     loaded: list[bool] = []
     monkeypatch.setattr(nli.nlp, "load_nlp", lambda: loaded.append(True))
     monkeypatch.setattr(nli.prefetch, "_exit_with_parent", lambda parent: None)
-    nli.prefetch._start_worker(os.getpid(), finder)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        nli.prefetch._start_worker(os.getpid(), finder)
+        # Ctrl-C is the parent's to handle: the worker ignores it (no traceback of its own)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert loaded == ([True] if loads_spacy else [])
 
 
