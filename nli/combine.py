@@ -64,9 +64,19 @@ def _name_words(speaker: str | None) -> frozenset[str]:
     if not speaker:
         return frozenset()
     head = _RELATIVE.split(speaker, maxsplit=1)[0]
-    words = re.findall(r"[A-Z][\w'-]+", head)
-    return frozenset(w for w in words if w.lower() not in PRONOUNS and len(w) > 2)
+    head = _PLACE.split(head, maxsplit=1)[0]  # "U.S. forces in Afghanistan": not Afghanistan's
+    # "U.S." and "U.N." are names too; "U.S.-allied" describes, like "Iran-backed"
+    words = re.findall(r"[A-Z](?:\.[A-Z])+(?:\.(?!-)|(?![.\w-]))|[A-Z][\w'-]+", head)
+    return frozenset(
+        w.replace(".", "") if "." in w else w
+        for w in words
+        if w.lower() not in PRONOUNS and (len(w) > 2 or "." in w)
+    )
 
+
+#: Where a place after a speaker starts: "forces in Afghanistan", "officials in Uruzgan"
+#: (where they are, not whose side they are on).
+_PLACE = re.compile(r"\s+in\s+(?=(?:the\s+)?[A-Z])")
 
 #: Where a relative clause describing a speaker starts: a relative pronoun and an auxiliary
 #: (", who has ...", "an ally that has provided ..."; not "Reports that Isis fighters ...").

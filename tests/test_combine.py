@@ -40,6 +40,22 @@ def test_a_speakers_relative_clause_does_not_put_it_on_the_deniers_side() -> Non
     assert ("report", (11, 20)) in out  # Belarus speaks for another side than Ukraine's
 
 
+def test_a_place_after_the_denier_is_not_its_side_and_dotted_names_count() -> None:
+    # "U.S. forces in Afghanistan" deny: they speak for the U.S., not for Afghanistan, so
+    # Afghan officials (an office of another side) may be the report they answer
+    denial = _claim("statement", "U.S. forces in Afghanistan", "-", (0, 10))
+    afghans = _claim(
+        "statement",
+        "Afghan officials with the U.S.-allied transitional government in Uruzgan Province",
+        "+",
+        (11, 20),
+    )
+    us_office = _claim("statement", "a U.S. military spokesman", "+", (21, 30))
+    out = {(c.kind, c.span) for c in both_roles([denial, afghans, us_office])}
+    assert ("report", (11, 20)) in out
+    assert ("report", (21, 30)) not in out  # the denier's own side ("U.S." is a name)
+
+
 def test_merge_keeps_the_rules_and_adds_what_they_missed() -> None:
     rule = _claim("statement", "X", "+", (0, 10))
     same = _claim("statement", "X", "+", (2, 8))
