@@ -1,6 +1,7 @@
 """Scoring an article's statement/report pairs into findings.
 
-A batch of articles is paired (:func:`nli.pairing.article_pairs`), all its pairs go to
+A batch of articles is paired (:func:`nli.pairing.pair_article_claims`: by default the pair
+ranker's choice, :func:`nli.ranking.rank_pairs`), all its pairs go to
 the model in one call (:func:`score_article_batch`), and each scored pair becomes a
 finding in the documented output schema (:func:`make_finding`), labelled on the
 official's position (:func:`finding_label`). A failure in one article is recorded as an
@@ -239,8 +240,9 @@ def score_article_batch(
 
     Returns:
         tuple: The findings (dicts in the documented schema, in article order and per
-        article sorted by score, highest first; speakers and sources resolved to their
-        entities over all of each article's claims, :func:`nli.speakers.add_speaker_entities`;
+        article in :func:`nli.types.finding_order`: priority, then calibrated score;
+        speakers and sources resolved to their entities over all of each article's claims,
+        :func:`nli.speakers.add_speaker_entities`;
         ``config.min_score`` applied) and the per-article errors.
     """
     errors: list[ErrorRecord] = []

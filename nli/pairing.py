@@ -26,7 +26,8 @@ world knowledge ("denies doping" vs "a urine sample tested positive") are lost, 
 ``min_overlap=0`` keeps every pair.
 
 :func:`article_pairs` pairs the claims of one article within a run's limits: an article
-with more than ``max_pairs_per_article`` pairs keeps the :func:`strongest_pairs`.
+with more than ``max_pairs_per_article`` pairs keeps the pairs the ranker rates highest with
+ranked pairing (the default), else the :func:`strongest_pairs`.
 """
 
 from __future__ import annotations

@@ -183,8 +183,9 @@ def model_fingerprint(scorer: ContradictionScorer) -> dict[str, Any]:
 
 
 def encoder_precision(config: ArticleConfig) -> str | None:
-    """The precision the pairing encoder runs in (``"bf16"`` or ``"fp32"``, as
-    ``$NLI_ENCODER_PRECISION`` and the CPU decide), or None when the pairing uses no
+    """The precision the pairing encoder runs in (``"int8"``, ``"bf16"`` or ``"fp32"``, as
+    ``$NLI_ENCODER_PRECISION``, the encoder's int8 record and the CPU decide), or None when the
+    pairing uses no
     encoder (``"topics"``). Loads the encoder, which the run needs anyway."""
     if config.pairing == "topics":
         return None

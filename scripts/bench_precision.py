@@ -17,8 +17,9 @@ For fp32, bf16 autocast, bf16 weights and int8 (ONNX Runtime) it prints:
 - ``pairs/s``: ``predict`` on the rows' model inputs (both directions), best of ``--repeats``
   rounds that take the precisions in turn, so their ratios are comparable;
 - ``AUC``: contradiction ROC-AUC of the verdict on the official, scored as ``nli score``
-  scores it by default (report -> statement only; P(contradiction) for a direct assertion,
-  P(entailment) for a reported denial, the model's calibration applied), and ``AUC both``
+  scores it by default (report -> statement only; P(contradiction), every row of today's input
+  being a direct assertion; P(entailment) for a reported denial of rows made before v0.4, the
+  model's calibration applied), and ``AUC both``
   scored both ways (``--both-ways``);
 - ``AUC loss`` (one way) and the mean and largest absolute difference of the three
   probabilities against fp32 over every model input (both directions).

@@ -4,13 +4,18 @@
 Usage::
 
     python scripts/training/make_calibration_dev.py -o fixtures/calibration_dev.jsonl
-    nli calibrate fixtures/calibration_dev.jsonl --model nli/models/default --force
+    nli calibrate fixtures/calibration_dev.jsonl --model MODEL --force
+
+``nli calibrate`` fits on one model's scores of these pairs: right for a model that never
+trained on the dev half. The shipped models since v0.4 trained on its gold pairs, so they are
+calibrated with their fold models instead (``scripts/training/calibrate_folds.py``, which
+reads the same pairs; commands in each model card).
 
 Rows, in the ``nli pairs`` schema (``statement``, ``report``, ``label``):
 
 * the gold pairs of the real-news **dev** half that the pipeline reaches, exactly as the model
   sees them in ``nli score`` (``make_real_pairs.py``: ``report`` = the report's content,
-  ``statement`` = what the official asserts or denies, the label turned to the model's frame);
+  ``statement`` = the statement in its own words, as the pipeline cuts it);
 * every pair of ``fixtures/pairs_dev.jsonl`` (hand-written, the earlier calibration set).
 
 The test half is never read: it is only measured.
