@@ -627,12 +627,14 @@ def run_summarize(
     if findings.empty:
         logger.warning("%s: no findings; the tables are empty", findings_path)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in summary_files(directory):  # an earlier summary's: not these findings'
-        stale.unlink()
     tables = summarize_all(findings, by, threshold=threshold)
     result = SummaryResult(len(findings), dict(tables), rows_not_read=rows_not_read)
     result.skipped = [name for name in by if name not in tables]
+    if not tables and "article.date" not in findings.columns:
+        return result  # nothing to write: the folder is not created, nor an earlier one touched
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in summary_files(directory):  # an earlier summary's: not these findings'
+        stale.unlink()
     for name, table in tables.items():
         result.files += _write_table(table, directory, f"by_{name}")
         if name in PLOTTED_GROUPINGS:
