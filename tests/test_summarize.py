@@ -326,17 +326,6 @@ def test_summarize_force_replaces_an_earlier_summary_whole(tmp_path: Path):
     assert (out / "by_speaker.csv").exists() and (out / "notes.txt").read_text() == "mine"
 
 
-def test_summarize_with_every_grouping_skipped_writes_no_folder(tmp_path: Path):
-    path = tmp_path / "findings.jsonl"
-    out = tmp_path / "summary"
-    # no article.outlet/url and no article.date: neither grouping can be made
-    rows = [{k: v for k, v in f.items() if k != "article"} for f in FINDINGS[:1]]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    result = runner.invoke(app, ["summarize", str(path), "-o", str(out), "--by", "outlet,month"])
-    assert result.exit_code == 2 and "nothing written" in result.output
-    assert not out.exists()
-
-
 def test_summary_json_round_trip_of_the_table_is_plain(findings):
     table = summarize(findings, "speaker")
     # The tables go to CSV/Parquet and notebooks: plain ints and floats, no objects.
