@@ -583,12 +583,42 @@ def finding_problem(row: Mapping[str, Any]) -> str | None:
         claim = row.get(name)
         if not isinstance(claim, Mapping) or not isinstance(claim.get("text"), str):
             return f"field {name!r} is missing or has no text"
-    score = row.get("score")
-    if not (
-        isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
-    ):
+    if not finite_number(row.get("score")):
         return f"field 'score' is not a finite number: {row.get('score')!r}"
     return None
+
+
+def finite_number(value: Any) -> bool:
+    """Whether ``value`` is a finite real number (not a bool, not NaN or infinite).
+
+    Example:
+        >>> finite_number(0.5), finite_number(True), finite_number(float("nan"))
+        (True, False, False)
+    """
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def split_findings(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], list[tuple[int, str]]]:
+    """The rows that are findings (:func:`finding_problem` finds nothing), and for each other
+    row its 1-based number and what it lacks; ``nli report`` and ``nli summarize`` both leave
+    those out.
+
+    Example:
+        >>> good, bad = split_findings([{"article_id": "a", "score": 0.5}])
+        >>> good, bad
+        ([], [(1, "field 'statement' is missing or has no text")])
+    """
+    good: list[Mapping[str, Any]] = []
+    bad: list[tuple[int, str]] = []
+    for number, row in enumerate(rows, start=1):
+        problem = finding_problem(row)
+        if problem is None:
+            good.append(row)
+        else:
+            bad.append((number, problem))
+    return good, bad
 
 
 def read_findings(path: str | Path) -> tuple[list[dict[str, Any]], list[ErrorRecord]]:

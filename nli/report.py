@@ -26,7 +26,7 @@ from typing import Any
 
 from nli import __version__
 from nli.clean import clean_text
-from nli.io import atomic_path, finding_problem, read_articles, read_findings
+from nli.io import atomic_path, finite_number, read_articles, read_findings, split_findings
 from nli.types import LABELS, ErrorRecord, finding_priority
 
 logger = logging.getLogger(__name__)
@@ -217,13 +217,9 @@ def load_article_texts(
 # --------------------------------------------------------------------------- pure steps
 
 
-def _finite_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _finite_float(value: Any) -> float | None:
     """``value`` as a float when it is a finite real number (not a bool), else ``None``."""
-    return float(value) if _finite_number(value) else None
+    return float(value) if finite_number(value) else None
 
 
 def ranking_score(row: Mapping[str, Any]) -> float:
@@ -368,7 +364,7 @@ def _claim_of(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
 
 
 def _round(value: Any) -> float | None:
-    return round(float(value), 4) if _finite_number(value) else None
+    return round(float(value), 4) if finite_number(value) else None
 
 
 def _probs_of(row: Mapping[str, Any]) -> list[float | None] | None:
@@ -491,7 +487,7 @@ def describe_calibration(
     recorded = run.get("calibration")
     if isinstance(recorded, str) and recorded:
         return recorded
-    if isinstance(recorded, Mapping) and _finite_number(recorded.get("temperature")):
+    if isinstance(recorded, Mapping) and finite_number(recorded.get("temperature")):
         return _describe_temperature(recorded)
     if isinstance(recorded, Mapping) and recorded:
         parts = [
@@ -503,7 +499,7 @@ def describe_calibration(
     if "calibration" in run:
         return NO_CALIBRATION
     if any(
-        _finite_number(row.get("calibrated")) and row.get("calibrated") != row.get("score")
+        finite_number(row.get("calibrated")) and row.get("calibrated") != row.get("score")
         for row in findings
     ):
         return "calibrated scores present (method not recorded)"
@@ -546,14 +542,10 @@ def _model_name(manifest: Mapping[str, Any] | None, findings: Sequence[Mapping[s
 
 def _split_valid(findings: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], int]:
     """The rows that can be shown, and how many cannot (each one logged)."""
-    good: list[Mapping[str, Any]] = []
-    for number, row in enumerate(findings, start=1):
-        problem = finding_problem(row)
-        if problem is None:
-            good.append(row)
-        else:
-            logger.warning("finding %d not shown: %s", number, problem)
-    return good, len(findings) - len(good)
+    good, bad = split_findings(findings)
+    for number, problem in bad:
+        logger.warning("finding %d not shown: %s", number, problem)
+    return good, len(bad)
 
 
 def _index_findings(

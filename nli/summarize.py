@@ -189,6 +189,8 @@ def _organisations(findings: pd.DataFrame) -> pd.Series:
     otherwise the speaker is its own organisation, named by its canonical entity (so "the
     league", "League" and "the national basketball league" of one article are one group);
     names that differ only in case are one group, named as first written."""
+    import pandas as pd
+
     written = _column(findings, "statement.speaker")
     named = _named(findings, "statement.speaker")
 
@@ -199,8 +201,6 @@ def _organisations(findings: pd.DataFrame) -> pd.Series:
         if found == _without_article(" ".join(text.split())) and isinstance(entity, str):
             return organisation_of(entity)  # no body read from the text: the speaker's own
         return found
-
-    import pandas as pd
 
     keys = [one(text, entity) for text, entity in zip(written, named, strict=True)]
     first: dict[str, str] = {}
@@ -481,8 +481,9 @@ def load_findings(path: str | Path) -> pd.DataFrame:
     ``report.source``, ``probs.contradiction``, ``article.outlet``; spans are lists.
     The file is read by :func:`nli.io.read_findings`, as ``nli report`` reads it: the
     CSV of a run with no findings gives an empty DataFrame (no rows, no columns, as
-    the JSONL and Parquet ones do), and rows that cannot be read are left out with a
-    warning.
+    the JSONL and Parquet ones do), and rows that cannot be read or are no finding (no
+    ``article_id``, statement or report text, or score: :func:`nli.io.split_findings`) are
+    left out with a warning.
 
     Args:
         path (str | Path): The findings file.
@@ -492,7 +493,8 @@ def load_findings(path: str | Path) -> pd.DataFrame:
 
     Raises:
         FileNotFoundError: When ``path`` does not exist.
-        nli.io.InputError: When the file cannot be read as a whole (say, not Parquet).
+        nli.io.InputError: When the file cannot be read as a whole (say, not Parquet), or
+            has rows and none of them is a finding.
     """
     return _findings_frame(path)[0]
 
@@ -500,7 +502,7 @@ def load_findings(path: str | Path) -> pd.DataFrame:
 def _findings_frame(path: str | Path) -> tuple[pd.DataFrame, int]:
     """:func:`load_findings` and the number of rows it left out: rows that cannot be read,
     and rows that are no finding (no ``article_id``, statement or report text, or score:
-    :func:`nli.io.finding_problem`, as ``nli report`` leaves them out).
+    :func:`nli.io.split_findings`, as ``nli report`` leaves them out).
 
     Raises:
         nli.io.InputError: When the file has rows and none of them is a finding (say, the
@@ -508,24 +510,20 @@ def _findings_frame(path: str | Path) -> tuple[pd.DataFrame, int]:
     """
     import pandas as pd
 
-    from nli.io import InputError, finding_problem, read_findings
+    from nli.io import InputError, read_findings, split_findings
 
     rows, errors = read_findings(path)
     for error in errors:
         logger.warning("%s:%s: %s (row left out)", error.source, error.line, error.message)
-    findings = []
-    for number, row in enumerate(rows, start=1):
-        problem = finding_problem(row)
-        if problem is None:
-            findings.append(row)
-        else:
-            logger.warning("%s: finding %d left out: %s", path, number, problem)
+    findings, bad = split_findings(rows)
+    for number, problem in bad:
+        logger.warning("%s: finding %d left out: %s", path, number, problem)
     if rows and not findings:
         raise InputError(
             f"{path}: none of its {len(rows):,} rows is a finding of nli score (article_id, "
             "statement, report and score); give the findings file, not the articles"
         )
-    left_out = len(errors) + len(rows) - len(findings)
+    left_out = len(errors) + len(bad)
     return (pd.json_normalize(findings) if findings else pd.DataFrame()), left_out
 
 
