@@ -381,6 +381,8 @@ def _clean(text: str) -> str:
         clause = word.lower() in _CLAUSE_WORDS and not word.isupper()  # "the WHO" stays
         # "Nasa forced to deny": a headline's speaker runs on into its verb
         clause = clause or (word in _PUSHED and words[i + 1 : i + 2] == ["to"])
+        # "Health Ministry categorically", "Malik flatly": an adverb after a name
+        clause = clause or (_adverb(word) and words[i - 1][:1].isupper())
         if word.lower() in _WEEKDAYS and words[i - 1].lower() == "on":
             clause = False  # "Bedfordshire on Sunday"; "Najib Razak on Friday" ends at "on"
         if clause or participle:
@@ -391,6 +393,23 @@ def _clean(text: str) -> str:
             text = text[len(determiner) :]
             break
     return text
+
+
+#: Lower-case words in "-ly" that are no adverb: "the Kardashian family", "the Nation daily".
+_NOT_ADVERBS = frozenset(
+    ["family", "assembly", "daily", "weekly", "monthly", "quarterly", "yearly", "fortnightly",
+     "ally", "rally", "supply", "anomaly", "monopoly", "friendly", "elderly", "early", "only"]
+)  # fmt: skip
+
+
+def _adverb(word: str) -> bool:
+    """Whether a word reads as an adverb in "-ly" ("categorically", "flatly").
+
+    Example:
+        >>> [_adverb(w) for w in ("categorically", "family", "Italy", "fly")]
+        [True, False, False, False]
+    """
+    return len(word) > 4 and word.islower() and word.endswith("ly") and word not in _NOT_ADVERBS
 
 
 #: Where a mention's words were said, when the speaker text runs on into it.

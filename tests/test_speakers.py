@@ -86,6 +86,15 @@ def test_a_speaker_text_that_runs_into_its_clause_is_cut_at_the_verb():
     ]
 
 
+def test_an_adverb_after_the_name_ends_the_speaker_text():
+    assert _entities("The Health Ministry categorically", "the Health Ministry") == [
+        "Health Ministry",
+        "Health Ministry",
+    ]
+    # a noun in "-ly" is part of the name
+    assert _entities("the Kardashian family") == ["Kardashian family"]
+
+
 def test_generic_report_nouns_do_not_swallow_names():
     assert _entities("Reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
 
