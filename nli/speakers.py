@@ -107,6 +107,11 @@ TITLES = frozenset(
         "collector",
         "attorney",
         "prosecutor",
+        "sheriff",
+        "archbishop",
+        "bishop",
+        "cde",
+        "comrade",
     ]
 )
 #: Nouns that make a capitalised phrase a body, not a person.
@@ -905,7 +910,7 @@ PERSON_NOUNS = ROLE_NOUNS | frozenset(
     ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",
      "lawyer", "attorney", "politician", "leader", "founder", "frontbencher", "senator",
      "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner",
-     "collector", "magistrate"]
+     "collector", "magistrate", "sheriff", "archbishop", "bishop"]
 )  # fmt: skip
 _AGE = re.compile(r"^\d+-year-old$")
 

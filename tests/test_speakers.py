@@ -95,6 +95,15 @@ def test_an_adverb_after_the_name_ends_the_speaker_text():
     assert _entities("the Kardashian family") == ["Kardashian family"]
 
 
+def test_sheriff_archbishop_and_comrade_are_titles_before_a_name():
+    assert _entities("Sheriff Larry Sims", "Sims") == ["Larry Sims", "Larry Sims"]
+    assert _entities("Archbishop Chrysostomos", "the archbishop") == ["Chrysostomos"] * 2
+    assert _entities("Cde Goodwills Masimirembwa", "Cde Masimirembwa") == [
+        "Goodwills Masimirembwa",
+        "Goodwills Masimirembwa",
+    ]
+
+
 def test_generic_report_nouns_do_not_swallow_names():
     assert _entities("Reports", "Reuters", "the reports") == ["reports", "Reuters", "reports"]
 
