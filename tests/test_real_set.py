@@ -20,11 +20,11 @@ REAL = ROOT / "fixtures" / "real"
 # Measured on the test half with the shipped model (README, "Quality on real news"); the
 # gates sit a little below so that noise does not fail CI but a regression does.
 GATES = {
-    "--min-pairing-recall": "0.56",
-    "--min-recall": "0.55",
-    "--min-precision": "0.67",
+    "--min-pairing-recall": "0.60",
+    "--min-recall": "0.58",
+    "--min-precision": "0.68",
     "--min-top1": "0.53",
-    "--max-pairs-per-article": "19.0",
+    "--max-pairs-per-article": "19.5",
 }
 
 
