@@ -379,18 +379,18 @@ def _clean(text: str) -> str:
     # "Al-Sabah initially"): the speaker is what comes before the verb.
     words = text.split()
     for i, word in enumerate(words[1:], start=1):
-        participle = (
-            word.endswith("ing") and word.islower() and word not in _NOT_PARTICIPLES
-            and words[i - 1][:1].isupper()
-        )  # fmt: skip  # "Tewari responding to a question"
+        # a participle or an adverb after a name: "Tewari responding to a question",
+        # "Health Ministry categorically", "Malik flatly"
+        verb_form = words[i - 1][:1].isupper() and (
+            (word.endswith("ing") and word.islower() and word not in _NOT_PARTICIPLES)
+            or _adverb(word)
+        )
         clause = word.lower() in _CLAUSE_WORDS and not word.isupper()  # "the WHO" stays
         # "Nasa forced to deny": a headline's speaker runs on into its verb
         clause = clause or (word in _PUSHED and words[i + 1 : i + 2] == ["to"])
-        # "Health Ministry categorically", "Malik flatly": an adverb after a name
-        clause = clause or (_adverb(word) and words[i - 1][:1].isupper())
         if word.lower() in _WEEKDAYS and words[i - 1].lower() == "on":
             clause = False  # "Bedfordshire on Sunday"; "Najib Razak on Friday" ends at "on"
-        if clause or participle:
+        if clause or verb_form:
             text = " ".join(words[:i]).strip(" ,;:.")
             break
     for determiner in _DETERMINERS:
