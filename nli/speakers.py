@@ -254,7 +254,9 @@ _WEEKDAYS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 #: Lower-case "-ing" words that are no participle ending a speaker text.
-_NOT_PARTICIPLES = frozenset(["during", "including", "regarding", "according", "following"])
+_NOT_PARTICIPLES = frozenset(
+    ["during", "including", "regarding", "according", "following", "acting"]
+)  # "acting Chief"
 #: Lower-case words that may follow a name in a speaker text ("Sutter, who", "Malik himself").
 _AFTER_NAME = frozenset(
     ["who", "said", "says", "told", "himself", "herself", "also", "has", "had", "was", "is",
@@ -430,6 +432,11 @@ def _drop_leading_phrases(text: str) -> str:
     spokesperson for the couple" -> "a spokesperson for the couple"; "for specific M23
     operations, the report" -> "the report"."""
     text = re.sub(r"^(?:however|but|and|meanwhile|still),\s*", "", text, flags=re.IGNORECASE)
+    # "According to the ministry, the South Korean media outlet": the outlet, whose report
+    # the ministry described (an appositive person, "a spokesman", stays the first part)
+    relayed = re.match(r"^according to [^,]+,\s+(.+)$", text, flags=re.IGNORECASE)
+    if relayed is not None and relayed.group(1).split()[-1].lower() in _OUTLET_NOUNS:
+        text = relayed.group(1)
     text = re.sub(r"^according to\s+", "", text, flags=re.IGNORECASE)
     text = " ".join(text.split()).strip(" ,;:.")
     parts = text.split(", ")
@@ -565,12 +572,12 @@ def _names_a_body_part(words: list[str], i: int) -> bool:
 def _role(text: str, name: str | None) -> str | None:
     rest = text.replace(name, " ") if name else text
     words = [w.strip(",.") for w in rest.split()]
-    kept = [w for w in words if w and (w.lower() in TITLES or w.lower() in ROLE_NOUNS)]
+    kept = [w for w in words if w and w.lower() in TITLES | ROLE_NOUNS | _KIN]
     if not kept:
         return None
     parts = [p.strip(" ,") for p in rest.split(",") if p.strip(" ,")]
     # the part with a role noun ("Dr Thome, his spokesman": "his spokesman"), else a title
-    nouns = [w for w in kept if w.lower() in ROLE_NOUNS]
+    nouns = [w for w in kept if w.lower() in ROLE_NOUNS | _KIN]
     described = next((p for p in parts if any(w in p for w in nouns)), None) or next(
         (p for p in parts if any(w in p for w in kept)), None
     )
@@ -945,7 +952,18 @@ def _described_person(cleaned: str, definite: bool, context: _Context) -> Entity
         if places and _role_names(item.role) - places:
             continue  # "the Kremlin spokesman" is not "Pentagon spokesman John Kirby"
         return Entity(item.entity, item.role, "person")
-    return None if places else context.last(person=True)
+    last = context.last(person=True)
+    if places or (last is not None and set(_key(last.role or "")) & _KIN):
+        return None  # "the Yemeni official" is not "his sister Lucy Somers"
+    return last
+
+
+#: Words for a relative or friend: one named so is not "the official" or "the spokesman".
+_KIN = frozenset(
+    ["sister", "brother", "father", "mother", "wife", "husband", "son", "daughter", "widow",
+     "cousin", "uncle", "aunt", "niece", "nephew", "girlfriend", "boyfriend", "friend",
+     "neighbour", "neighbor", "grandmother", "grandfather", "relative", "fiancee", "fiance"]
+)  # fmt: skip
 
 
 def _role_names(role: str) -> set[str]:
@@ -1096,7 +1114,13 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
     """The earlier body a mention's words name: the same words, a part of its name
     ("the defence ministry"), its acronym ("the DSWD"), or its name at the mention's end
     ("a statement from the Public Affairs Unit of the Finance Ministry")."""
-    bodies = [item for item in reversed(known) if item.kind == "body"]
+    # "the FBI" is not "the FBI and the U.S. attorney's office": a joint mention holds
+    # two bodies, and neither of them alone is it
+    bodies = [
+        item
+        for item in reversed(known)
+        if item.kind == "body" and (item.key == key or not _joint(item.entity))
+    ]
     for item in bodies:
         if _acronym_of(key, item.entity) or _expands(key, item.entity):
             return item  # "the DSWD regional office", "KNDF"; the other way round
@@ -1122,6 +1146,17 @@ def _known_body(key: tuple[str, ...], known: list[_Known], *, definite: bool) ->
         if _same_group(key, item.key) or _same_group(item.key, key):
             return item
     return None
+
+
+def _joint(name: str) -> bool:
+    """Whether a name joins two bodies ("FBI and the U.S. attorney's office", "Uber and its
+    rival Ola"), not one body's name with "and" in it ("Food and Drug Administration").
+
+    Example:
+        >>> _joint("Uber and its rival Ola"), _joint("Ministry of Science and Technology")
+        (True, False)
+    """
+    return re.search(r"\s(?:and|&)\s+(?:the|its|his|her|their|a|an|other)\s", name) is not None
 
 
 def _capitalised_body_word(name: str) -> bool:
@@ -1197,6 +1232,8 @@ def _appositive_name(head: str) -> str:
     newspaper Al-Sabah" -> "Al-Sabah"; other mentions as they are."""
     words = head.split()
     lower = [i for i, w in enumerate(words) if w[:1].islower() and not w.endswith("'s")]
+    if any(words[i] in ("and", "&") for i in lower):
+        return head  # "Uber and its rival Ola": both, not the last name
     if not lower or lower[-1] == len(words) - 1 or words[lower[-1]] in _FUNCTION_WORDS:
         return head
     return " ".join(words[lower[-1] + 1 :])
@@ -1228,7 +1265,10 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
         if not outlet and words[-1] not in _FIRM_NOUNS:
             return _new_body(head, head_key, known)
         found = context.last(kind="report" if outlet else "statement", person=False)
-        if found is not None and found.entity and _proper(found.entity):
+        # "the publication" after "The Sun" reported: a capitalised body word may name an
+        # outlet, never a body that made statements
+        name = found.entity if found is not None else None
+        if found is not None and name and name[:1].isupper() and (_proper(name) or outlet):
             return found
         if outlet:  # "the online medium" after "Sahara Reporters" (read both ways)
             found = _last_named_source(context)
@@ -1403,7 +1443,10 @@ def _named_next(context: _Context) -> dict[str, str]:
     ties: dict[str, str] = {}
     for at in context.described:
         described = context.history[at][0].entity
+        words = set(_key(described or "")) - ROLE_NOUNS - _ROLE_STOP - BODY_WORDS
         for entity, kinds in context.history[at + 1 :]:
+            if entity.kind == "person" and words & set(_key(entity.role or "")):
+                break  # "fire service spokesman Pedro Aihara" speaks for "the fire department"
             name = entity.entity
             if entity.kind == "body" and "statement" in kinds and name and _proper(name):
                 if described:  # a proper name is never a generic word ("reports")

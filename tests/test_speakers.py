@@ -855,3 +855,57 @@ def test_a_company_spokesman_is_not_the_outlet_that_reported():
         ("the Wall Street Journal", "statement"), ("a company spokesman", "statement")
     )
     assert found == ["The Wall Street Journal", "company spokesman"]
+
+
+def test_a_joint_mention_is_neither_of_its_bodies():
+    assert _resolved(
+        ("the FBI and the U.S. attorney’s office in Boston", "statement"),
+        ("the FBI", "statement"),
+        ("Uber and its rival Ola", "statement"),
+        ("Ola", "statement"),
+    ) == ["FBI and the U.S. attorney's office in Boston", "FBI", "Uber and its rival Ola", "Ola"]
+    # "and" inside one body's name joins nothing
+    assert _resolved(
+        ("the Food and Drug Administration", "statement"), ("the administration", "statement")
+    ) == ["Food and Drug Administration", "Food and Drug Administration"]
+
+
+def test_an_acting_chief_is_named_and_an_outlet_relayed_by_according_to_is_the_outlet():
+    assert _resolved(
+        ("United States Park Police", "statement"),
+        ("Park Police acting Chief Gregory Monahan", "statement"),
+        ("Monahan", "statement"),
+    ) == ["United States Park Police", "Gregory Monahan", "Gregory Monahan"]
+    assert _resolved(
+        ("the Foreign Ministry", "statement"),
+        ("According to the ministry, the South Korean media outlet", "report"),
+        ("The report", "report"),
+    ) == ["Foreign Ministry", "South Korean media outlet", "South Korean media outlet"]
+
+
+def test_a_relative_is_not_the_official_described_next():
+    found = resolve_mentions(
+        [Mention("his sister Lucy Somers", 0, "statement"), Mention("the Yemeni official", 50)]
+    )
+    assert [e.entity for e in found] == ["Lucy Somers", "Yemeni official"]
+    assert found[0].role == "his sister"
+
+
+def test_a_described_body_is_not_named_next_across_a_person_of_its_service():
+    assert _resolved(
+        ("the local fire department", "statement"),
+        ("fire service spokesman Pedro Aihara", "statement"),
+        ("Vallourec", "statement"),
+    ) == ["local fire department", "Pedro Aihara", "Vallourec"]
+
+
+def test_the_publication_is_the_outlet_named_by_a_body_word():
+    assert (
+        _resolved(
+            ("Cheryl", "statement"),
+            ("The spokesperson", "report"),
+            ("The Sun", "report"),
+            ("The publication", "report"),
+        )[-1]
+        == "Sun"
+    )
