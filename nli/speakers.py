@@ -672,15 +672,21 @@ class _Context:
     described: list[int] = field(default_factory=list)
 
     def last(
-        self, *, kind: str | None = None, person: bool | None = None, generic: bool = False
+        self,
+        *,
+        kind: str | None = None,
+        person: bool | None = None,
+        generic: bool = False,
+        also: bool = False,
     ) -> Entity | None:
-        """The latest entity before (only of that claim kind; a person or not; or "reports")."""
+        """The latest entity before (only of that claim kind, or ``also`` of other kinds
+        too; a person or not; or "reports")."""
         for entity, kinds in reversed(self.history):
             if entity.entity is None:
                 continue
             if entity.entity.lower() in _GENERIC | {HEARSAY_ENTITY, RUMOUR_ENTITY} and not generic:
                 continue
-            if kind is not None and kinds != {kind}:
+            if kind is not None and (kind not in kinds if also else kinds != {kind}):
                 continue
             if person is not None and (entity.kind == "person") != person:
                 continue
@@ -917,7 +923,7 @@ PERSON_NOUNS = ROLE_NOUNS | frozenset(
     ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",
      "lawyer", "attorney", "politician", "leader", "founder", "frontbencher", "senator",
      "superintendent", "commissioner", "inspector", "chairman", "chairwoman", "owner",
-     "collector", "magistrate", "sheriff", "archbishop", "bishop"]
+     "collector", "magistrate", "sheriff", "archbishop", "bishop", "premier", "chancellor"]
 )  # fmt: skip
 _AGE = re.compile(r"^\d+-year-old$")
 
@@ -1265,6 +1271,11 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
         if not outlet and words[-1] not in _FIRM_NOUNS:
             return _new_body(head, head_key, known)
         found = context.last(kind="report" if outlet else "statement", person=False)
+        if found is None and not outlet:
+            # "The company" after "INM said", a claim read both as statement and as report
+            found = context.last(kind="statement", person=False, also=True)
+            if found is not None and (found.entity or "").lower().rstrip(".") in _OUTLET_ALIASES:
+                found = None
         # "the publication" after "The Sun" reported: a capitalised body word may name an
         # outlet, never a body that made statements
         name = found.entity if found is not None else None
@@ -1396,6 +1407,13 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
         i: Entity(named_next[e.entity], None, "body") if e.entity in named_next else e
         for i, e in resolved.items()
     }
+    outlet = _one_outlet(context, [(m.text, resolved[i]) for i, m in enumerate(mentions)])
+    if outlet is not None:  # "a report", "the report" in an article with one outlet's report
+        for i, e in resolved.items():
+            text = mentions[i].text or ""
+            head = _head_words(_clean(text)) if e.entity == HEARSAY_ENTITY else []
+            if head and head[-1].lower() in _ONE_HEARSAY:
+                resolved[i] = outlet
     # A person first named by surname alone and later in full takes the full name.
     surnames: dict[str, list[str]] = {}
     for k in known:
@@ -1421,6 +1439,39 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Entity]:
                             person.role, "person")  # fmt: skip
         out.append(entity)
     return out
+
+
+#: Singular hearsay nouns: one report, which an article's one reporting outlet made.
+_ONE_HEARSAY = frozenset(["report", "story", "claim", "allegation", "accusation"])
+#: Words in the names of news outlets ("The Irish Times", "Daily Mirror", "Sky News").
+_OUTLET_NAME_WORDS = frozenset(
+    ["times", "post", "journal", "news", "daily", "mirror", "herald", "telegraph", "guardian",
+     "tribune", "press", "gazette", "express", "mail", "observer", "chronicle", "independent",
+     "reporters", "tv", "television", "radio", "broadcasting", "magazine", "standard", "sun",
+     "star", "inquirer", "bulletin", "dispatch", "wire", "agency", "online"]
+)  # fmt: skip
+
+
+def _one_outlet(context: _Context, resolved: Sequence[tuple[str | None, Entity]]) -> Entity | None:
+    """The one news outlet that made reports in the article and no claim read only as a
+    statement ("The Wall Street Journal" reported; "a report", "the report" is theirs); None
+    when there are none or several. An outlet has a known outlet's name, an outlet's word in
+    its name, or a mention that calls it one ("Danish state broadcaster DR")."""
+    stated = {e.entity for e, kinds in context.history if kinds == {"statement"}}
+    called = {e.entity for text, e in resolved if set(_key(text or "")) & _OUTLET_NOUNS}
+    found: dict[str, Entity] = {}
+    for entity, kinds in context.history:
+        name = entity.entity
+        if not name or not name[:1].isupper() or name in stated or entity.kind != "body":
+            continue
+        outlet = (
+            name.lower().rstrip(".") in _OUTLET_ALIASES
+            or set(_key(name)) & _OUTLET_NAME_WORDS
+            or name in called
+        )
+        if "report" in kinds and outlet and name.lower() not in _GENERIC:
+            found[name] = entity
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _given_name(name: str) -> str | None:

@@ -909,3 +909,41 @@ def test_the_publication_is_the_outlet_named_by_a_body_word():
         )[-1]
         == "Sun"
     )
+
+
+def test_the_premier_and_the_company_read_both_ways_refer_back():
+    assert _resolved(
+        ("Malaysian Prime Minister Mahathir Mohamad", "statement"), ("the Premier", "statement")
+    ) == ["Mahathir Mohamad", "Mahathir Mohamad"]
+    found = resolve_mentions(
+        [
+            Mention("INM", 0, "statement"),
+            Mention("INM", 0, "report"),  # one claim read both as statement and as report
+            Mention("The company", 50, "statement"),
+        ]
+    )
+    assert [e.entity for e in found] == ["INM", "INM", "INM"]
+
+
+def test_a_report_is_the_one_outlet_that_reported():
+    assert _resolved(
+        ("report", "report"),
+        ("Malaysian Prime Minister Mahathir Mohamad", "statement"),
+        ("The Wall Street Journal", "report"),
+        ("the report", "report"),
+        ("reports", "report"),
+    ) == [
+        "The Wall Street Journal",
+        "Mahathir Mohamad",
+        "The Wall Street Journal",
+        "The Wall Street Journal",
+        "reports",
+    ]
+    # two outlets: whose report it is, the mention does not say
+    assert _resolved(
+        ("report", "report"), ("The Irish Times", "report"), ("Danish broadcaster DR", "report")
+    ) == ["reports", "Irish Times", "DR"]
+    # a body that reported is no outlet without an outlet's name or description
+    assert _resolved(("report", "report"), ("the media wing of the army", "report"))[0] == (
+        "reports"
+    )
