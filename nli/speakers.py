@@ -206,6 +206,29 @@ BODY_WORDS = frozenset(
         "blog",
         "wire",
         "yard",  # "Scotland Yard"
+        # firms and institutions ("Vulcan Materials Co.", "Crimson Hospital")
+        "co",
+        "llc",
+        "plc",
+        "limited",
+        "incorporated",
+        "hospital",
+        "clinic",
+        "board",
+        "club",
+        "school",
+        "college",
+        "airlines",
+        "airways",
+        "centre",
+        "center",
+        "fund",
+        "trust",
+        "battalion",
+        "brigade",
+        "regiment",
+        "division",
+        "unit",
     ]  # fmt: skip
 )
 #: Role nouns a definite mention ("the spokesman") may refer back with.
@@ -235,6 +258,9 @@ ROLE_NOUNS = frozenset(
         "agent",
         "lawyer",
         "attorney",
+        "sheriff",
+        "commissioner",
+        "superintendent",
     ]
 )
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
@@ -1264,6 +1290,13 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
     if earlier is not None:
         return Entity(earlier.entity, None, "body")
     words = head.split()
+    if definite and len(words) >= 2 and words[-1] in BODY_WORDS and _description(words):
+        # "the central bank" after "Bangladesh Bank", "the Bulgarian federation" after
+        # "Bulgaria's Tennis Federation": a description ending in the noun a name ends in
+        noun = (words[-1],)
+        for item in reversed(known):
+            if item.kind == "body" and item.key[-1:] == noun and _proper(item.entity):
+                return Entity(item.entity, None, "body")
     if definite and kind and _description(words):
         # "the paper" after the Daily Mirror reported; "the company" after it said so;
         # "the world's biggest automaker" after Toyota Motor Corp
@@ -1528,7 +1561,13 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
             person
             for person in people
             if nouns & {_role_class(w) for w in _key(person.role or "")}
-            and (not others or others & set(_key(person.role or "")))
+            and (
+                not others
+                or others & set(_key(person.role or ""))
+                # "The Warren County sheriff" in the lede, then "Sheriff Larry Sims": a bare
+                # role named next after the description has no word to tell them apart
+                or (_bare_role(person.role) and known.index(person) == known.index(item) + 1)
+            )
         ]
         if len({c.entity for c in candidates}) == 1:
             ties[item.entity] = candidates[0]
@@ -1537,6 +1576,12 @@ def _roles_to_people(known: list[_Known]) -> dict[str, _Known]:
             if named is not None:
                 ties[item.entity] = named
     return ties
+
+
+def _bare_role(role: str | None) -> bool:
+    """Whether a role is titles and role nouns alone ("Sheriff", "Police Commissioner" is
+    not: "Police" names whose)."""
+    return all(w in ROLE_NOUNS | TITLES for w in _key(role or ""))
 
 
 #: Role nouns of one who speaks for a person, one role whatever the word ("rep", "publicist").

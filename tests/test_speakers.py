@@ -947,3 +947,40 @@ def test_a_report_is_the_one_outlet_that_reported():
     assert _resolved(("report", "report"), ("the media wing of the army", "report"))[0] == (
         "reports"
     )
+
+
+def test_a_hospital_or_firm_is_a_body_and_a_description_takes_the_noun_its_name_ends_in():
+    found = resolve_mentions(
+        [
+            Mention("Crimson Hospital", 0, "statement"),
+            Mention("the hospital", 50, "statement"),
+            Mention("Vulcan Materials Co.", 100, "statement"),
+            Mention("Bulgaria's Tennis Federation", 150, "statement"),
+            Mention("the Bulgarian federation", 200, "statement"),
+        ]
+    )
+    assert [e.entity for e in found] == [
+        "Crimson Hospital",
+        "Crimson Hospital",
+        "Vulcan Materials Co",
+        "Bulgaria's Tennis Federation",
+        "Bulgaria's Tennis Federation",
+    ]
+    assert {e.kind for e in found} == {"body"}
+
+
+def test_a_described_role_is_the_person_with_that_bare_role_named_next():
+    assert _resolved(
+        ("The Warren County sheriff", "statement"),
+        ("Sheriff Larry Sims", "statement"),
+        ("Sims", "statement"),
+    ) == ["Larry Sims", "Larry Sims", "Larry Sims"]
+    # someone else named in between: the role may be theirs, so no tie
+    assert (
+        _resolved(
+            ("the United manager himself", "statement"),
+            ("Ferguson", "statement"),
+            ("manager Martin Jol", "report"),
+        )[0]
+        != "Martin Jol"
+    )
