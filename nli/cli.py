@@ -63,7 +63,7 @@ THRESHOLD_HELP = (
     "(default: the model's fitted threshold, else argmax)."
 )
 PRIORITY_THRESHOLD_HELP = (
-    "Ranked pairing: priority (calibrated x sqrt(pair probability)) labelled contradiction "
+    "Ranked pairing: priority (calibrated x pair probability) labelled contradiction "
     "(default: the model's finding_threshold.json unless --threshold is given)."
 )
 VERBOSE_HELP = "More logging to stderr (-v info with progress bars, -vv debug)."

@@ -11,7 +11,6 @@ error row and the others go on.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,7 +20,7 @@ import numpy as np
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
-from nli.labels import run_priority_threshold
+from nli.labels import finding_priority, run_priority_threshold
 from nli.model import ContradictionScorer
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
@@ -167,7 +166,7 @@ def make_finding(
     that article's text); it defaults to ``article.id``, the statement's article.
     ``pair_probability`` is the pair ranker's probability that the two claims are a
     denial and the report it answers (:mod:`nli.ranking`); ``priority``, the order of an
-    article's findings, is ``calibrated`` times its square root (``calibrated`` without it).
+    article's findings, is ``calibrated`` times it (``calibrated`` without it).
 
     ``calibrated`` is the score after the model's temperature scaling. ``label`` is decided
     on the calibrated probabilities with :func:`nli.config.decision_threshold`, as ``nli
@@ -178,7 +177,7 @@ def make_finding(
     """
     calibrated = scorer.calibrate(scored.probs)
     score = calibrated.contradiction
-    priority = score if pair_probability is None else score * math.sqrt(pair_probability)
+    priority = finding_priority(score, pair_probability)
     by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
     label = (
         finding_label(calibrated, MODEL_POLARITY, threshold=by_priority, score=priority)

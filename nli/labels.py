@@ -1,15 +1,16 @@
 """The threshold on ``priority`` at which a ranked finding is labelled a contradiction.
 
-A finding of ranked pairing has a ``priority``: its calibrated score times the square root of
-the pair ranker's probability that the two claims are a denial and the report it answers.
-On the real-news dev half, priority tells gold contradictions from the other gold pairs the
-model is handed better than the calibrated score alone (ROC-AUC 0.715 against 0.684 with the
-ranker's probabilities taken out of fold), so a model directory may hold
-``finding_threshold.json``, fitted by ``scripts/fit_finding_threshold.py``: ranked findings
-are then labelled ``"contradiction"`` when their priority reaches it. The file names the
-ranker and the calibration it was fitted with (SHA-256 of ``nli/pair_ranker.json`` and of the
-model's ``calibration.json``); when either has changed since, it is stale and findings are
-labelled by the calibrated score, with a warning. The model reads the file with its
+A finding of ranked pairing has a ``priority``: its calibrated score times the pair ranker's
+probability that the two claims are a denial and the report it answers
+(:func:`finding_priority`). On the real-news dev half, priority tells gold contradictions from
+the other gold pairs the model is handed better than the calibrated score alone (ROC-AUC 0.715
+against 0.684 with the ranker's probabilities taken out of fold, measured with its square root,
+the rule before), so a model directory may hold ``finding_threshold.json``, fitted by
+``scripts/fit_finding_threshold.py``: ranked findings are then labelled ``"contradiction"``
+when their priority reaches it. The file names the ranker and the calibration it was fitted
+with (SHA-256 of ``nli/pair_ranker.json`` and of the model's ``calibration.json``) and the
+priority rule (:data:`PRIORITY_RULE`); when any has changed since, it is stale and findings
+are labelled by the calibrated score, with a warning. The model reads the file with its
 calibration, when it is loaded, so a run labels by one rule throughout.
 ``--priority-threshold`` replaces the fitted threshold; a ``--threshold`` given without it
 labels by the calibrated score, as do findings without a ranker probability (``--pairing
@@ -45,6 +46,22 @@ logger = logging.getLogger(__name__)
 
 #: The file in a model directory.
 FINDING_THRESHOLD_FILE = "finding_threshold.json"
+#: How a ranked finding's priority is made, as a threshold file records it: a threshold
+#: fitted on another rule (files without the field were fitted on the square root of the
+#: probability, the rule until the seventeenth session) is stale.
+PRIORITY_RULE = "calibrated x pair_probability"
+_EARLIER_RULE = "calibrated x sqrt(pair_probability)"
+
+
+def finding_priority(calibrated: float, pair_probability: float | None) -> float:
+    """A finding's ``priority``: its calibrated contradiction score times the pair ranker's
+    probability (the score alone without one).
+
+    Example:
+        >>> finding_priority(0.5, 0.64), finding_priority(0.5, None)
+        (0.32, 0.5)
+    """
+    return calibrated if pair_probability is None else calibrated * pair_probability
 
 
 @dataclass(frozen=True)
@@ -56,12 +73,14 @@ class FindingThreshold:
         ranker_sha256 (str): SHA-256 of the pair ranker file it was fitted with.
         calibration_sha256 (str): SHA-256 of the model's ``calibration.json`` then.
         fitted (dict): How it was fitted (command, data, measured recall and precision).
+        priority (str): The priority rule it was fitted on (:data:`PRIORITY_RULE`).
     """
 
     priority_threshold: float
     ranker_sha256: str
     calibration_sha256: str
     fitted: dict[str, Any] = field(default_factory=dict)
+    priority: str = PRIORITY_RULE
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.priority_threshold <= 1.0:
@@ -91,6 +110,7 @@ def read_finding_threshold(model_dir: str | Path) -> FindingThreshold | None:
             ranker_sha256=str(raw["ranker_sha256"]),
             calibration_sha256=str(raw["calibration_sha256"]),
             fitted=dict(raw.get("fitted", {})),
+            priority=str(raw.get("priority", _EARLIER_RULE)),
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{path}: not a finding threshold ({error})") from error
@@ -116,6 +136,8 @@ def priority_threshold(
         stale.append(f"the pair ranker {ranker_path}")
     if not calibration.is_file() or record.calibration_sha256 != sha256_file(calibration):
         stale.append(f"the calibration {calibration}")
+    if record.priority != PRIORITY_RULE:
+        stale.append(f"the priority rule ({record.priority}, now {PRIORITY_RULE})")
     if stale:
         logger.warning(
             "%s was fitted with another version of %s: findings are labelled by the "

@@ -17,7 +17,9 @@ from nli.findings import make_finding
 from nli.io import sha256_file
 from nli.labels import (
     FINDING_THRESHOLD_FILE,
+    PRIORITY_RULE,
     FindingThreshold,
+    finding_priority,
     priority_threshold,
     read_finding_threshold,
     run_priority_threshold,
@@ -99,6 +101,24 @@ def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
     assert priority_threshold(tmp_path, ranker) is None
 
 
+def test_a_threshold_fitted_on_the_earlier_priority_rule_is_stale(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "calibration.json").write_text("{}")
+    ranker = tmp_path / "ranker.json"
+    ranker.write_text('{"weights": []}')
+    write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
+    path = tmp_path / FINDING_THRESHOLD_FILE
+    raw = json.loads(path.read_text())
+    assert raw["priority"] == PRIORITY_RULE
+    del raw["priority"]  # a file from before the rule was recorded: the square root
+    path.write_text(json.dumps(raw))
+    with caplog.at_level(logging.WARNING, logger="nli.labels"):
+        assert priority_threshold(tmp_path, ranker) is None
+    assert "priority rule" in caplog.text
+    assert finding_priority(0.5, 0.64) == pytest.approx(0.32)
+
+
 @pytest.mark.parametrize("model_dir", [DEFAULT_MODEL_DIR, DEFAULT_MODEL_DIR.parent / "accurate"])
 def test_the_shipped_models_have_a_current_finding_threshold(model_dir: Path) -> None:
     """Refitting nli/pair_ranker.json or recalibrating a shipped model needs
@@ -142,7 +162,7 @@ def test_make_finding_labels_ranked_findings_by_priority(model_copy: Path) -> No
         )
         return str(finding["label"])
 
-    # priority 0.5 * sqrt(0.64) = 0.4 >= 0.3: contradiction; 0.5 * sqrt(0.25) = 0.25 < 0.3
+    # priority 0.5 * 0.64 = 0.32 >= 0.3: contradiction; 0.5 * 0.25 = 0.125 < 0.3
     assert label(ArticleConfig(), 0.64) == "contradiction"
     assert label(ArticleConfig(), 0.25) != "contradiction"
     # without a ranker probability, or with a threshold given: the calibrated score decides
@@ -274,8 +294,8 @@ def test_make_finding_follows_the_given_thresholds_over_the_fitted_one(model_cop
         return str(finding["label"])
 
     # the given priority threshold decides, not the model directory's file
-    assert label(ArticleConfig(priority_threshold=0.45), 0.64) != "contradiction"  # 0.4 < 0.45
-    assert label(ArticleConfig(priority_threshold=0.35), 0.64) == "contradiction"
+    assert label(ArticleConfig(priority_threshold=0.35), 0.64) != "contradiction"  # 0.32 < 0.35
+    assert label(ArticleConfig(priority_threshold=0.30), 0.64) == "contradiction"
     # no priority: the given calibrated threshold decides (calibrated 0.5)
     assert label(ArticleConfig(threshold=0.4, priority_threshold=0.45), None) == "contradiction"
 

@@ -250,7 +250,7 @@ def test_make_finding_writes_priority(tiny_scorer) -> None:  # type: ignore[no-u
     row = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig(),
                        pair_probability=0.25)  # fmt: skip
     assert row["pair_probability"] == 0.25
-    assert row["priority"] == pytest.approx(row["calibrated"] * 0.5)  # x its square root
+    assert row["priority"] == pytest.approx(row["calibrated"] * 0.25)  # x the probability
     plain = make_finding(article, DENIAL, REPORT, scored, tiny_scorer, ArticleConfig())
     assert plain["pair_probability"] is None and plain["priority"] == plain["calibrated"]
 
@@ -273,7 +273,7 @@ def test_score_with_ranked_pairing_orders_findings_by_priority(
     assert all(0.0 < r["pair_probability"] < 1.0 for r in rows)
     assert [r["priority"] for r in rows] == sorted((r["priority"] for r in rows), reverse=True)
     assert all(
-        r["priority"] == pytest.approx(r["calibrated"] * r["pair_probability"] ** 0.5) for r in rows
+        r["priority"] == pytest.approx(r["calibrated"] * r["pair_probability"]) for r in rows
     )
     pairs = {(r["statement"]["content"], r["report"]["content"]) for r in rows}
     assert any("no fighting troops" in s and "hundreds of troops" in r for s, r in pairs)
