@@ -267,7 +267,7 @@ _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person"}
 #: Words after which a speaker text has become the rest of its sentence.
 _CLAUSE_WORDS = frozenset(
     ["are", "is", "was", "were", "will", "would", "has", "have", "had", "initially",
-     "published", "reportedly", "that", "which", "learned", "said", "says", "say", "told",
+     "published", "reportedly", "that", "which", "learned", "said", "says", "say", "told", "also",
      "yesterday", "today", "tonight", "earlier", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "who", "does", "did", "do", "can", "could", "may",
      "might", "must", "should", "still", "already", "now", "again", "never", "didn't",
@@ -387,6 +387,10 @@ def _clean(text: str) -> str:
     text = re.sub(r"^date \d{4}-\d{2}-\d{2}\s+", "", text)  # a stored page's date line
     # "LONDON (AFP) - ", "MOSCOW, May 12 (Reuters) - ": a dateline
     text = re.sub(r"^[A-Z][A-Z ]+(?:,\s*[A-Z][a-z]+\.? \d+)?\s*(?:\([^)]*\))?\s*-\s*", "", text)
+    # "Tokyo, Aug. 15 (Jiji Press)--Japan": a dateline with the agency and a double dash
+    text = re.sub(
+        r"^[A-Z][\w .']*,\s*[A-Z][a-z]+\.?\s*\d{1,2}\s*\([^)]*\)\s*(?:--|[-–—])\s*", "", text
+    )
     # "Washington (AFP) March 22, 2000 - ": a news agency's dateline with a date after it
     text = re.sub(
         r"^[A-Z][\w .']*\((?:AFP|Reuters|AP|UPI|PTI|IANS|ANI|dpa|Xinhua|EFE)\)"
@@ -858,7 +862,7 @@ _AGENT_END = frozenset(["seen", "which", "who", "that", "and"])
 
 def _resolve_one(text: str, kind: str | None, context: _Context) -> Entity:
     cleaned = _clean(text)
-    if not cleaned or cleaned.lower() in _NO_ONE:
+    if not cleaned or cleaned.lower() in _NO_ONE or _DATELINE.fullmatch(cleaned):
         return Entity(None)
     # "the ministry", and "a ministry statement": both refer to a ministry named before
     opening = _drop_leading_phrases(text.lstrip("'\"“” ")).lower()
@@ -944,6 +948,8 @@ def _member_of_group(cleaned: str, known: list[_Known]) -> Entity | None:
 
 #: Mentions that are a discourse word left by the claim finder, not a speaker.
 _NO_ONE = frozenset(["meanwhile", "meantime", "however", "instead", "published", "breaking"])
+#: A dateline left alone as a speaker text: "BEIJING, April 3".
+_DATELINE = re.compile(r"[A-Z]{2,}(?: [A-Z]{2,})*,\s*[A-Z][a-z]+\.?\s*\d{1,2}")
 #: Nouns for a person that "the ..." may refer back with ("the Chinese diplomat").
 PERSON_NOUNS = ROLE_NOUNS | frozenset(
     ["diplomat", "envoy", "guitarist", "singer", "actor", "actress", "star", "coach", "player",

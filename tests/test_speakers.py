@@ -984,3 +984,11 @@ def test_a_described_role_is_the_person_with_that_bare_role_named_next():
         )[0]
         != "Martin Jol"
     )
+
+
+def test_a_dateline_with_a_double_dash_or_alone_names_no_one():
+    assert _resolved(
+        ("Tokyo, Aug. 15 (Jiji Press)--Japan", "statement"),
+        ("BEIJING, April 3", "report"),
+        ("Murphy also angrily", "statement"),
+    ) == ["Japan", None, "Murphy"]
