@@ -79,7 +79,9 @@ OneWayOpt = Annotated[bool, typer.Option("--one-way", hidden=True)]
 ThresholdOpt = Annotated[
     float | None, typer.Option("--threshold", min=0.0, max=1.0, help=THRESHOLD_HELP)
 ]
-VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)]
+VerboseOpt = Annotated[
+    int, typer.Option("--verbose", "-v", count=True, metavar="", help=VERBOSE_HELP)
+]
 FinderOpt = Annotated[
     str,
     typer.Option(

@@ -31,6 +31,12 @@ def test_version_and_help():
         assert "Example" in help_result.output
 
 
+def test_verbose_is_shown_as_a_flag_to_repeat_not_a_number():
+    result = runner.invoke(app, ["score", "--help"], env={"COLUMNS": "120"})
+    line = next(x for x in result.output.splitlines() if "--verbose" in x)
+    assert "<int>" not in line and "INTEGER" not in line
+
+
 def test_pairs_writes_probs_score_and_label(tmp_path: Path, tiny_model_dir: Path):
     out = tmp_path / "scored.jsonl"
     result = runner.invoke(
