@@ -1313,8 +1313,8 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
         if found is None and not outlet:
             # "The company" after "INM said", a claim read both as statement and as report
             found = context.last(kind="statement", person=False, also=True)
-            if found is not None and (found.entity or "").lower().rstrip(".") in _OUTLET_ALIASES:
-                found = None
+            if found is not None and _outlet_name(found.entity or ""):
+                found = None  # "the company" is no outlet that reported
         # "the publication" after "The Sun" reported: a capitalised body word may name an
         # outlet, never a body that made statements
         name = found.entity if found is not None else None
@@ -1491,6 +1491,16 @@ _OUTLET_NAME_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _outlet_name(name: str) -> bool:
+    """Whether a name is a news outlet's: a known outlet, or an outlet's word in it.
+
+    Example:
+        >>> _outlet_name("The Irish Times"), _outlet_name("AP"), _outlet_name("Vallourec")
+        (True, True, False)
+    """
+    return name.lower().rstrip(".") in _OUTLET_ALIASES or bool(set(_key(name)) & _OUTLET_NAME_WORDS)
+
+
 def _one_outlet(context: _Context, resolved: Sequence[tuple[str | None, Entity]]) -> Entity | None:
     """The one news outlet that made reports in the article and no claim read only as a
     statement ("The Wall Street Journal" reported; "a report", "the report" is theirs); None
@@ -1503,11 +1513,7 @@ def _one_outlet(context: _Context, resolved: Sequence[tuple[str | None, Entity]]
         name = entity.entity
         if not name or not name[:1].isupper() or name in stated or entity.kind != "body":
             continue
-        outlet = (
-            name.lower().rstrip(".") in _OUTLET_ALIASES
-            or set(_key(name)) & _OUTLET_NAME_WORDS
-            or name in called
-        )
+        outlet = _outlet_name(name) or name in called
         if "report" in kinds and outlet and name.lower() not in _GENERIC:
             found[name] = entity
     return next(iter(found.values())) if len(found) == 1 else None
