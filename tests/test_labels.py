@@ -44,6 +44,16 @@ def _record(
     )
 
 
+def _fitted(folder: Path, calibration: str) -> Path:
+    """A model folder with ``calibration`` and a threshold of 0.2 fitted with a ranker
+    file of its own (returned)."""
+    (folder / "calibration.json").write_text(calibration)
+    ranker = folder / "ranker.json"
+    ranker.write_text('{"weights": []}')
+    write_finding_threshold(folder, _record(folder, 0.2, ranker))
+    return ranker
+
+
 @pytest.fixture
 def model_copy(tmp_path: Path, tiny_model_dir: Path) -> Path:
     """The tiny model with a calibration (temperature 1, threshold 0.9) and no finding
@@ -83,10 +93,7 @@ def test_file_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
 def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "calibration.json").write_text('{"temperature": 2.0}')
-    ranker = tmp_path / "ranker.json"
-    ranker.write_text('{"weights": []}')
-    write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
+    ranker = _fitted(tmp_path, '{"temperature": 2.0}')
     assert priority_threshold(tmp_path, ranker) == 0.2
     # the calibration changed since the fit (nli calibrate): stale, with a warning; the same
     # size and a rewrite within one clock tick are still seen (the file is hashed)
@@ -104,10 +111,8 @@ def test_threshold_is_used_only_while_ranker_and_calibration_are_unchanged(
 def test_a_threshold_fitted_on_the_earlier_priority_rule_is_stale(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "calibration.json").write_text("{}")
-    ranker = tmp_path / "ranker.json"
-    ranker.write_text('{"weights": []}')
-    write_finding_threshold(tmp_path, _record(tmp_path, 0.2, ranker))
+    ranker = _fitted(tmp_path, "{}")
+    assert priority_threshold(tmp_path, ranker) == 0.2
     path = tmp_path / FINDING_THRESHOLD_FILE
     raw = json.loads(path.read_text())
     assert raw["priority"] == PRIORITY_RULE
