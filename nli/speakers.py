@@ -1295,6 +1295,11 @@ def _body(cleaned: str, definite: bool, kind: str | None, context: _Context) -> 
     earlier = _known_body(head_key, known, definite=definite or bare) or _one_conjunct(head, known)
     if earlier is not None:
         return Entity(earlier.entity, None, "body")
+    if bare and not definite and kind == "statement":
+        # "police" said, then "a statement from Police Scotland" ("the company" is below)
+        entity = _new_body(head, head_key, known)
+        context.described.append(len(context.history))
+        return entity
     words = head.split()
     if definite and len(words) >= 2 and words[-1] in BODY_WORDS and _description(words):
         # "the central bank" after "Bangladesh Bank", "the Bulgarian federation" after
@@ -1545,9 +1550,13 @@ def _named_next(context: _Context) -> dict[str, str]:
                 break  # "fire service spokesman Pedro Aihara" speaks for "the fire department"
             name = entity.entity
             if entity.kind == "body" and "statement" in kinds and name and _proper(name):
-                if described:  # a proper name is never a generic word ("reports")
+                # a body word alone ("police") is only the body whose name has it
+                one_word = len(_key(described or "")) == 1
+                if described and (not one_word or _key(described)[0] in _key(name)):
                     ties[described] = name
-                break
+                    break
+                if not one_word:
+                    break
     return ties
 
 

@@ -992,3 +992,13 @@ def test_a_dateline_with_a_double_dash_or_alone_names_no_one():
         ("BEIJING, April 3", "report"),
         ("Murphy also angrily", "statement"),
     ) == ["Japan", None, "Murphy"]
+
+
+def test_a_body_word_alone_is_the_body_named_next_with_that_word():
+    assert _resolved(
+        ("police", "statement"), ("A statement from Police Scotland", "statement")
+    ) == ["Police Scotland", "Police Scotland"]
+    assert _resolved(("police", "statement"), ("Vallourec", "statement")) == [
+        "police",
+        "Vallourec",
+    ]
