@@ -1078,5 +1078,21 @@ def summarize_cli(
 
 
 def main() -> None:
-    """Console-script entry point; usage errors exit with code 2."""
-    app()
+    """Console-script entry point; usage errors exit with code 2, Ctrl-C with 130.
+
+    A command that is interrupted while it runs says so itself (and what to rerun); one
+    interrupted before that (loading the model, reading the input) would end without a word,
+    as typer turns the KeyboardInterrupt into a silent exit 130: it is said here.
+    """
+    try:
+        app()
+    except SystemExit as done:
+        if done.code == 130 and _interrupted_by_typer(done):
+            typer.echo("interrupted", err=True)
+        raise
+
+
+def _interrupted_by_typer(done: SystemExit) -> bool:
+    """Whether an exit is typer's for a KeyboardInterrupt no command reported (the
+    commands' own reports end in an exit raised ``from None``)."""
+    return isinstance(getattr(done.__context__, "__cause__", None), KeyboardInterrupt)

@@ -241,3 +241,38 @@ def test_summarize_fails_when_no_grouping_asked_for_can_be_written(tmp_path: Pat
     assert result.exit_code == 2
     assert "nothing written" in result.output and "no outlet table" in result.output
     assert not out.exists()  # not even an empty folder
+
+
+def test_ctrl_c_before_a_command_reports_is_said_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import nli.cli as cli
+
+    def interrupt(verbose: int) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the command starts up
+
+    monkeypatch.setattr(cli, "_setup_logging", interrupt)
+    monkeypatch.setattr("sys.argv", ["nli", "summarize", str(tmp_path / "f.jsonl"), "-o", "out"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err.strip() == "interrupted"
+
+
+def test_an_interrupt_a_command_reported_itself_is_not_said_twice(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import nli.cli as cli
+
+    def interrupt(verbose: int) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:  # as `nli score` reports an interrupted run
+            raise cli._fail("interrupted; rerun with --resume", 130) from None
+
+    monkeypatch.setattr(cli, "_setup_logging", interrupt)
+    monkeypatch.setattr("sys.argv", ["nli", "summarize", str(tmp_path / "f.jsonl"), "-o", "out"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err.strip() == "error: interrupted; rerun with --resume"
