@@ -20,7 +20,7 @@ import numpy as np
 from nli import __version__
 from nli.claims import article_claims, claim_to_dict
 from nli.config import ArticleConfig, RunCounts, decision_threshold
-from nli.labels import finding_priority, run_priority_threshold
+from nli.labels import ranked_priority, run_priority_threshold
 from nli.model import ContradictionScorer
 from nli.pairing import ClaimPair, pair_article_claims
 from nli.prefetch import FoundClaims
@@ -177,7 +177,7 @@ def make_finding(
     """
     calibrated = scorer.calibrate(scored.probs)
     score = calibrated.contradiction
-    priority = finding_priority(score, pair_probability)
+    priority = ranked_priority(score, pair_probability)
     by_priority = None if pair_probability is None else run_priority_threshold(config, scorer)
     label = (
         finding_label(calibrated, MODEL_POLARITY, threshold=by_priority, score=priority)

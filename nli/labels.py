@@ -2,7 +2,7 @@
 
 A finding of ranked pairing has a ``priority``: its calibrated score times the pair ranker's
 probability that the two claims are a denial and the report it answers
-(:func:`finding_priority`). On the real-news dev half, priority tells gold contradictions from
+(:func:`ranked_priority`). On the real-news dev half, priority tells gold contradictions from
 the other gold pairs the model is handed better than the calibrated score alone (ROC-AUC 0.715
 against 0.684 with the ranker's probabilities taken out of fold, measured with its square root,
 the rule before), so a model directory may hold ``finding_threshold.json``, fitted by
@@ -53,12 +53,12 @@ PRIORITY_RULE = "calibrated x pair_probability"
 _EARLIER_RULE = "calibrated x sqrt(pair_probability)"
 
 
-def finding_priority(calibrated: float, pair_probability: float | None) -> float:
+def ranked_priority(calibrated: float, pair_probability: float | None) -> float:
     """A finding's ``priority``: its calibrated contradiction score times the pair ranker's
     probability (the score alone without one).
 
     Example:
-        >>> finding_priority(0.5, 0.64), finding_priority(0.5, None)
+        >>> ranked_priority(0.5, 0.64), ranked_priority(0.5, None)
         (0.32, 0.5)
     """
     return calibrated if pair_probability is None else calibrated * pair_probability

@@ -365,6 +365,11 @@ class Entity:
     kind: str | None = None
 
 
+def _known_outlet(name: str) -> bool:
+    """Whether a name is one of the outlets :func:`canonical_outlet` knows ("AP", "Reuters")."""
+    return name.lower().rstrip(".") in _OUTLET_ALIASES
+
+
 def canonical_outlet(name: str | None) -> str | None:
     """One name per outlet across a collection: ``"AP"`` and ``"the Associated Press"`` alike.
 
@@ -1364,7 +1369,7 @@ def _last_named_source(
     False: not a known news outlet, such as "the Wall Street Journal")."""
     for entity, kinds in reversed(context.history):
         name = entity.entity or ""
-        outlet = name.lower().rstrip(".") in _OUTLET_ALIASES
+        outlet = _known_outlet(name)
         if entity.kind == "body" and kind in kinds and _proper(name) and (outlets or not outlet):
             return entity
     return None
@@ -1503,7 +1508,7 @@ def _outlet_name(name: str) -> bool:
         >>> _outlet_name("The Irish Times"), _outlet_name("AP"), _outlet_name("Vallourec")
         (True, True, False)
     """
-    return name.lower().rstrip(".") in _OUTLET_ALIASES or bool(set(_key(name)) & _OUTLET_NAME_WORDS)
+    return _known_outlet(name) or bool(set(_key(name)) & _OUTLET_NAME_WORDS)
 
 
 def _one_outlet(context: _Context, resolved: Sequence[tuple[str | None, Entity]]) -> Entity | None:
@@ -1544,15 +1549,15 @@ def _named_next(context: _Context) -> dict[str, str]:
     ties: dict[str, str] = {}
     for at in context.described:
         described = context.history[at][0].entity
-        words = set(_key(described or "")) - ROLE_NOUNS - _ROLE_STOP - BODY_WORDS
+        key = _key(described or "")
+        words = set(key) - ROLE_NOUNS - _ROLE_STOP - BODY_WORDS
+        one_word = len(key) == 1  # a body word alone ("police"): the body whose name has it
         for entity, kinds in context.history[at + 1 :]:
             if entity.kind == "person" and words & set(_key(entity.role or "")):
                 break  # "fire service spokesman Pedro Aihara" speaks for "the fire department"
             name = entity.entity
             if entity.kind == "body" and "statement" in kinds and name and _proper(name):
-                # a body word alone ("police") is only the body whose name has it
-                one_word = len(_key(described or "")) == 1
-                if described and (not one_word or _key(described)[0] in _key(name)):
+                if described and (not one_word or key[0] in _key(name)):
                     ties[described] = name
                     break
                 if not one_word:

@@ -5,7 +5,7 @@ Usage::
     python scripts/fit_finding_threshold.py fixtures/real/dev.jsonl --model default
 
 A finding's ``priority`` is its calibrated score times the pair ranker's probability
-(:func:`nli.labels.finding_priority`): the model's verdict on the two claims, weighed by how
+(:func:`nli.labels.ranked_priority`): the model's verdict on the two claims, weighed by how
 likely they are a denial and the report it answers. On the dev half of the real-news set,
 priority tells the gold contradictions among the pairs that reach the model from the other
 gold pairs better than the calibrated score alone, so ``nli score`` labels ranked findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -243,36 +244,44 @@ def test_summarize_fails_when_no_grouping_asked_for_can_be_written(tmp_path: Pat
     assert not out.exists()  # not even an empty folder
 
 
-def test_ctrl_c_before_a_command_reports_is_said_and_exits_130(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def _main_exit(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    start_up: Any,
+) -> tuple[object, str]:
+    """The exit code and standard error of ``nli summarize`` run through the console entry
+    point, with ``start_up`` in place of its logging set-up (the first thing it does)."""
     import nli.cli as cli
 
-    def interrupt(verbose: int) -> None:
-        raise KeyboardInterrupt  # Ctrl-C while the command starts up
-
-    monkeypatch.setattr(cli, "_setup_logging", interrupt)
+    monkeypatch.setattr(cli, "_setup_logging", start_up)
     monkeypatch.setattr("sys.argv", ["nli", "summarize", str(tmp_path / "f.jsonl"), "-o", "out"])
     with pytest.raises(SystemExit) as done:
         cli.main()
-    assert done.value.code == 130
-    assert capsys.readouterr().err.strip() == "interrupted"
+    return done.value.code, capsys.readouterr().err.strip()
+
+
+def test_ctrl_c_before_a_command_reports_is_said_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def interrupt(verbose: int) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the command starts up
+
+    assert _main_exit(monkeypatch, capsys, tmp_path, interrupt) == (130, "interrupted")
 
 
 def test_an_interrupt_a_command_reported_itself_is_not_said_twice(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import nli.cli as cli
+    from nli.cli import _fail
 
     def interrupt(verbose: int) -> None:
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt:  # as `nli score` reports an interrupted run
-            raise cli._fail("interrupted; rerun with --resume", 130) from None
+            raise _fail("interrupted; rerun with --resume", 130) from None
 
-    monkeypatch.setattr(cli, "_setup_logging", interrupt)
-    monkeypatch.setattr("sys.argv", ["nli", "summarize", str(tmp_path / "f.jsonl"), "-o", "out"])
-    with pytest.raises(SystemExit) as done:
-        cli.main()
-    assert done.value.code == 130
-    assert capsys.readouterr().err.strip() == "error: interrupted; rerun with --resume"
+    assert _main_exit(monkeypatch, capsys, tmp_path, interrupt) == (
+        130,
+        "error: interrupted; rerun with --resume",
+    )

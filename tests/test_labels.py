@@ -19,8 +19,8 @@ from nli.labels import (
     FINDING_THRESHOLD_FILE,
     PRIORITY_RULE,
     FindingThreshold,
-    finding_priority,
     priority_threshold,
+    ranked_priority,
     read_finding_threshold,
     run_priority_threshold,
     write_finding_threshold,
@@ -121,7 +121,7 @@ def test_a_threshold_fitted_on_the_earlier_priority_rule_is_stale(
     with caplog.at_level(logging.WARNING, logger="nli.labels"):
         assert priority_threshold(tmp_path, ranker) is None
     assert "priority rule" in caplog.text
-    assert finding_priority(0.5, 0.64) == pytest.approx(0.32)
+    assert ranked_priority(0.5, 0.64) == pytest.approx(0.32)
 
 
 @pytest.mark.parametrize("model_dir", [DEFAULT_MODEL_DIR, DEFAULT_MODEL_DIR.parent / "accurate"])
