@@ -30,10 +30,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from fit_pair_ranker import (
+    as_ranker_reads,
     candidate_pairs,
     choose_rule,
     out_of_fold_probabilities,
     pairing_recall,
+    shipped_fit,
 )
 from real_halves import refuse_test_half
 
@@ -81,11 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             candidate_pairs(g, claims, vectors[[row_of[claim_query(c)] for c in claims]])
             for g, claims in zip(gold, found, strict=True)
         ]
-        probs = [ranker.probabilities(a.features) for a in articles]
+        probs = [ranker.probabilities(as_ranker_reads(a, ranker).features) for a in articles]
         recall, per = pairing_recall(
             articles, probs, ranker.threshold, ranker.max_pairs, ranker.min_pairs
         )
-        folds = out_of_fold_probabilities(articles, c=0.003, degree=2, folds=5)
+        folds = out_of_fold_probabilities(articles, folds=5, **shipped_fit())
         cv = choose_rule(articles, folds, args.budget, 1)[3]
         if precision in precisions:
             print(

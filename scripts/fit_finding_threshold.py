@@ -13,8 +13,8 @@ by it once this threshold is fitted for the model.
 
 The ranker must not have seen the articles it rates here, or its probabilities would be
 better than on new text: the dev articles are split into the ranker's folds
-(``GroupKFold``, C and degree as ``nli/pair_ranker.json`` records), each fold's pairs are
-kept by a ranker fitted on the other folds (with the shipped rule: threshold, max and min
+(``GroupKFold``, C, degree and claim roles as ``nli/pair_ranker.json`` records), each fold's
+pairs are kept by a ranker fitted on the other folds (with the shipped rule: threshold, max and min
 pairs), scored by the model as ``nli score`` scores them, and matched to the gold pairs as
 ``nli eval --articles`` matches them. The threshold is the one with the highest end-to-end
 recall whose precision is at least ``--min-precision`` (default: the precision of the
@@ -37,14 +37,18 @@ threshold is written for ``--model``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fit_pair_ranker import ArticlePairs, article_pairs, out_of_fold_probabilities
+from fit_pair_ranker import (
+    ArticlePairs,
+    article_pairs,
+    out_of_fold_probabilities,
+    shipped_fit,
+)
 from real_halves import refuse_test_half
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "training"))
@@ -197,12 +201,11 @@ def main(argv: list[str] | None = None) -> int:
         refuse_test_half(args.gold)
     except (ValueError, FileNotFoundError) as error:
         parser.error(f"{error} (fit on the dev half)")
-    fitted = json.loads(DEFAULT_RANKER_PATH.read_text(encoding="utf-8")).get("fitted", {})
-    c, degree, folds = float(fitted.get("c", 0.003)), int(fitted.get("degree", 2)), 5
+    fitted, folds = shipped_fit(), 5
 
     gold = read_gold_articles(args.gold)
     articles = [article_pairs(g) for g in gold]
-    probs = out_of_fold_probabilities(articles, c=c, degree=degree, folds=folds)
+    probs = out_of_fold_probabilities(articles, folds=folds, **fitted)  # as the ranker was
     if args.fold_models:
         calibration = sha256_file(Path(resolve_model_path(args.model)) / "calibration.json")
         for other in args.fold_models:

@@ -20,6 +20,7 @@ and a file holding any of its articles is refused (``scripts/real_halves.py``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -35,7 +36,17 @@ from sklearn.preprocessing import StandardScaler
 from nli.claims import extract_claims
 from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
 from nli.io import sha256_file
-from nli.ranking import FEATURES, PairRanker, expand_features, pair_features, select_pairs
+from nli.ranking import (
+    DEFAULT_RANKER_PATH,
+    FEATURES,
+    ROLE_FEATURES,
+    ClaimRoles,
+    PairRanker,
+    expand_features,
+    pair_features,
+    role_inputs,
+    select_pairs,
+)
 from nli.retrieval import claim_query, load_encoder
 from nli.types import Claim
 
@@ -50,6 +61,20 @@ class ArticlePairs:
     #: Per candidate pair, the gold contradiction pairs (indices) it matches.
     hits: list[set[int]]
     n_gold: int
+    #: The claims' embeddings (one row each; no columns when fewer than two claims).
+    embeddings: np.ndarray
+    #: Per claim, whether it is the statement / the report of a gold contradiction.
+    sides: np.ndarray
+
+    def with_sides(self, sides: np.ndarray) -> ArticlePairs:
+        """This article with :data:`nli.ranking.ROLE_FEATURES` after its features, from
+        the claims' side probabilities (as :func:`nli.ranking.pair_features` adds them)."""
+        if not self.index:
+            return dataclasses.replace(self, features=np.zeros((0, self.features.shape[1] + 3)))
+        i = np.array([a for a, _ in self.index])
+        j = np.array([b for _, b in self.index])
+        s, r = sides[i, 0], sides[j, 1]
+        return dataclasses.replace(self, features=np.column_stack([self.features, s, r, s * r]))
 
 
 def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
@@ -64,8 +89,20 @@ def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
 def candidate_pairs(gold: GoldArticle, claims: list[Claim], embeddings: np.ndarray) -> ArticlePairs:
     """:func:`article_pairs` for claims found and embedded already (one row per claim)."""
     contradictions = [p for p in gold.pairs if p.label == "contradiction"]
+    sides = np.array(
+        [
+            [
+                any(spans_overlap(c.span, p.statement_span) for p in contradictions),
+                any(spans_overlap(c.span, p.report_span) for p in contradictions),
+            ]
+            for c in claims
+        ],
+        dtype=bool,
+    ).reshape(len(claims), 2)
     if len(claims) < 2:
-        return ArticlePairs(claims, [], np.zeros((0, len(FEATURES))), [], len(contradictions))
+        return ArticlePairs(
+            claims, [], np.zeros((0, len(FEATURES))), [], len(contradictions), embeddings, sides
+        )
     index, rows = pair_features(claims, embeddings, text_length=len(gold.article.text))
     hits = [
         {
@@ -76,7 +113,25 @@ def candidate_pairs(gold: GoldArticle, claims: list[Claim], embeddings: np.ndarr
         }
         for i, j in index
     ]
-    return ArticlePairs(claims, index, rows, hits, len(contradictions))
+    return ArticlePairs(claims, index, rows, hits, len(contradictions), embeddings, sides)
+
+
+def as_ranker_reads(article: ArticlePairs, ranker: PairRanker) -> ArticlePairs:
+    """The article with the features ``ranker`` reads: with its claim roles' side features
+    when it has claim roles (:meth:`nli.ranking.PairRanker.features_of`)."""
+    if ranker.roles is None or not article.index:
+        return article
+    return article.with_sides(ranker.roles.probabilities(article.claims, article.embeddings))
+
+
+def shipped_fit() -> dict[str, float]:
+    """How the shipped ranker was fitted: ``c``, ``degree`` and ``roles_c`` (0: no roles)."""
+    fitted = json.loads(DEFAULT_RANKER_PATH.read_text(encoding="utf-8")).get("fitted", {})
+    return {
+        "c": float(fitted.get("c", 0.003)),
+        "degree": int(fitted.get("degree", 2)),
+        "roles_c": float(fitted.get("roles_c") or 0.0),
+    }
 
 
 def pairing_recall(
@@ -113,16 +168,71 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return weights, bias
 
 
+def article_folds(articles: Sequence[ArticlePairs], folds: int) -> np.ndarray:
+    """Each article's fold: ``GroupKFold`` over the candidate pairs, grouped by article
+    (articles without a pair go to fold 0, where they count for nothing)."""
+    groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
+    fold = np.zeros(len(articles), dtype=np.int64)
+    for k, (_, test) in enumerate(GroupKFold(folds).split(groups, groups, groups)):
+        fold[np.unique(groups[test])] = k
+    return fold
+
+
+def role_rows(articles: Sequence[ArticlePairs]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(inputs, gold sides, article of each row) of every claim of an article with a pair."""
+    kept = [k for k, a in enumerate(articles) if a.index]
+    x = np.vstack([role_inputs(articles[k].claims, articles[k].embeddings) for k in kept])
+    y = np.vstack([articles[k].sides for k in kept])
+    owner = np.concatenate([np.full(len(articles[k].claims), k) for k in kept])
+    return x, y, owner
+
+
+def fit_roles(x: np.ndarray, y: np.ndarray, c: float) -> ClaimRoles:
+    """Claim roles (two logistic regressions) fitted on role inputs and gold sides."""
+    sides = [fit(x, y[:, k], c) for k in (0, 1)]
+    return ClaimRoles(
+        weights=tuple(tuple(float(w) for w in weights) for weights, _ in sides),  # type: ignore[arg-type]
+        bias=tuple(float(bias) for _, bias in sides),  # type: ignore[arg-type]
+    )
+
+
+def out_of_fold_sides(
+    articles: Sequence[ArticlePairs], fold: np.ndarray, c: float
+) -> list[np.ndarray]:
+    """Each article's claim side probabilities from claim roles fitted on the other folds."""
+    x, y, owner = role_rows(articles)
+    out = [np.zeros((len(a.claims), 2)) for a in articles]
+    for k in np.unique(fold):
+        train = fold[owner] != k
+        roles = fit_roles(x[train], y[train], c)
+        for a in np.flatnonzero(fold == k):
+            if articles[a].index:
+                out[a] = roles.probabilities(articles[a].claims, articles[a].embeddings)
+    return out
+
+
 def out_of_fold_probabilities(
-    articles: Sequence[ArticlePairs], *, c: float, degree: int, folds: int
+    articles: Sequence[ArticlePairs],
+    *,
+    c: float,
+    degree: int,
+    folds: int,
+    roles_c: float | None = None,
 ) -> list[np.ndarray]:
     """Each article's pair probabilities from a model fitted on the other folds
-    (``GroupKFold`` by article, the same folds for the same articles)."""
-    groups = np.concatenate([np.full(len(a.index), k) for k, a in enumerate(articles)])
+    (``GroupKFold`` by article, the same folds for the same articles). With ``roles_c``,
+    the features end with the role features, from claim roles fitted on the other folds
+    (regularisation ``roles_c``; the same folds)."""
+    fold = article_folds(articles, folds)
+    if roles_c:
+        sides = out_of_fold_sides(articles, fold, roles_c)
+        articles = [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
+    pair_fold = np.concatenate([np.full(len(a.index), fold[k]) for k, a in enumerate(articles)])
     x = expand_features(np.concatenate([a.features for a in articles]), degree)
     y = np.array([bool(h) for a in articles for h in a.hits])
     probs = np.zeros(len(y))
-    for train, test in GroupKFold(folds).split(x, y, groups):
+    for k in np.unique(pair_fold):
+        train, test = pair_fold != k, pair_fold == k
         weights, bias = fit(x[train], y[train], c)
         probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ weights + bias, -500, 500)))
     bounds = np.cumsum([0, *(len(a.index) for a in articles)])
@@ -177,6 +287,13 @@ def main(argv: list[str] | None = None) -> int:
         help="every article with two claims keeps at least this many pairs (default 1: "
         "an article with a denial and a report should never end without a finding)",
     )
+    parser.add_argument(
+        "--roles-c",
+        type=float,
+        default=1.0,
+        help="inverse L2 regularisation of the claim roles (nli.ranking.ClaimRoles); 0: a "
+        "ranker without them",
+    )
     parser.add_argument("--finder", default="parse", choices=("parse", "rules"))
     args = parser.parse_args(argv)
     try:
@@ -190,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
     per_article = out_of_fold_probabilities(
-        articles, c=args.c, degree=args.degree, folds=args.folds
+        articles, c=args.c, degree=args.degree, folds=args.folds, roles_c=args.roles_c
     )
     threshold, max_pairs, min_pairs, recall, per = choose_rule(
         articles, per_article, args.budget, args.min_pairs
@@ -200,14 +317,33 @@ def main(argv: list[str] | None = None) -> int:
         f"(threshold {threshold}, max_pairs {max_pairs}, min_pairs {min_pairs})"
     )
 
+    roles = None
+    training = list(articles)
+    if args.roles_c:
+        # the ranker learns from side probabilities of claims its roles were not fitted on,
+        # as they will be on new articles; the roles are then fitted on every claim
+        sides = out_of_fold_sides(articles, article_folds(articles, args.folds), args.roles_c)
+        training = [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
+        x_roles, y_roles, _ = role_rows(articles)
+        roles = fit_roles(x_roles, y_roles, args.roles_c)
     # built after the folds, which build their own: one expanded matrix in memory at a time
-    x = expand_features(np.concatenate([a.features for a in articles]), args.degree)
+    x = expand_features(np.concatenate([a.features for a in training]), args.degree)
     weights, bias = fit(x, y, args.c)
     ranker = PairRanker(
-        tuple(float(w) for w in weights), bias, threshold, max_pairs, min_pairs, degree=args.degree
+        tuple(float(w) for w in weights),
+        bias,
+        threshold,
+        max_pairs,
+        min_pairs,
+        features=FEATURES + (ROLE_FEATURES if roles is not None else ()),
+        degree=args.degree,
+        roles=roles,
     )
-    probs = [ranker.probabilities(a.features) for a in articles]
-    fitted_recall, fitted_per = pairing_recall(articles, probs, threshold, max_pairs, min_pairs)
+    fitted_articles = [as_ranker_reads(a, ranker) for a in articles]
+    probs = [ranker.probabilities(a.features) for a in fitted_articles]
+    fitted_recall, fitted_per = pairing_recall(
+        fitted_articles, probs, threshold, max_pairs, min_pairs
+    )
     print(f"fitted on all: pairing recall {fitted_recall:.3f} at {fitted_per:.1f} pairs")
     out = ranker.to_dict()
     out["fitted"] = {
@@ -223,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         "c": args.c,
         "degree": args.degree,
         "folds": args.folds,
+        "roles_c": args.roles_c,
     }
     args.output.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")

@@ -13,6 +13,9 @@ from nli.findings import make_finding
 from nli.ranking import (
     DEFAULT_RANKER_PATH,
     FEATURES,
+    ROLE_FEATURES,
+    ROLE_INPUTS,
+    ClaimRoles,
     PairRanker,
     expand_features,
     load_ranker,
@@ -190,7 +193,9 @@ def test_shipped_ranker_loads_and_bad_files_are_refused(tmp_path: Path) -> None:
     data = json.loads(DEFAULT_RANKER_PATH.read_text())
     assert ranker.to_dict() == {k: data[k] for k in ranker.to_dict()}
     assert data["fitted"]["data"] == "dev.jsonl" and 0 < ranker.threshold < 1
-    assert ranker.degree == 2 and len(ranker.weights) == n_weights(2) > len(FEATURES)
+    assert ranker.roles is not None and ranker.features == FEATURES + ROLE_FEATURES
+    assert ranker.degree == 2 and len(ranker.weights) == n_weights(2, roles=True) > len(FEATURES)
+    assert ranker.roles.dimension == 384  # all-MiniLM-L6-v2's embeddings
     assert ranker.min_pairs >= 1  # an article with claims is never left without a pair
     bad = dict(data, features=list(FEATURES[:-1]))
     (tmp_path / "bad.json").write_text(json.dumps(bad))
@@ -219,7 +224,9 @@ def test_choose_rule_stays_within_the_budget() -> None:
     claims = [_claim("statement", f"claim {k}.", 10 * k, "-" if k == 0 else "+") for k in range(4)]
     index = [(i, j) for i in range(4) for j in range(4) if i != j]
     hits = [{0} if (i, j) == (0, 1) else ({1} if (i, j) == (0, 2) else set()) for i, j in index]
-    art = fit_pair_ranker.ArticlePairs(claims, index, np.zeros((12, len(FEATURES))), hits, 2)
+    art = fit_pair_ranker.ArticlePairs(
+        claims, index, np.zeros((12, len(FEATURES))), hits, 2, np.eye(4), np.zeros((4, 2))
+    )
     probs = [np.array([0.9 if (i, j) == (0, 1) else 0.5 if (i, j) == (0, 2) else 0.1
                        for i, j in index])]  # fmt: skip
     threshold, max_pairs, min_pairs, recall, per = fit_pair_ranker.choose_rule([art], probs, 2.0)
@@ -385,3 +392,82 @@ def test_a_ranker_file_without_degree_is_linear(tmp_path: Path) -> None:
     )
     # huge logits saturate instead of overflowing
     assert ranker.probabilities(rows * 1e6)[0] == 1.0
+
+
+def _roles(negative: float, report: float, dimension: int = 2) -> ClaimRoles:
+    """Claim roles that read only the "negative" flag (denial side) and "report" (report
+    side)."""
+    denial = [0.0] * (dimension + len(ROLE_INPUTS))
+    side = [0.0] * (dimension + len(ROLE_INPUTS))
+    denial[dimension + ROLE_INPUTS.index("negative")] = negative
+    side[dimension + ROLE_INPUTS.index("report")] = report
+    return ClaimRoles(weights=(tuple(denial), tuple(side)), bias=(0.0, 0.0))
+
+
+def test_claim_roles_read_the_flags_and_refuse_other_embeddings() -> None:
+    probs = _roles(4.0, 4.0).probabilities(CLAIMS, EMB)
+    assert probs.shape == (4, 2)
+    assert probs[0, 0] > 0.95 and probs[2, 0] == pytest.approx(0.5)  # the denial's side
+    assert probs[2, 1] > 0.95 and probs[0, 1] == pytest.approx(0.5)  # the report's
+    with pytest.raises(ValueError, match="embeddings of 2 values, got 3"):
+        _roles(1.0, 1.0).probabilities(CLAIMS, np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="two weight rows"):
+        ClaimRoles(weights=((0.0,), (0.0, 1.0)), bias=(0.0, 0.0))  # type: ignore[arg-type]
+
+
+def test_pair_features_end_with_the_side_features() -> None:
+    sides = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7], [0.4, 0.6]])
+    index, plain = pair_features(CLAIMS, EMB, text_length=92)
+    same, rows = pair_features(CLAIMS, EMB, text_length=92, sides=sides)
+    assert same == index and rows.shape == (len(index), len(FEATURES) + len(ROLE_FEATURES))
+    np.testing.assert_array_equal(rows[:, : len(FEATURES)], plain)
+    for (i, j), row in zip(index, rows, strict=True):
+        assert row[len(FEATURES) :].tolist() == [
+            sides[i, 0],
+            sides[j, 1],
+            pytest.approx(sides[i, 0] * sides[j, 1]),
+        ]
+
+
+def test_a_ranker_with_roles_ranks_by_them_and_round_trips(tmp_path: Path) -> None:
+    roles = _roles(6.0, 6.0)
+    names = FEATURES + ROLE_FEATURES
+    weights = [0.0] * len(names)
+    weights[names.index("sides")] = 10.0  # the denial side against the report side first
+    with pytest.raises(ValueError, match="refit"):
+        PairRanker(tuple(weights), -5.0, threshold=0.5, max_pairs=10, roles=roles)
+    ranker = PairRanker(
+        tuple(weights), -5.0, threshold=0.5, max_pairs=10, features=names, roles=roles
+    )
+    vectors = {c.content: EMB[k] for k, c in enumerate(CLAIMS)}
+    kept = rank_pairs(CLAIMS, text_length=92, ranker=ranker, encoder=FixedEncoder(vectors))  # type: ignore[arg-type]
+    ranked = {(s.span, r.span) for s, r, p in kept if r.span != CARRIED.span}
+    assert ranked == {(DENIAL.span, REPORT.span)}  # the only denial-side x report-side pair
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(ranker.to_dict()))
+    assert load_ranker(path) == ranker
+
+
+def test_fitting_script_folds_and_side_columns() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 4))
+    y = np.column_stack([x[:, 0] > 0, x[:, 1] + 0.3 * rng.normal(size=300) > 0])
+    roles = fit_pair_ranker.fit_roles(x, y, 1.0)
+    assert len(roles.weights) == 2 and len(roles.weights[0]) == 4
+    assert abs(roles.weights[0][0]) > 5 * abs(roles.weights[0][2])  # learns its own column
+    assert abs(roles.weights[1][1]) > 5 * abs(roles.weights[1][3])
+    article = fit_pair_ranker.ArticlePairs(
+        CLAIMS,
+        [(0, 2), (2, 0)],
+        np.zeros((2, len(FEATURES))),
+        [{0}, set()],
+        1,
+        EMB,
+        np.zeros((4, 2), dtype=bool),
+    )
+    sided = article.with_sides(np.array([[0.9, 0.1], [0, 0], [0.2, 0.7], [0, 0]]))
+    np.testing.assert_allclose(
+        sided.features[:, len(FEATURES) :], [[0.9, 0.7, 0.63], [0.2, 0.1, 0.02]]
+    )
+    folds = fit_pair_ranker.article_folds([article] * 6, 3)
+    assert sorted(np.bincount(folds).tolist()) == [2, 2, 2]
