@@ -319,9 +319,20 @@ def pair_features(
         s[:, 7], s[:, 8], r[:, 8], s[:, 9], r[:, 9], s[:, 10], r[:, 10],
     ]).astype(np.float64)  # fmt: skip
     if sides is not None:
-        side_s, side_r = sides[i, 0], sides[j, 1]
-        rows = np.column_stack([rows, side_s, side_r, side_s * side_r])
+        rows = np.column_stack([rows, side_columns(sides, i, j)])
     return [(int(a), int(b)) for a, b in zip(i, j, strict=True)], rows
+
+
+def side_columns(sides: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The :data:`ROLE_FEATURES` of the pairs ``(i[k], j[k])``: the statement slot's denial
+    side, the report slot's report side, and their product.
+
+    Example:
+        >>> side_columns(np.array([[0.8, 0.1], [0.2, 0.5]]), np.array([0]), np.array([1]))
+        array([[0.8, 0.5, 0.4]])
+    """
+    s, r = sides[i, 0], sides[j, 1]
+    return np.column_stack([s, r, s * r])
 
 
 def expand_features(rows: np.ndarray, degree: int) -> np.ndarray:

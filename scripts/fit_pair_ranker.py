@@ -46,6 +46,7 @@ from nli.ranking import (
     pair_features,
     role_inputs,
     select_pairs,
+    side_columns,
 )
 from nli.retrieval import claim_query, load_encoder
 from nli.types import Claim
@@ -69,12 +70,10 @@ class ArticlePairs:
     def with_sides(self, sides: np.ndarray) -> ArticlePairs:
         """This article with :data:`nli.ranking.ROLE_FEATURES` after its features, from
         the claims' side probabilities (as :func:`nli.ranking.pair_features` adds them)."""
-        if not self.index:
-            return dataclasses.replace(self, features=np.zeros((0, self.features.shape[1] + 3)))
-        i = np.array([a for a, _ in self.index])
-        j = np.array([b for _, b in self.index])
-        s, r = sides[i, 0], sides[j, 1]
-        return dataclasses.replace(self, features=np.column_stack([self.features, s, r, s * r]))
+        i = np.array([a for a, _ in self.index], dtype=np.int64)
+        j = np.array([b for _, b in self.index], dtype=np.int64)
+        columns = side_columns(sides, i, j).reshape(len(i), len(ROLE_FEATURES))
+        return dataclasses.replace(self, features=np.column_stack([self.features, columns]))
 
 
 def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
