@@ -88,30 +88,21 @@ def article_pairs(gold: GoldArticle, finder: str = "parse") -> ArticlePairs:
 def candidate_pairs(gold: GoldArticle, claims: list[Claim], embeddings: np.ndarray) -> ArticlePairs:
     """:func:`article_pairs` for claims found and embedded already (one row per claim)."""
     contradictions = [p for p in gold.pairs if p.label == "contradiction"]
-    sides = np.array(
-        [
-            [
-                any(spans_overlap(c.span, p.statement_span) for p in contradictions),
-                any(spans_overlap(c.span, p.report_span) for p in contradictions),
-            ]
-            for c in claims
-        ],
-        dtype=bool,
-    ).reshape(len(claims), 2)
+    # per claim and gold contradiction: does the claim overlap its statement / its report
+    on_statement, on_report = (
+        np.array(
+            [[spans_overlap(c.span, getattr(p, slot)) for p in contradictions] for c in claims],
+            dtype=bool,
+        ).reshape(len(claims), len(contradictions))
+        for slot in ("statement_span", "report_span")
+    )
+    sides = np.column_stack([on_statement.any(axis=1), on_report.any(axis=1)])
     if len(claims) < 2:
         return ArticlePairs(
             claims, [], np.zeros((0, len(FEATURES))), [], len(contradictions), embeddings, sides
         )
     index, rows = pair_features(claims, embeddings, text_length=len(gold.article.text))
-    hits = [
-        {
-            g
-            for g, p in enumerate(contradictions)
-            if spans_overlap(claims[i].span, p.statement_span)
-            and spans_overlap(claims[j].span, p.report_span)
-        }
-        for i, j in index
-    ]
+    hits = [set(np.flatnonzero(on_statement[i] & on_report[j]).tolist()) for i, j in index]
     return ArticlePairs(claims, index, rows, hits, len(contradictions), embeddings, sides)
 
 
@@ -210,6 +201,14 @@ def out_of_fold_sides(
     return out
 
 
+def with_out_of_fold_sides(
+    articles: Sequence[ArticlePairs], fold: np.ndarray, c: float
+) -> list[ArticlePairs]:
+    """The articles with the role features, from :func:`out_of_fold_sides`."""
+    sides = out_of_fold_sides(articles, fold, c)
+    return [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
+
+
 def out_of_fold_probabilities(
     articles: Sequence[ArticlePairs],
     *,
@@ -224,8 +223,7 @@ def out_of_fold_probabilities(
     (regularisation ``roles_c``; the same folds)."""
     fold = article_folds(articles, folds)
     if roles_c:
-        sides = out_of_fold_sides(articles, fold, roles_c)
-        articles = [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
+        articles = with_out_of_fold_sides(articles, fold, roles_c)
     pair_fold = np.concatenate([np.full(len(a.index), fold[k]) for k, a in enumerate(articles)])
     x = expand_features(np.concatenate([a.features for a in articles]), degree)
     y = np.array([bool(h) for a in articles for h in a.hits])
@@ -305,8 +303,20 @@ def main(argv: list[str] | None = None) -> int:
     y = np.array([bool(h) for a in articles for h in a.hits])
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
+    roles = None
+    training = list(articles)
+    if args.roles_c:
+        # the ranker learns from side probabilities of claims its roles were not fitted on,
+        # as they will be on new articles (the folds of its cross-validation); the roles
+        # are then fitted on every claim
+        training = with_out_of_fold_sides(
+            articles, article_folds(articles, args.folds), args.roles_c
+        )
+        x_roles, y_roles, _ = role_rows(articles)
+        roles = fit_roles(x_roles, y_roles, args.roles_c)
+    # the side features are in place: the same folds as with roles_c, computed once
     per_article = out_of_fold_probabilities(
-        articles, c=args.c, degree=args.degree, folds=args.folds, roles_c=args.roles_c
+        training, c=args.c, degree=args.degree, folds=args.folds
     )
     threshold, max_pairs, min_pairs, recall, per = choose_rule(
         articles, per_article, args.budget, args.min_pairs
@@ -316,15 +326,6 @@ def main(argv: list[str] | None = None) -> int:
         f"(threshold {threshold}, max_pairs {max_pairs}, min_pairs {min_pairs})"
     )
 
-    roles = None
-    training = list(articles)
-    if args.roles_c:
-        # the ranker learns from side probabilities of claims its roles were not fitted on,
-        # as they will be on new articles; the roles are then fitted on every claim
-        sides = out_of_fold_sides(articles, article_folds(articles, args.folds), args.roles_c)
-        training = [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
-        x_roles, y_roles, _ = role_rows(articles)
-        roles = fit_roles(x_roles, y_roles, args.roles_c)
     # built after the folds, which build their own: one expanded matrix in memory at a time
     x = expand_features(np.concatenate([a.features for a in training]), args.degree)
     weights, bias = fit(x, y, args.c)
