@@ -295,6 +295,13 @@ _CLAUSE_BREAK = re.compile(
 )
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)
 _TRAILING_RELATIVE = re.compile(r"\s+(?:that|which|who)$", re.IGNORECASE)
+#: The first of two coordinated verbs before a cue: "The company did not immediately confirm
+#: or [deny]", "Police would neither confirm nor [deny]": the source is what comes before it.
+_COORDINATED_VERB = re.compile(
+    r"\s+(?:did|does|do|would|will|could|can|has|have|had)\s+(?:not\s+|neither\s+|never\s+)?"
+    r"(?:\w+ly\s+)?\w+\s+(?:or|nor)$",
+    re.IGNORECASE,
+)
 #: A message its source put out, between the source and the cue: "released a statement".
 _ISSUED_MESSAGE = re.compile(
     r"\s+(?:(?:has|had|have)\s+)?(?:released|issued|put out|posted|published|sent)\s+"
@@ -480,6 +487,7 @@ def _subject_region(pre: str) -> str:
     # "The club released a statement denying P": the club is the source
     region = _ISSUED_MESSAGE.sub("", region)
     # "reports that suggested P": the relative pronoun is no part of the source
+    region = _COORDINATED_VERB.sub("", region)
     return _TRAILING_RELATIVE.sub("", region).strip(" ,")
 
 

@@ -416,6 +416,20 @@ def test_the_speaker_is_the_subject_after_a_frame_or_a_when_clause(text: str, sp
     assert [c.speaker for c in claims if c.kind == "statement"] == [speaker]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The company did not immediately confirm or deny the existence of the product.",
+         "The company"),
+        ("Police would neither confirm nor deny the claims.", "Police"),
+    ],
+)  # fmt: skip
+def test_the_speaker_of_confirm_or_deny_ends_before_the_first_verb(text: str, speaker: str) -> None:
+    # the first verb of "confirm or deny" is no part of who speaks
+    claims = find_claims([_sent(text)])
+    assert [c.speaker for c in claims if c.kind == "statement"] == [speaker]
+
+
 def test_a_capitalised_cue_after_a_name_word_is_part_of_the_name() -> None:
     text = (
         "Gabriel's representatives in the United States, told People en Espanol that the "
