@@ -195,7 +195,7 @@ def out_of_fold_sides(
     for k in np.unique(fold):
         train = fold[owner] != k
         roles = fit_roles(x[train], y[train], c)
-        for a in np.flatnonzero(fold == k):
+        for a in np.flatnonzero(fold == k).tolist():
             if articles[a].index:
                 out[a] = roles.probabilities(articles[a].claims, articles[a].embeddings)
     return out

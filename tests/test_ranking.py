@@ -471,3 +471,18 @@ def test_fitting_script_folds_and_side_columns() -> None:
     )
     folds = fit_pair_ranker.article_folds([article] * 6, 3)
     assert sorted(np.bincount(folds).tolist()) == [2, 2, 2]
+
+
+def test_diagnostics_tell_each_claim_its_annotated_roles_whatever_the_pair_label() -> None:
+    import ranking_diagnostics
+
+    from nli.evaluate import GoldArticle, GoldPair
+    from nli.types import Article
+
+    # the denial against the report, labelled neutral: still a statement and a report
+    gold = GoldArticle(Article("a", "x" * 92), (GoldPair((0, 38), (40, 69), "neutral"),))
+    article = fit_pair_ranker.candidate_pairs(gold, list(CLAIMS), EMB)
+    assert article.n_gold == 0 and not article.sides.any()  # no contradiction to take part in
+    roles = ranking_diagnostics.annotated_roles(gold, article)
+    # DENIAL and the report carried inside it overlap the statement; REPORT the report
+    assert roles.tolist() == [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]

@@ -64,6 +64,12 @@ def _fit_pair_ranker(path: Path, tmp: Path) -> object:
     return fit_pair_ranker.main([str(path), "-o", str(tmp / "ranker.json")])
 
 
+def _ranking_diagnostics(path: Path, tmp: Path) -> object:
+    import ranking_diagnostics
+
+    return ranking_diagnostics.main([str(path), "oracle"])
+
+
 def _tune_pairing(path: Path, tmp: Path) -> object:
     import tune_pairing
 
@@ -94,6 +100,7 @@ def _bench_precision(path: Path, tmp: Path) -> object:
     [
         _fit_pair_ranker,  # fits the pair ranker
         _tune_pairing,  # tunes retrieval pairing
+        _ranking_diagnostics,  # where the pair ranker's recall is lost
         _make_real_pairs,  # training rows from gold pairs
         _make_distill_pairs,  # teacher-labelled training pairs
         _bench_precision,  # the rows int8's guard is recorded from
