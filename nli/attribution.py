@@ -486,8 +486,9 @@ def _subject_region(pre: str) -> str:
     region = _LEADING_FRAME.sub("", region.strip(" ,"))
     # "The club released a statement denying P": the club is the source
     region = _ISSUED_MESSAGE.sub("", region)
-    # "reports that suggested P": the relative pronoun is no part of the source
+    # "The company did not confirm or [deny]": the first verb is no part of the source
     region = _COORDINATED_VERB.sub("", region)
+    # "reports that suggested P": the relative pronoun is no part of the source
     return _TRAILING_RELATIVE.sub("", region).strip(" ,")
 
 
