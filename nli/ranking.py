@@ -114,6 +114,16 @@ ROLE_FEATURES: tuple[str, ...] = (
 ROLE_INPUTS: tuple[str, ...] = ("statement", "report", "negative", "blanket", "carried", "bare")
 
 
+def logistic(logits: np.ndarray) -> np.ndarray:
+    """The logistic function, clipped so that large logits give 0 or 1 without overflow.
+
+    Example:
+        >>> logistic(np.array([0.0, 1000.0])).tolist()
+        [0.5, 1.0]
+    """
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
+
+
 def role_inputs(claims: Sequence[Claim], embeddings: np.ndarray) -> np.ndarray:
     """One row per claim: its embedding, then :data:`ROLE_INPUTS` as 0/1."""
     flags = np.array(
@@ -170,7 +180,7 @@ class ClaimRoles:
                 f"got {rows.shape[1] - len(ROLE_INPUTS)}"
             )
         logits = rows @ np.asarray(self.weights).T + np.asarray(self.bias)
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
+        return logistic(logits)
 
     def to_dict(self) -> dict[str, object]:
         """The roles as ``pair_ranker.json`` stores them."""
@@ -418,7 +428,7 @@ class PairRanker:
             square = np.zeros((n, n))
             square[a, b] = weights[n:]
             logits = logits + ((features @ square) * features).sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
+        return logistic(logits)
 
     def to_dict(self) -> dict[str, object]:
         """The ranker as ``pair_ranker.json`` stores it (without provenance)."""

@@ -43,6 +43,7 @@ from nli.ranking import (
     ClaimRoles,
     PairRanker,
     expand_features,
+    logistic,
     pair_features,
     role_inputs,
     select_pairs,
@@ -209,6 +210,29 @@ def with_out_of_fold_sides(
     return [a.with_sides(s) for a, s in zip(articles, sides, strict=True)]
 
 
+def roles_and_training(
+    articles: Sequence[ArticlePairs], folds: int, roles_c: float
+) -> tuple[ClaimRoles | None, list[ArticlePairs]]:
+    """The claim roles fitted on every claim of ``articles``, and the articles with the role
+    features the ranker learns from: side probabilities of claims the roles were not fitted
+    on, as they will be on new articles (out of fold, the folds of the ranker's
+    cross-validation). Without ``roles_c``: no roles, and the articles as they are."""
+    if not roles_c:
+        return None, list(articles)
+    training = with_out_of_fold_sides(articles, article_folds(articles, folds), roles_c)
+    x, y, _ = role_rows(articles)
+    return fit_roles(x, y, roles_c), training
+
+
+def fit_ranker_weights(
+    training: Sequence[ArticlePairs], c: float, degree: int
+) -> tuple[np.ndarray, float]:
+    """The ranker's weights and bias fitted on every candidate pair of ``training``."""
+    x = expand_features(np.concatenate([a.features for a in training]), degree)
+    y = np.array([bool(h) for a in training for h in a.hits])
+    return fit(x, y, c)
+
+
 def out_of_fold_probabilities(
     articles: Sequence[ArticlePairs],
     *,
@@ -231,7 +255,7 @@ def out_of_fold_probabilities(
     for k in np.unique(pair_fold):
         train, test = pair_fold != k, pair_fold == k
         weights, bias = fit(x[train], y[train], c)
-        probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ weights + bias, -500, 500)))
+        probs[test] = logistic(x[test] @ weights + bias)
     bounds = np.cumsum([0, *(len(a.index) for a in articles)])
     return [probs[bounds[k] : bounds[k + 1]] for k in range(len(articles))]
 
@@ -303,17 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     y = np.array([bool(h) for a in articles for h in a.hits])
     print(f"{len(articles)} articles, {len(y)} candidate pairs, {int(y.sum())} positive")
 
-    roles = None
-    training = list(articles)
-    if args.roles_c:
-        # the ranker learns from side probabilities of claims its roles were not fitted on,
-        # as they will be on new articles (the folds of its cross-validation); the roles
-        # are then fitted on every claim
-        training = with_out_of_fold_sides(
-            articles, article_folds(articles, args.folds), args.roles_c
-        )
-        x_roles, y_roles, _ = role_rows(articles)
-        roles = fit_roles(x_roles, y_roles, args.roles_c)
+    roles, training = roles_and_training(articles, args.folds, args.roles_c)
     # the side features are in place: the same folds as with roles_c, computed once
     per_article = out_of_fold_probabilities(
         training, c=args.c, degree=args.degree, folds=args.folds
@@ -327,8 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # built after the folds, which build their own: one expanded matrix in memory at a time
-    x = expand_features(np.concatenate([a.features for a in training]), args.degree)
-    weights, bias = fit(x, y, args.c)
+    weights, bias = fit_ranker_weights(training, args.c, args.degree)
     ranker = PairRanker(
         tuple(float(w) for w in weights),
         bias,

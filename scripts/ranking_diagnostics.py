@@ -36,17 +36,16 @@ from fit_pair_ranker import (
     article_pairs,
     choose_rule,
     expand_features,
-    fit,
-    fit_roles,
+    fit_ranker_weights,
     out_of_fold_probabilities,
-    role_rows,
+    roles_and_training,
     shipped_fit,
     with_out_of_fold_sides,
 )
 from real_halves import refuse_test_half
 
 from nli.evaluate import GoldArticle, read_gold_articles, spans_overlap
-from nli.ranking import ClaimRoles
+from nli.ranking import logistic
 
 
 def annotated_roles(gold: GoldArticle, article: ArticlePairs) -> np.ndarray:
@@ -84,19 +83,6 @@ def oracle(
     }
 
 
-def _fitted_on(
-    train: Sequence[ArticlePairs], roles_c: float, c: float, degree: int
-) -> tuple[ClaimRoles, np.ndarray, float]:
-    """Claim roles and ranker weights fitted on ``train`` as the shipped fit does."""
-    inner = with_out_of_fold_sides(train, article_folds(train, 5), roles_c)
-    x_roles, y_roles, _ = role_rows(train)
-    roles = fit_roles(x_roles, y_roles, roles_c)
-    x = expand_features(np.concatenate([a.features for a in inner]), degree)
-    y = np.array([bool(h) for a in inner for h in a.hits])
-    weights, bias = fit(x, y, c)
-    return roles, weights, bias
-
-
 def curve(
     articles: Sequence[ArticlePairs], budget: float, shares: Sequence[float], draws: int
 ) -> dict[float, list[float]]:
@@ -112,14 +98,16 @@ def curve(
             probs = [np.zeros(len(a.index)) for a in articles]
             for k in range(5):
                 train = [a for i, a in enumerate(articles) if fold[i] != k and keep[i]]
-                roles, weights, bias = _fitted_on(train, roles_c, c, degree)
-                for i in np.flatnonzero(fold == k):
-                    a = articles[int(i)]
+                # the whole fit on the share, as scripts/fit_pair_ranker.py fits the shipped one
+                roles, inner = roles_and_training(train, 5, roles_c)
+                weights, bias = fit_ranker_weights(inner, c, degree)
+                for i in np.flatnonzero(fold == k).tolist():
+                    a = articles[i]
                     if not a.index:
                         continue
-                    sides = roles.probabilities(a.claims, a.embeddings)
-                    x = expand_features(a.with_sides(sides).features, degree)
-                    probs[i] = 1.0 / (1.0 + np.exp(-np.clip(x @ weights + bias, -500, 500)))
+                    if roles is not None:
+                        a = a.with_sides(roles.probabilities(a.claims, a.embeddings))
+                    probs[i] = logistic(expand_features(a.features, degree) @ weights + bias)
             out[share].append(choose_rule(articles, probs, budget)[3])
     return out
 
